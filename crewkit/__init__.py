@@ -1,0 +1,23 @@
+"""crewkit: small, fast, local-first orchestration of teams of LLM agents.
+
+``from crewkit import Agent, Task, Crew, Process, tool`` covers most scripts.
+"""
+
+from crewkit.agent import Agent
+from crewkit.crew import Crew, CrewOutput, Process
+from crewkit.errors import CrewkitError
+from crewkit.task import Task, TaskOutput
+from crewkit.tools import Tool, tool
+
+__all__ = [
+    "Agent",
+    "Crew",
+    "CrewOutput",
+    "CrewkitError",
+    "Process",
+    "Task",
+    "TaskOutput",
+    "Tool",
+    "tool",
+]
+__version__ = "0.1.0"

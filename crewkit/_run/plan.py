@@ -1,0 +1,124 @@
+"""Turn a crew definition plus inputs into what one run works on, checking everything a run needs
+before any model is called: every placeholder has a value and every agent has a model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crewkit._inputs import interpolate, placeholders
+from crewkit.agent import Agent
+from crewkit.crew import Crew
+from crewkit.errors import MissingInputError
+from crewkit.llm._base import LLM
+from crewkit.llm._registry import default_llm_spec, resolve_llm
+from crewkit.task import Task
+from crewkit.tools._tool import Tool
+
+
+@dataclass(frozen=True, eq=False)
+class RunAgent:
+    """An agent as this run sees it: texts filled in, model resolved."""
+
+    definition: Agent
+    role: str
+    goal: str
+    backstory: str
+    llm: LLM
+    tools: tuple[Tool, ...]
+    max_iter: int
+
+
+@dataclass(frozen=True, eq=False)
+class RunTask:
+    """A task as this run sees it: texts filled in, a unique label, its agent resolved."""
+
+    definition: Task
+    index: int
+    label: str
+    description: str
+    expected_output: str
+    agent: RunAgent | None
+    context: tuple[int, ...] | None
+    """Indexes of the tasks whose output this one receives; ``None`` means all earlier ones."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a run of one crew with one set of inputs works on."""
+
+    agents: tuple[RunAgent, ...]
+    tasks: tuple[RunTask, ...]
+
+
+_AGENT_TEXTS = ("role", "goal", "backstory")
+_TASK_TEXTS = ("description", "expected_output")
+
+
+def check_inputs(crew: Crew, inputs: Mapping[str, Any]) -> None:
+    """Raise one :class:`MissingInputError` listing every missing placeholder and where it is used."""
+    missing: dict[str, list[str]] = {}
+    for agent in crew.agents:
+        for attr in _AGENT_TEXTS:
+            for name in placeholders(getattr(agent, attr)):
+                if name not in inputs:
+                    missing.setdefault(name, []).append(f"agent {agent.role!r}.{attr}")
+    for index, task in enumerate(crew.tasks):
+        label = task.name or f"#{index + 1}"
+        for attr in _TASK_TEXTS:
+            for name in placeholders(getattr(task, attr)):
+                if name not in inputs:
+                    missing.setdefault(name, []).append(f"task {label!r}.{attr}")
+    if missing:
+        raise MissingInputError(missing)
+
+
+def prepare(crew: Crew, inputs: Mapping[str, Any]) -> Plan:
+    """Check inputs and models, then build the run's view of agents and tasks."""
+    check_inputs(crew, inputs)
+    crew_llm = crew.llm
+    agents: dict[int, RunAgent] = {}
+    for agent in crew.agents:
+        spec = agent.llm if agent.llm is not None else crew_llm
+        llm = resolve_llm(spec if spec is not None else default_llm_spec())
+        agents[id(agent)] = RunAgent(
+            definition=agent,
+            role=interpolate(agent.role, inputs),
+            goal=interpolate(agent.goal, inputs),
+            backstory=interpolate(agent.backstory, inputs),
+            llm=llm,
+            tools=_checked_tools(agent),
+            max_iter=agent.max_iter,
+        )
+    position = {id(t): i for i, t in enumerate(crew.tasks)}
+    tasks = []
+    for index, task in enumerate(crew.tasks):
+        description = interpolate(task.description, inputs)
+        tasks.append(
+            RunTask(
+                definition=task,
+                index=index,
+                label=task.name or _label(description, index),
+                description=description,
+                expected_output=interpolate(task.expected_output, inputs),
+                agent=agents[id(task.agent)] if task.agent is not None else None,
+                context=None
+                if task.context is None
+                else tuple(position[id(c)] for c in task.context),
+            )
+        )
+    return Plan(agents=tuple(agents.values()), tasks=tuple(tasks))
+
+
+def _checked_tools(agent: Agent) -> tuple[Tool, ...]:
+    """Build every tool's schema now, so a broken tool fails before the first model call."""
+    for t in agent.tools:
+        t.spec()
+    return tuple(agent.tools)
+
+
+def _label(description: str, index: int) -> str:
+    first = description.strip().splitlines()[0]
+    short = first if len(first) <= 60 else first[:57].rstrip() + "..."
+    return f"Task {index + 1}: {short}"

@@ -1,0 +1,62 @@
+"""A kickoff from start to end: prepare, schedule by process, collect the output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crewkit._run.plan import prepare
+from crewkit._run.sequential import run_sequential
+from crewkit._run.state import Run
+from crewkit.crew import Crew, CrewOutput, Process
+from crewkit.events import (
+    AgentFinished,
+    CrewCompleted,
+    CrewFailed,
+    CrewStarted,
+    EventBus,
+    Listener,
+    TaskCompleted,
+    ToolCallCompleted,
+)
+
+_STEP_EVENTS = (ToolCallCompleted, AgentFinished)
+
+
+def _listeners(crew: Crew) -> list[Listener]:
+    listeners: list[Listener] = list(crew.listeners)
+    step, task_done = crew.step_callback, crew.task_callback
+    if step is not None:
+        listeners.append(lambda e: step(e) if isinstance(e, _STEP_EVENTS) else None)
+    if task_done is not None:
+        listeners.append(lambda e: task_done(e.output) if isinstance(e, TaskCompleted) else None)
+    if crew.verbose or any(a.verbose for a in crew.agents):
+        from crewkit._console import LiveTree
+
+        listeners.append(LiveTree())
+    return listeners
+
+
+async def run_crew(crew: Crew, inputs: dict[str, Any]) -> CrewOutput:
+    """Run ``crew`` once with ``inputs``. All checks that need no model happen before the first call."""
+    plan = prepare(crew, inputs)
+    run = Run(bus=EventBus(_listeners(crew)))
+    span = run.new_span()
+    run.bus.emit(CrewStarted(run_id=run.run_id, span_id=span, crew_name=crew.name, inputs=inputs))
+    try:
+        if crew.process is Process.sequential:
+            outputs = await run_sequential(run, plan, span)
+        else:
+            from crewkit._run.hierarchical import run_hierarchical
+
+            outputs = await run_hierarchical(run, crew, plan, span)
+    except BaseException as exc:
+        run.bus.emit(CrewFailed(run_id=run.run_id, span_id=span, error=exc))
+        raise
+    output = CrewOutput(
+        raw=outputs[-1].raw,
+        tasks_output=outputs,
+        token_usage=run.ledger.total,
+        usage_by_agent=dict(run.ledger.by_agent),
+    )
+    run.bus.emit(CrewCompleted(run_id=run.run_id, span_id=span, output=output))
+    return output

@@ -1,0 +1,148 @@
+"""Running the tools an agent asks for. Every failure — unknown tool, bad arguments, a tool that
+raises — becomes text the model reads next; nothing here ends a run."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from crewkit import prompts
+from crewkit._run.state import Run, Scope
+from crewkit.events import ToolCallCompleted, ToolCallStarted
+from crewkit.tools._tool import Tool, normalize_name
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What the model is told after a tool call."""
+
+    text: str
+    error: bool = False
+
+
+class ToolBox:
+    """The tools of one agent loop, and the calls it has already made (to catch repeats)."""
+
+    def __init__(self, tools: Sequence[Tool]) -> None:
+        self.tools = {normalize_name(t.name): t for t in tools}
+        self._done: dict[str, str] = {}
+
+    @property
+    def names(self) -> list[str]:
+        return [t.name for t in self.tools.values()]
+
+    def find(self, name: str) -> Tool | None:
+        return self.tools.get(normalize_name(name))
+
+    async def call(
+        self,
+        run: Run,
+        scope: Scope,
+        name: str,
+        arguments: Mapping[str, Any] | None,
+        raw_arguments: str | None = None,
+    ) -> Observation:
+        """Run one call and describe the outcome for the model."""
+        tool = self.find(name)
+        if tool is None:
+            return Observation(prompts.render("unknown_tool", tool=name, tools=self.names), True)
+        if arguments is None:
+            arguments = _single_string_argument(tool, raw_arguments or "")
+        if arguments is None:
+            return self._invalid(tool, f"not a JSON object: {raw_arguments!r}")
+        try:
+            validated = tool.arguments_model().model_validate(dict(arguments))
+        except ValidationError as exc:
+            return self._invalid(tool, _describe(exc))
+        key = f"{tool.name}:{json.dumps(arguments, sort_keys=True, default=str)}"
+        if key in self._done:
+            return Observation(
+                prompts.render("repeated_call", tool=tool.name, result=self._done[key]), True
+            )
+        observation = await self._run(
+            run, scope, tool, {f: getattr(validated, f) for f in type(validated).model_fields}
+        )
+        if not observation.error:
+            self._done[key] = observation.text
+        return observation
+
+    async def _run(self, run: Run, scope: Scope, tool: Tool, args: dict[str, Any]) -> Observation:
+        span = run.new_span()
+        run.bus.emit(
+            ToolCallStarted(
+                run_id=run.run_id,
+                span_id=span,
+                parent_id=scope.parent,
+                agent_role=scope.agent,
+                tool_name=tool.name,
+                arguments=args,
+            )
+        )
+        started = time.perf_counter()
+        try:
+            result = await tool.arun(**args)
+            observation = Observation(_truncate(_as_text(result), tool.max_result_chars))
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            observation = Observation(
+                prompts.render("tool_error", tool=tool.name, error=error), True
+            )
+        run.bus.emit(
+            ToolCallCompleted(
+                run_id=run.run_id,
+                span_id=span,
+                parent_id=scope.parent,
+                agent_role=scope.agent,
+                tool_name=tool.name,
+                result=observation.text,
+                error=observation.error,
+                duration=time.perf_counter() - started,
+            )
+        )
+        return observation
+
+    def _invalid(self, tool: Tool, errors: str) -> Observation:
+        schema = json.dumps(tool.spec().parameters.get("properties", {}))
+        return Observation(
+            prompts.render("invalid_arguments", tool=tool.name, errors=errors, schema=schema), True
+        )
+
+
+def _single_string_argument(tool: Tool, raw: str) -> dict[str, Any] | None:
+    """Plain text given to a tool with exactly one string argument is that argument."""
+    fields = tool.arguments_model().model_fields
+    if raw.strip() and len(fields) == 1:
+        ((name, info),) = fields.items()
+        if info.annotation is str:
+            return {name: raw.strip().strip("\"'")}
+    return None
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in err["loc"]) or "arguments"
+        lines.append(f"- {where}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def _as_text(result: Any) -> str:
+    if isinstance(result, str):
+        return result
+    if hasattr(result, "model_dump_json"):
+        return str(result.model_dump_json())
+    try:
+        return json.dumps(result, default=str, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(result)
+
+
+def _truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return prompts.render("truncated", text=text[:limit], removed=len(text) - limit)

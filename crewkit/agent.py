@@ -1,0 +1,63 @@
+"""Agent: who does the work. A definition only; runs keep their state elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from crewkit.errors import ConfigurationError
+from crewkit.llm._base import LLM
+from crewkit.tools._tool import Tool, as_tool
+
+
+@dataclass(eq=False)
+class Agent:
+    """A team member: a role with a goal and a backstory, the tools it may use and the model it
+    thinks with. Placeholders like ``{topic}`` in the texts are filled from the kickoff inputs."""
+
+    role: str
+    """What the agent is, e.g. "Senior Data Analyst"; also how coworkers address it."""
+    goal: str
+    """What the agent is trying to achieve."""
+    backstory: str
+    """Who the agent is; shapes its voice and judgement."""
+    tools: Sequence[Tool | Any] = field(default_factory=list)
+    """Tools the agent may call (:class:`Tool` objects or ``@tool`` functions)."""
+    llm: LLM | str | None = None
+    """A model object or model string; ``None`` uses the crew's model."""
+    allow_delegation: bool = False
+    """Whether the agent may hand work to, or ask questions of, its coworkers."""
+    max_iter: int = 20
+    """Model calls the agent may make on one task before it must give its best final answer."""
+    verbose: bool = False
+    """Show this agent's steps as they happen."""
+
+    def __post_init__(self) -> None:
+        for name in ("role", "goal", "backstory"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigurationError(
+                    f"Agent.{name} must be a non-empty string, got {value!r}"
+                    + (f" (agent {self.role!r})" if name != "role" else "")
+                )
+        if isinstance(self.tools, (str, bytes)) or not isinstance(self.tools, Sequence):
+            raise ConfigurationError(
+                f"agent {self.role!r}: tools must be a list, got {self.tools!r}"
+            )
+        self.tools = [as_tool(t, f"agent {self.role!r}") for t in self.tools]
+        if (
+            not isinstance(self.max_iter, int)
+            or isinstance(self.max_iter, bool)
+            or self.max_iter < 1
+        ):
+            raise ConfigurationError(
+                f"agent {self.role!r}: max_iter must be an integer of at least 1, got {self.max_iter!r}"
+            )
+        if self.llm is not None and not isinstance(self.llm, (LLM, str)):
+            raise ConfigurationError(
+                f"agent {self.role!r}: llm must be a model object or a model string, got {self.llm!r}"
+            )
+
+    def __repr__(self) -> str:
+        return f"Agent(role={self.role!r})"

@@ -1,0 +1,165 @@
+"""Crew: a team of agents and the tasks they run, validated when it is defined."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from crewkit.agent import Agent
+from crewkit.errors import ConfigurationError
+from crewkit.llm._base import LLM
+from crewkit.llm._types import Usage
+from crewkit.task import Task, TaskOutput
+
+if TYPE_CHECKING:
+    from crewkit.events import Event, Listener
+
+
+class Process(str, enum.Enum):
+    """How a crew runs its tasks."""
+
+    sequential = "sequential"
+    """Tasks run in order, each by its own agent."""
+    hierarchical = "hierarchical"
+    """A manager runs every task, delegating to the agents and checking their work."""
+
+
+@dataclass
+class CrewOutput:
+    """What a kickoff produced."""
+
+    raw: str
+    """The last task's final answer."""
+    tasks_output: list[TaskOutput]
+    """Every task's output, in task order."""
+    token_usage: Usage
+    """Tokens and requests of the whole run, each model call counted once."""
+    usage_by_agent: dict[str, Usage] = field(default_factory=dict)
+    """The same usage split by agent role."""
+
+    def __str__(self) -> str:
+        return self.raw
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "raw": self.raw,
+            "tasks_output": [t.to_dict() for t in self.tasks_output],
+            "token_usage": self.token_usage.as_dict(),
+            "usage_by_agent": {k: v.as_dict() for k, v in self.usage_by_agent.items()},
+        }
+
+
+@dataclass(eq=False)
+class Crew:
+    """A team of agents working through tasks. The definition is checked here, so mistakes show up
+    before any model is called; :meth:`kickoff` may then run it any number of times."""
+
+    agents: Sequence[Agent]
+    """The team."""
+    tasks: Sequence[Task]
+    """The work, in order."""
+    process: Process | str = Process.sequential
+    """``sequential`` or ``hierarchical``."""
+    llm: LLM | str | None = None
+    """Model for agents that name none; ``None`` falls back to ``CREWKIT_MODEL``."""
+    verbose: bool = False
+    """Show the run as a live tree on stderr."""
+    step_callback: Callable[[Event], object] | None = None
+    """Called after each agent step (a tool call, or a final answer)."""
+    task_callback: Callable[[TaskOutput], object] | None = None
+    """Called with each task's output."""
+    listeners: Sequence[Listener] = ()
+    """Receive every event of every run of this crew."""
+    name: str = "crew"
+    """Used in events and output."""
+
+    def __post_init__(self) -> None:
+        self.agents = _list_of(self.agents, Agent, "Crew.agents")
+        self.tasks = _list_of(self.tasks, Task, "Crew.tasks")
+        if not self.tasks:
+            raise ConfigurationError("Crew.tasks is empty: a crew needs at least one task")
+        try:
+            self.process = Process(self.process)
+        except ValueError:
+            raise ConfigurationError(
+                f"Crew.process must be 'sequential' or 'hierarchical', got {self.process!r}"
+            ) from None
+        if self.llm is not None and not isinstance(self.llm, (LLM, str)):
+            raise ConfigurationError(f"Crew.llm must be a model object or string, got {self.llm!r}")
+        if self.process is Process.hierarchical:
+            raise ConfigurationError("Crew(process='hierarchical') is not available yet")
+        self._check_agents()
+        self._check_tasks()
+
+    def _check_agents(self) -> None:
+        roles: dict[str, Agent] = {}
+        for agent in self.agents:
+            key = agent.role.strip().lower()
+            if key in roles:
+                raise ConfigurationError(
+                    f"Crew.agents has two agents with role {agent.role!r}; roles must be unique "
+                    "because coworkers address each other by role"
+                )
+            roles[key] = agent
+
+    def _check_tasks(self) -> None:
+        members = {id(a) for a in self.agents}
+        position = {id(t): i for i, t in enumerate(self.tasks)}
+        names: set[str] = set()
+        for index, task in enumerate(self.tasks):
+            where = f"Crew.tasks[{index}] {task!r}"
+            if task.name is not None:
+                if task.name in names:
+                    raise ConfigurationError(f"{where}: another task is also named {task.name!r}")
+                names.add(task.name)
+            if task.agent is None and self.process is Process.sequential:
+                raise ConfigurationError(
+                    f"{where} has no agent: in a sequential crew every task needs agent=... "
+                    "(or use process='hierarchical' to let a manager assign it)"
+                )
+            if task.agent is not None and id(task.agent) not in members:
+                raise ConfigurationError(
+                    f"{where}.agent is {task.agent!r}, which is not in Crew.agents; "
+                    f"add it to agents (members: {', '.join(repr(a.role) for a in self.agents)})"
+                )
+            for dep in task.context or ():
+                dep_index = position.get(id(dep))
+                if dep_index is None:
+                    raise ConfigurationError(
+                        f"{where}.context includes {dep!r}, which is not one of this crew's tasks"
+                    )
+                if dep_index >= index:
+                    raise ConfigurationError(
+                        f"{where}.context includes {dep!r}, which comes "
+                        f"{'at the same place' if dep_index == index else 'later'}; "
+                        "context may only name earlier tasks"
+                    )
+
+    def kickoff(self, inputs: dict[str, Any] | None = None) -> CrewOutput:
+        """Run the crew and return its output. Works inside a running event loop too (notebooks)."""
+        from crewkit._run.sync import run_sync
+
+        return run_sync(lambda: self.kickoff_async(inputs))
+
+    async def kickoff_async(self, inputs: dict[str, Any] | None = None) -> CrewOutput:
+        """Run the crew on the current event loop."""
+        from crewkit._run.runner import run_crew
+
+        return await run_crew(self, dict(inputs or {}))
+
+    def __repr__(self) -> str:
+        return f"Crew(name={self.name!r}, agents={len(self.agents)}, tasks={len(self.tasks)})"
+
+
+def _list_of(value: object, kind: type, field_name: str) -> list[Any]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ConfigurationError(f"{field_name} must be a list of {kind.__name__} objects")
+    bad = [v for v in value if not isinstance(v, kind)]
+    if bad:
+        raise ConfigurationError(
+            f"{field_name} must contain only {kind.__name__} objects, got {bad[0]!r}"
+        )
+    return list(value)

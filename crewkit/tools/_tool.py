@@ -1,0 +1,256 @@
+"""Tool definitions: a :class:`Tool` base class and the :func:`tool` decorator for plain functions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+from crewkit.errors import ConfigurationError
+from crewkit.llm._types import ToolSpec
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+# pydantic, inspect and asyncio are imported where used: `import crewkit` stays cheap, and the cost
+# is paid when the first tool is defined or run.
+
+F = TypeVar("F", bound=Callable[..., Any])
+_NAME_INVALID = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def tool_name(text: str) -> str:
+    """A name every provider accepts (letters, digits, ``_`` and ``-``, at most 64 characters)."""
+    return _NAME_INVALID.sub("_", text.strip()).strip("_")[:64]
+
+
+def normalize_name(text: str) -> str:
+    """The form two tool names are compared in: case, quotes and separators ignored."""
+    return tool_name(text.strip().strip("`'\"[]()*")).lower().replace("-", "_")
+
+
+class Tool:
+    """A capability an agent can use.
+
+    Subclass it with ``name``, ``description`` and either ``args_schema`` (a pydantic model) or a typed
+    ``run`` signature, and implement ``run`` (sync) or ``arun`` (async). Results reach the model as text;
+    results longer than ``max_result_chars`` are truncated with a marker.
+    """
+
+    name: str = ""
+    """How the model calls the tool."""
+    description: str = ""
+    """What the tool does and when to use it; the model reads this."""
+    args_schema: type[BaseModel] | None = None
+    """The arguments' pydantic model; derived from ``run``'s signature when not set."""
+    max_result_chars: int = 6000
+    """Longer results are cut to this length before the model sees them."""
+
+    def run(self, **kwargs: Any) -> Any:
+        """Do the work synchronously."""
+        raise NotImplementedError(f"tool {self.name!r} implements neither run() nor arun()")
+
+    async def arun(self, **kwargs: Any) -> Any:
+        """Do the work asynchronously; by default runs :meth:`run` in a worker thread."""
+        import asyncio
+
+        return await asyncio.to_thread(self.run, **kwargs)
+
+    def arguments_model(self) -> type[BaseModel]:
+        """The pydantic model that validates this tool's arguments."""
+        if self.args_schema is None:
+            self.args_schema = model_from_signature(self.run, f"{tool_name(self.name)}_args")
+        return self.args_schema
+
+    def spec(self) -> ToolSpec:
+        """The tool as a model sees it."""
+        check_tool(self)
+        schema = compact_schema(self.arguments_model().model_json_schema())
+        return ToolSpec(name=self.name, description=self.description, parameters=schema)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+
+class FunctionTool(Tool):
+    """A tool made from a function by :func:`tool`."""
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        args_schema: type[BaseModel] | None = None,
+        max_result_chars: int | None = None,
+    ) -> None:
+        import inspect
+
+        summary, param_docs = parse_docstring(inspect.getdoc(fn) or "")
+        self.fn = fn
+        self.name = tool_name(name or fn.__name__)
+        self.description = description or summary
+        if not self.description:
+            raise ConfigurationError(
+                f"tool {self.name!r} has no description: give the function a docstring "
+                "or pass description= to @tool"
+            )
+        self.args_schema = args_schema or model_from_signature(fn, f"{self.name}_args", param_docs)
+        if max_result_chars is not None:
+            self.max_result_chars = max_result_chars
+
+    def run(self, **kwargs: Any) -> Any:
+        import inspect
+
+        result = self.fn(**kwargs)
+        if inspect.isawaitable(result):
+            raise ConfigurationError(f"tool {self.name!r} is async: call arun()")
+        return result
+
+    async def arun(self, **kwargs: Any) -> Any:
+        import asyncio
+        import inspect
+
+        if inspect.iscoroutinefunction(self.fn):
+            return await self.fn(**kwargs)
+        return await asyncio.to_thread(self.fn, **kwargs)
+
+
+@overload
+def tool(fn: F, /) -> FunctionTool: ...
+@overload
+def tool(
+    name: str | None = None,
+    /,
+    *,
+    description: str | None = None,
+    args_schema: type[BaseModel] | None = None,
+    max_result_chars: int | None = None,
+) -> Callable[[Callable[..., Any]], FunctionTool]: ...
+def tool(
+    fn_or_name: Callable[..., Any] | str | None = None,
+    /,
+    *,
+    description: str | None = None,
+    args_schema: type[BaseModel] | None = None,
+    max_result_chars: int | None = None,
+) -> FunctionTool | Callable[[Callable[..., Any]], FunctionTool]:
+    """Turn a function (sync or async) into a :class:`Tool`.
+
+    Use as ``@tool``, ``@tool("name")`` or ``@tool(description=...)``. The name comes from the function,
+    the description from its docstring, the arguments from its typed signature (and the docstring's
+    ``Args:`` section for each argument's description).
+    """
+    if callable(fn_or_name):
+        return FunctionTool(fn_or_name)
+
+    def wrap(fn: Callable[..., Any]) -> FunctionTool:
+        return FunctionTool(
+            fn,
+            name=fn_or_name,
+            description=description,
+            args_schema=args_schema,
+            max_result_chars=max_result_chars,
+        )
+
+    return wrap
+
+
+def as_tool(obj: object, owner: str) -> Tool:
+    """Accept a :class:`Tool` or a plain function; anything else is a clear error naming ``owner``."""
+    if isinstance(obj, Tool):
+        check_tool(obj)
+        return obj
+    if callable(obj) and not isinstance(obj, type):
+        return FunctionTool(obj)
+    raise ConfigurationError(
+        f"{owner}: tools must be Tool objects or functions (use @tool), got {obj!r}"
+    )
+
+
+def check_tool(t: Tool) -> None:
+    """Raise if a tool lacks the name or description a model needs."""
+    if not t.name or tool_name(t.name) != t.name:
+        raise ConfigurationError(
+            f"tool {t!r}: name must be letters, digits, '_' or '-', "
+            f"e.g. {tool_name(t.name or type(t).__name__)!r}"
+        )
+    if not t.description:
+        raise ConfigurationError(f"tool {t.name!r} needs a description")
+
+
+def model_from_signature(
+    fn: Callable[..., Any], model_name: str, docs: Mapping[str, str] | None = None
+) -> type[BaseModel]:
+    """A pydantic model of ``fn``'s parameters (``self``, ``*args`` and ``**kwargs`` skipped)."""
+    import inspect
+
+    from pydantic import ConfigDict, Field, create_model
+
+    hints = _type_hints(fn)
+    fields: dict[str, Any] = {}
+    for param in inspect.signature(fn).parameters.values():
+        if param.name == "self" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        annotation = hints.get(param.name, Any)
+        default = ... if param.default is param.empty else param.default
+        fields[param.name] = (annotation, Field(default, description=(docs or {}).get(param.name)))
+    model: type[BaseModel] = create_model(
+        model_name, __config__=ConfigDict(extra="forbid"), **fields
+    )
+    return model
+
+
+def _type_hints(fn: Callable[..., Any]) -> dict[str, Any]:
+    import typing
+
+    try:
+        return typing.get_type_hints(fn, include_extras=True)
+    except Exception:
+        return {}
+
+
+_SECTION = re.compile(r"^(Args|Arguments|Parameters|Params):\s*$")
+_PARAM = re.compile(r"^\s+(\*{0,2}\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+
+
+def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
+    """Split a Google-style docstring into its summary and per-argument descriptions."""
+    summary: list[str] = []
+    params: dict[str, str] = {}
+    in_args = False
+    current: str | None = None
+    for line in doc.splitlines():
+        if _SECTION.match(line.strip()) and not line.startswith(" "):
+            in_args, current = True, None
+            continue
+        if in_args:
+            match = _PARAM.match(line)
+            if match:
+                current = match.group(1)
+                params[current] = match.group(2).strip()
+            elif line.strip() and line.startswith(" ") and current:
+                params[current] += " " + line.strip()
+            elif line.strip():
+                in_args = False
+                summary.append(line)
+            continue
+        summary.append(line)
+    return "\n".join(summary).strip(), params
+
+
+def compact_schema(schema: Any) -> Any:
+    """Drop generated ``title`` entries, which cost prompt tokens and tell the model nothing."""
+    if isinstance(schema, dict):
+        out: dict[str, Any] = {}
+        for key, value in schema.items():
+            if key == "title" and isinstance(value, str):
+                continue
+            if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
+                out[key] = {k: compact_schema(v) for k, v in value.items()}
+            else:
+                out[key] = compact_schema(value)
+        return out
+    if isinstance(schema, list):
+        return [compact_schema(v) for v in schema]
+    return schema
