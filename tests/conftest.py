@@ -1,0 +1,17 @@
+"""The suite never reaches the network: real model calls are blocked, loopback servers allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from crewkit.testing import allow_network_models, block_network_models
+
+
+@pytest.fixture(autouse=True)
+def _no_network_models(monkeypatch: pytest.MonkeyPatch) -> object:
+    monkeypatch.delenv("CREWKIT_MODEL", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    block_network_models(allow_loopback=True)
+    yield
+    allow_network_models()
