@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from crewkit.errors import CrewkitError, LLMError
 from crewkit.events import EventBus, ModelCallCompleted, ModelCallStarted
 from crewkit.llm._base import LLM
-from crewkit.llm._guard import check_allowed
+from crewkit.llm._cassette import send
 from crewkit.llm._types import ModelRequest, ModelResponse, Usage
 
 
@@ -54,8 +54,8 @@ class Run:
         return f"{self.run_id}.{next(self._spans)}"
 
     async def call_model(self, llm: LLM, request: ModelRequest, scope: Scope) -> ModelResponse:
-        """Send ``request`` to ``llm``: network guard, events, usage — the only way models are called."""
-        check_allowed(llm)
+        """Send ``request`` to ``llm``: network guard and cassette (in ``send``), events, usage —
+        the only way models are called."""
         span = self.new_span()
         self.bus.emit(
             ModelCallStarted(
@@ -68,7 +68,7 @@ class Run:
         )
         started = time.perf_counter()
         try:
-            response = await llm.complete(request)
+            response = await send(llm, request)
         except CrewkitError:
             raise
         except Exception as exc:

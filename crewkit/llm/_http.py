@@ -1,0 +1,261 @@
+"""What every HTTP backend shares: keys kept secret, timeouts, retries, rate limits, error mapping."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from crewkit.errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    InvalidResponseError,
+    LLMError,
+    ModelConnectionError,
+    ModelTimeoutError,
+    ProviderError,
+    RateLimitError,
+    ServerError,
+)
+from crewkit.llm._base import LLM
+from crewkit.llm._limiter import RateLimiter, shared_limiter
+from crewkit.llm._profiles import Traits, traits_for
+from crewkit.llm._retry import RetryPolicy, call_with_retries, parse_retry_after
+
+if TYPE_CHECKING:
+    import httpx
+
+T = TypeVar("T")
+
+
+class Secret:
+    """An API key that never shows itself in ``repr``, ``str``, errors or events."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The key itself, for the one header that needs it."""
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __repr__(self) -> str:
+        return f"Secret({mask(self._value)!r})"
+
+    __str__ = __repr__
+
+
+def mask(key: str) -> str:
+    """``sk-…wxyz``: enough to tell keys apart, too little to use one."""
+    if not key:
+        return ""
+    return f"{key[:3]}…{key[-4:]}" if len(key) > 12 else "…"
+
+
+class HTTPModel(LLM):
+    """Base of the HTTP clients. Holds configuration only; each call opens its own connection pool,
+    so one object serves any number of event loops, threads and runs."""
+
+    default_base_url: str = ""
+    """Where requests go when neither ``base_url=`` nor the provider's env variable says otherwise."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str,
+        api_key: str | None = None,
+        timeout: float = 120.0,
+        retry: RetryPolicy | None = None,
+        max_rpm: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        traits: Traits | None = None,
+    ) -> None:
+        if not model:
+            raise ConfigurationError(
+                f"model string '{self.provider}/' names no model; write '{self.provider}/<model>'"
+            )
+        if timeout <= 0:
+            raise ConfigurationError(f"timeout must be a positive number of seconds, got {timeout}")
+        self.model = model
+        self.base_url = base_url.rstrip("/")
+        """Root of the API, e.g. ``http://127.0.0.1:8080/v1``."""
+        self.api_key = Secret(api_key or "")
+        """The key, masked in every display."""
+        self.timeout = timeout
+        """Seconds allowed for one request (connect, send, wait, read)."""
+        self.retry = retry or RetryPolicy()
+        """When and how failed requests are retried."""
+        self.limiter: RateLimiter | None = (
+            shared_limiter(self.label, max_rpm) if max_rpm is not None else None
+        )
+        """Shared by every model object with the same label and limit; ``None`` when unlimited."""
+        self.headers = dict(headers or {})
+        """Extra headers sent with every request."""
+        self.traits = traits or traits_for(self.provider, model)
+        """Provider and model quirks (see ``crewkit.llm._profiles``)."""
+        self.profile = self.traits.profile
+
+    @property
+    def endpoint(self) -> str:
+        return self.base_url
+
+    def __repr__(self) -> str:
+        key = f" api_key={mask(self.api_key.reveal())!r}" if self.api_key else ""
+        return f"<{type(self).__name__} {self.label} at {self.base_url}{key}>"
+
+    def _auth_headers(self) -> dict[str, str]:
+        """Headers carrying the key; providers override."""
+        return {"Authorization": f"Bearer {self.api_key.reveal()}"} if self.api_key else {}
+
+    def _client(self) -> httpx.AsyncClient:
+        import httpx
+
+        return httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(self.timeout),
+            headers={**self.headers, **self._auth_headers()},
+        )
+
+    async def post_json(
+        self, path: str, payload: Mapping[str, Any], parse: Callable[[Any], T]
+    ) -> T:
+        """POST ``payload``, retrying per policy, and return ``parse(json_body)``. A ``parse`` that
+        raises ``KeyError``/``TypeError``/``ValueError`` makes the answer an unparseable 200."""
+        import httpx
+
+        async with self._client() as client:
+
+            async def attempt() -> T:
+                if self.limiter is not None:
+                    await self.limiter.acquire()
+                try:
+                    response = await client.post(path, json=payload)
+                    body = response.content
+                except httpx.HTTPError as exc:
+                    raise self.transport_error(exc) from exc
+                if response.status_code >= 400:
+                    raise self.status_error(response.status_code, body, response.headers)
+                try:
+                    return parse(json.loads(body))
+                except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+                    raise self.error(
+                        InvalidResponseError,
+                        f"unreadable response body ({type(exc).__name__}: {exc}): {_snippet(body)}",
+                    ) from exc
+
+            return await call_with_retries(self.retry, attempt)
+
+    @asynccontextmanager
+    async def open_stream(self, path: str, payload: Mapping[str, Any]) -> AsyncIterator[Any]:
+        """POST for a server-sent-event stream and yield the response; opening is retried per
+        policy, a stream that breaks midway is not (its text has already been handed out)."""
+        import httpx
+
+        async with self._client() as client:
+
+            async def attempt() -> httpx.Response:
+                if self.limiter is not None:
+                    await self.limiter.acquire()
+                try:
+                    request = client.build_request("POST", path, json=payload)
+                    response = await client.send(request, stream=True)
+                except httpx.HTTPError as exc:
+                    raise self.transport_error(exc) from exc
+                if response.status_code >= 400:
+                    body = await response.aread()
+                    await response.aclose()
+                    raise self.status_error(response.status_code, body, response.headers)
+                return response
+
+            response = await call_with_retries(self.retry, attempt)
+            try:
+                yield response
+            except httpx.HTTPError as exc:
+                raise self.transport_error(exc) from exc
+            finally:
+                await response.aclose()
+
+    def error(self, kind: type[LLMError], message: str, status: int | None = None) -> LLMError:
+        """An error of ``kind`` about this model, with any trace of the key removed."""
+        return kind(self.scrub(message), provider=self.provider, model=self.model, status=status)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with the API key replaced by its mask (servers sometimes echo it)."""
+        key = self.api_key.reveal()
+        return text.replace(key, mask(key)) if key else text
+
+    def transport_error(self, exc: Exception) -> LLMError:
+        """Map an httpx failure to a timeout or a connection error."""
+        import httpx
+
+        if isinstance(exc, httpx.TimeoutException):
+            return self.error(
+                ModelTimeoutError, f"no answer from {self.base_url} within {self.timeout:g}s"
+            )
+        detail = str(exc) or type(exc).__name__
+        return self.error(ModelConnectionError, f"connection to {self.base_url} failed: {detail}")
+
+    def status_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> ProviderError:
+        """Map an error status to the matching :class:`ProviderError`, with the server's message."""
+        kind: type[ProviderError]
+        if status == 429:
+            kind = RateLimitError
+        elif status >= 500:
+            kind = ServerError
+        elif status in (401, 403):
+            kind = AuthenticationError
+        else:
+            kind = BadRequestError
+        return kind(
+            self.scrub(server_message(body)),
+            provider=self.provider,
+            model=self.model,
+            status=status,
+            retry_after=parse_retry_after(headers),
+        )
+
+
+def server_message(body: bytes) -> str:
+    """The error message inside a provider's error body, else the body's start."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return _snippet(body) or "(empty body)"
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return str(error["message"])[:1000]
+    if isinstance(error, str):
+        return error[:1000]
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        return str(data["message"])[:1000]
+    return _snippet(body)
+
+
+def _snippet(body: bytes, limit: int = 300) -> str:
+    text = body.decode("utf-8", "replace").strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+async def sse_events(response: Any) -> AsyncIterator[str]:
+    """The ``data:`` payloads of a server-sent-event stream, one per event, until ``[DONE]``."""
+    data: list[str] = []
+    async for line in response.aiter_lines():
+        if not line:
+            if data:
+                payload = "\n".join(data)
+                data = []
+                if payload.strip() == "[DONE]":
+                    return
+                yield payload
+            continue
+        if line.startswith("data:"):
+            data.append(line[5:].lstrip(" "))
+    if data and "\n".join(data).strip() != "[DONE]":
+        yield "\n".join(data)

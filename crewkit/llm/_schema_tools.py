@@ -1,0 +1,111 @@
+"""Tool calls through constrained decoding: the reply must match a JSON schema that is either one
+tool call or a final answer. Used by the embedded model and by servers whose native tool calling is
+unreliable (llama.cpp); a 135M model emits valid calls this way because it cannot emit anything else.
+
+The conversation is rewritten for such models: earlier tool calls and results become plain
+assistant and user messages, since small chat templates often have no ``tool`` role.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from crewkit import prompts
+from crewkit.llm._types import Message, ModelRequest, ToolCall, ToolSpec
+
+
+def decision_schema(tools: Sequence[ToolSpec], answer: Any = None) -> dict[str, Any]:
+    """A schema matched by ``{"tool": name, "arguments": {...}}`` for each tool, or by
+    ``{"final_answer": ...}``; the answer is a string unless ``answer`` gives its schema."""
+    options: list[dict[str, Any]] = [
+        {
+            "type": "object",
+            "properties": {
+                "tool": {"const": spec.name},
+                "arguments": dict(spec.parameters) or {"type": "object"},
+            },
+            "required": ["tool", "arguments"],
+        }
+        for spec in tools
+    ]
+    options.append(
+        {
+            "type": "object",
+            "properties": {"final_answer": answer if answer is not None else {"type": "string"}},
+            "required": ["final_answer"],
+        }
+    )
+    return {"anyOf": options}
+
+
+def rewrite_messages(request: ModelRequest) -> list[Message]:
+    """The request's conversation with the reply format explained in the system message and tool
+    traffic turned into plain text."""
+    instructions = prompts.render(
+        "schema_tools",
+        tools=[
+            {
+                "name": s.name,
+                "description": s.description,
+                "arguments": json.dumps(dict(s.parameters).get("properties", {})),
+            }
+            for s in request.tools
+        ],
+    )
+    messages: list[Message] = []
+    for message in request.messages:
+        if message.role == "assistant" and message.tool_calls:
+            text = "\n".join(
+                prompts.render(
+                    "schema_tool_call",
+                    tool=call.name,
+                    arguments=call.raw_arguments or json.dumps(dict(call.arguments)),
+                )
+                for call in message.tool_calls
+            )
+            messages.append(Message("assistant", text))
+        elif message.role == "tool":
+            text = prompts.render(
+                "schema_tool_result", tool=message.name or "the tool", result=message.content
+            )
+            messages.append(Message("user", text))
+        else:
+            messages.append(Message(message.role, message.content))
+    if messages and messages[0].role == "system":
+        messages[0] = Message("system", f"{messages[0].content}\n\n{instructions}")
+    else:
+        messages.insert(0, Message("system", instructions))
+    return messages
+
+
+_TRUNCATED_ANSWER = re.compile(r'^\s*\{\s*"final_answer"\s*:\s*"(.*)', re.DOTALL)
+
+
+def read_decision(text: str, request: ModelRequest) -> tuple[str, tuple[ToolCall, ...]]:
+    """Turn a constrained reply into ``(answer text, tool calls)``. A reply cut off by the token
+    limit inside its answer still yields the answer so far; anything else unreadable is returned as
+    text, which the agent loop treats as a final answer."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        cut = _TRUNCATED_ANSWER.match(text)
+        if cut:
+            return cut.group(1).rstrip().rstrip('"').replace('\\"', '"').replace("\\n", "\n"), ()
+        return text, ()
+    if not isinstance(data, dict):
+        return text, ()
+    if isinstance(data.get("tool"), str):
+        arguments = data.get("arguments")
+        index = sum(1 for m in request.messages if m.role == "assistant")
+        call_id = f"call_{index}"
+        if isinstance(arguments, dict):
+            return "", (ToolCall(data["tool"], arguments, id=call_id),)
+        raw = json.dumps(arguments)
+        return "", (ToolCall(data["tool"], {}, id=call_id, raw_arguments=raw),)
+    if "final_answer" in data:
+        answer = data["final_answer"]
+        return (answer if isinstance(answer, str) else json.dumps(answer)), ()
+    return text, ()

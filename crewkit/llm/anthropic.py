@@ -1,0 +1,175 @@
+"""Anthropic's Messages API: ``anthropic/<model>`` with ``ANTHROPIC_API_KEY``."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from crewkit import prompts
+from crewkit.errors import ConfigurationError
+from crewkit.llm._http import HTTPModel
+from crewkit.llm._retry import RetryPolicy
+from crewkit.llm._types import Message, ModelRequest, ModelResponse, ToolCall, Usage
+
+API_VERSION = "2023-06-01"
+"""The ``anthropic-version`` header this client's mapping follows."""
+
+_FINISH = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "tool_use": "tool_calls",
+    "max_tokens": "length",
+}
+
+
+class AnthropicChat(HTTPModel):
+    """A Claude model over the Messages API: system prompt, ``tool_use``/``tool_result`` blocks,
+    stop sequences, usage."""
+
+    provider = "anthropic"
+    default_base_url = "https://api.anthropic.com"
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        max_tokens: int = 4096,
+        temperature: float | None = None,
+        tool_choice: str | None = None,
+        stop: Sequence[str] = (),
+        timeout: float = 120.0,
+        retry: RetryPolicy | None = None,
+        max_rpm: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        url = base_url or os.environ.get("ANTHROPIC_BASE_URL", "").strip() or self.default_base_url
+        key = api_key or os.environ.get("ANTHROPIC_API_KEY", "")
+        if not key and url == self.default_base_url:
+            raise ConfigurationError(
+                f"anthropic/{model} needs an API key: set ANTHROPIC_API_KEY or pass api_key="
+            )
+        super().__init__(
+            model,
+            base_url=url,
+            api_key=key,
+            timeout=timeout,
+            retry=retry,
+            max_rpm=max_rpm,
+            headers=headers,
+        )
+        self.max_tokens = max_tokens
+        """Cap on reply tokens (the API requires one)."""
+        self.temperature = temperature
+        """Default temperature when the request sets none."""
+        self.tool_choice = tool_choice
+        """``auto``, ``any`` (some tool), ``none``, or one tool's name; ``None`` for the default."""
+        self.stop = tuple(stop)
+        """Stop sequences added to every request's own."""
+
+    def _auth_headers(self) -> dict[str, str]:
+        headers = {"anthropic-version": API_VERSION}
+        if self.api_key:
+            headers["x-api-key"] = self.api_key.reveal()
+        return headers
+
+    def payload(self, request: ModelRequest) -> dict[str, Any]:
+        """The JSON body for ``request``."""
+        system = "\n\n".join(m.content for m in request.messages if m.role == "system")
+        conversation = [m for m in request.messages if m.role != "system"]
+        if request.response_schema is not None:
+            schema = json.dumps(dict(request.response_schema.schema))
+            conversation.append(
+                Message("user", prompts.render("json_schema_instruction", schema=schema))
+            )
+        body: dict[str, Any] = {
+            "model": self.model,
+            "max_tokens": self.max_tokens,
+            "messages": _wire_messages(conversation),
+        }
+        if system:
+            body["system"] = system
+        if request.tools:
+            body["tools"] = [
+                {"name": t.name, "description": t.description, "input_schema": dict(t.parameters)}
+                for t in request.tools
+            ]
+            if self.tool_choice is not None:
+                body["tool_choice"] = (
+                    {"type": self.tool_choice}
+                    if self.tool_choice in ("auto", "any", "none")
+                    else {"type": "tool", "name": self.tool_choice}
+                )
+        stop = [*request.stop, *self.stop]
+        if stop:
+            body["stop_sequences"] = stop
+        temperature = request.temperature if request.temperature is not None else self.temperature
+        if temperature is not None:
+            body["temperature"] = temperature
+        return body
+
+    async def complete(self, request: ModelRequest) -> ModelResponse:
+        return await self.post_json("/v1/messages", self.payload(request), self.parse)
+
+    def parse(self, data: Any) -> ModelResponse:
+        """Map a Messages API body to a :class:`ModelResponse`."""
+        text: list[str] = []
+        calls: list[ToolCall] = []
+        for block in data["content"]:
+            if block["type"] == "text":
+                text.append(block["text"])
+            elif block["type"] == "tool_use":
+                arguments = block.get("input")
+                if not isinstance(arguments, dict):
+                    raise TypeError("tool_use input is not an object")
+                calls.append(ToolCall(block["name"], arguments, id=str(block["id"])))
+        usage = data.get("usage") or {}
+        stop_reason = str(data.get("stop_reason") or "end_turn")
+        return ModelResponse(
+            text="".join(text),
+            tool_calls=tuple(calls),
+            usage=Usage(
+                prompt_tokens=int(usage.get("input_tokens") or 0),
+                completion_tokens=int(usage.get("output_tokens") or 0),
+            ),
+            finish_reason="tool_calls" if calls else _FINISH.get(stop_reason, stop_reason),
+            model=str(data.get("model") or self.model),
+        )
+
+
+def _wire_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
+    """User and assistant turns as content blocks; tool results ride in user turns, and
+    neighbouring turns of one role are merged, as the API expects alternation."""
+    wire: list[dict[str, Any]] = []
+    for message in messages:
+        role = "assistant" if message.role == "assistant" else "user"
+        blocks: list[dict[str, Any]] = []
+        if message.role == "tool":
+            blocks.append(
+                {
+                    "type": "tool_result",
+                    "tool_use_id": message.tool_call_id or "",
+                    "content": message.content,
+                }
+            )
+        elif message.content:
+            blocks.append({"type": "text", "text": message.content})
+        for call in message.tool_calls:
+            blocks.append(
+                {
+                    "type": "tool_use",
+                    "id": call.id,
+                    "name": call.name,
+                    "input": dict(call.arguments),
+                }
+            )
+        if not blocks:
+            continue
+        if wire and wire[-1]["role"] == role:
+            wire[-1]["content"].extend(blocks)
+        else:
+            wire.append({"role": role, "content": blocks})
+    return wire

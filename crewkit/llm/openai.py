@@ -1,0 +1,399 @@
+"""The OpenAI Chat Completions wire format, for OpenAI and every server that speaks it.
+
+``openai/<model>`` talks to OpenAI (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``); the presets
+``ollama/``, ``vllm/``, ``llamacpp/``, ``lmstudio/``, ``openrouter/`` and ``groq/`` are the same
+client with their own default address and key variable; any other server is ``OpenAIChat(model,
+base_url=...)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any, Literal
+
+from crewkit import prompts
+from crewkit.errors import BadRequestError, ConfigurationError, InvalidResponseError, ProviderError
+from crewkit.llm._http import HTTPModel, sse_events
+from crewkit.llm._profiles import ResponseFormat, Traits
+from crewkit.llm._retry import RetryPolicy
+from crewkit.llm._schema_tools import decision_schema, read_decision, rewrite_messages
+from crewkit.llm._types import (
+    Message,
+    ModelRequest,
+    ModelResponse,
+    ResponseSchema,
+    TextDelta,
+    ToolCall,
+    Usage,
+)
+
+ToolChoice = Literal["auto", "required", "none"] | str
+"""``auto``, ``required``, ``none``, or the name of the one tool the model must call."""
+
+_accepted_formats: dict[tuple[str, str], int] = {}
+"""Per (server, model): index of the first ``response_format`` kind it accepted, so a refusal
+costs one request per process, not one per call."""
+
+
+class FormatRefusedError(BadRequestError):
+    """The server rejected the kind of ``response_format`` it was sent; the next kind is tried."""
+
+
+class OpenAIChat(HTTPModel):
+    """A model behind a Chat Completions endpoint."""
+
+    provider = "openai"
+    default_base_url = "https://api.openai.com/v1"
+    base_url_env: str | None = "OPENAI_BASE_URL"
+    """Environment variable that overrides the default address."""
+    api_key_env: str | None = "OPENAI_API_KEY"
+    """Environment variable holding the API key."""
+    key_required = True
+    """Whether the default address needs a key (local servers do not)."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        tool_choice: ToolChoice | None = None,
+        temperature: float | None = None,
+        seed: int | None = None,
+        max_tokens: int | None = None,
+        stop: Sequence[str] = (),
+        timeout: float = 120.0,
+        retry: RetryPolicy | None = None,
+        max_rpm: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        traits: Traits | None = None,
+    ) -> None:
+        env_url = os.environ.get(self.base_url_env, "").strip() if self.base_url_env else ""
+        url = base_url or env_url or self.default_base_url
+        key = api_key or (os.environ.get(self.api_key_env, "") if self.api_key_env else "")
+        if self.key_required and not key and url == self.default_base_url:
+            raise ConfigurationError(
+                f"{self.provider}/{model} needs an API key: set {self.api_key_env} "
+                f"or pass api_key= (or base_url= for a server that needs none)"
+            )
+        super().__init__(
+            model,
+            base_url=url,
+            api_key=key,
+            timeout=timeout,
+            retry=retry,
+            max_rpm=max_rpm,
+            headers=headers,
+            traits=traits,
+        )
+        self.tool_choice = tool_choice
+        """Sent with native tools; ``None`` leaves the server's default (``auto``)."""
+        self.temperature = temperature
+        """Default temperature when the request sets none."""
+        self.seed = seed
+        """Sampling seed, for servers that make runs repeatable with it."""
+        self.max_tokens = max_tokens
+        """Cap on reply tokens; ``None`` leaves the server's default."""
+        self.stop = tuple(stop)
+        """Stop sequences added to every request's own."""
+
+    # -- requests ----------------------------------------------------------------------------
+
+    def _schema_mode(self, request: ModelRequest) -> bool:
+        return bool(request.tools) and self.traits.tool_mode == "schema"
+
+    def _formats(self, request: ModelRequest) -> list[ResponseFormat | None]:
+        if request.response_schema is None and not self._schema_mode(request):
+            return [None]
+        formats = list(self.traits.response_formats) or ["prompt"]
+        start = _accepted_formats.get((self.base_url, self.model), 0)
+        return list(formats[min(start, len(formats) - 1) :])
+
+    def payload(self, request: ModelRequest, fmt: ResponseFormat | None) -> dict[str, Any]:
+        """The JSON body for ``request``, asking for structured output the ``fmt`` way."""
+        schema_mode = self._schema_mode(request)
+        messages = rewrite_messages(request) if schema_mode else list(request.messages)
+        target: ResponseSchema | None = request.response_schema
+        if schema_mode:
+            answer = dict(target.schema) if target is not None else None
+            target = ResponseSchema("reply", decision_schema(request.tools, answer))
+        if fmt == "prompt" and request.response_schema is not None:
+            instruction = prompts.render(
+                "json_schema_instruction", schema=json.dumps(dict(request.response_schema.schema))
+            )
+            messages.append(Message("user", instruction))
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [_wire_message(m) for m in messages],
+        }
+        if request.tools and not schema_mode:
+            body["tools"] = [
+                {
+                    "type": "function",
+                    "function": {
+                        "name": t.name,
+                        "description": t.description,
+                        "parameters": dict(t.parameters),
+                    },
+                }
+                for t in request.tools
+            ]
+            if self.tool_choice is not None:
+                body["tool_choice"] = _wire_tool_choice(self.tool_choice)
+        if target is not None and fmt == "json_schema":
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": target.name, "schema": dict(target.schema)},
+            }
+        elif target is not None and fmt == "json_object":
+            body["response_format"] = {"type": "json_object", "schema": dict(target.schema)}
+        stop = [*request.stop, *self.stop]
+        if stop:
+            body["stop"] = stop
+        temperature = request.temperature if request.temperature is not None else self.temperature
+        if temperature is not None:
+            body["temperature"] = temperature
+        if self.seed is not None and self.traits.seed:
+            body["seed"] = self.seed
+        if self.max_tokens is not None:
+            body["max_tokens"] = self.max_tokens
+        return body
+
+    async def complete(self, request: ModelRequest) -> ModelResponse:
+        formats = self._formats(request)
+        for position, fmt in enumerate(formats):
+            body = self.payload(request, fmt)
+            try:
+                return await self.post_json(
+                    "/chat/completions", body, lambda data: self.parse(data, request)
+                )
+            except FormatRefusedError:
+                if position == len(formats) - 1:
+                    raise
+                key = (self.base_url, self.model)
+                _accepted_formats[key] = _accepted_formats.get(key, 0) + 1
+        raise AssertionError("unreachable: the last format returns or raises")  # pragma: no cover
+
+    def status_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> ProviderError:
+        error = super().status_error(status, body, headers)
+        refused = status in (400, 422, 500, 501) and any(
+            word in error.message for word in ("response_format", "json_schema", "json_object")
+        )
+        if refused:
+            return FormatRefusedError(
+                error.message, provider=self.provider, model=self.model, status=status
+            )
+        return error
+
+    # -- responses ---------------------------------------------------------------------------
+
+    def parse(self, data: Any, request: ModelRequest) -> ModelResponse:
+        """Map a Chat Completions body to a :class:`ModelResponse`."""
+        if isinstance(data, dict) and "error" in data and "choices" not in data:
+            raise ValueError(f"error in 200 body: {data['error']}")
+        choice = data["choices"][0]
+        message = choice["message"]
+        text = message.get("content") or ""
+        if not isinstance(text, str):
+            raise TypeError(f"message content is {type(text).__name__}, not text")
+        calls = tuple(_read_tool_call(c) for c in message.get("tool_calls") or ())
+        if self._schema_mode(request):
+            text, calls = read_decision(text, request)
+        finish = "tool_calls" if calls else str(choice.get("finish_reason") or "stop")
+        return ModelResponse(
+            text=text,
+            tool_calls=calls,
+            usage=_usage(data.get("usage")),
+            finish_reason=finish,
+            model=str(data.get("model") or self.model),
+        )
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[TextDelta | ModelResponse]:
+        """Stream text over server-sent events. Constrained replies (schema tools, structured
+        output) are JSON, not prose, so those are answered whole."""
+        if self._formats(request) != [None]:
+            response = await self.complete(request)
+            if response.text:
+                yield TextDelta(response.text)
+            yield response
+            return
+        body = self.payload(request, None)
+        body["stream"] = True
+        if self.traits.stream_usage:
+            body["stream_options"] = {"include_usage": True}
+        text: list[str] = []
+        calls: dict[int, dict[str, str]] = {}
+        usage = Usage()
+        finish = "stop"
+        model = self.model
+        async with self.open_stream("/chat/completions", body) as response:
+            async for event in sse_events(response):
+                try:
+                    chunk = json.loads(event)
+                except ValueError as exc:
+                    raise self.error(
+                        InvalidResponseError, f"unreadable stream event: {event[:200]}"
+                    ) from exc
+                if not isinstance(chunk, dict):
+                    raise self.error(
+                        InvalidResponseError, f"unexpected stream event: {event[:200]}"
+                    )
+                if "error" in chunk:
+                    raise self.error(InvalidResponseError, f"error in stream: {chunk['error']}")
+                model = str(chunk.get("model") or model)
+                if chunk.get("usage"):
+                    usage = _usage(chunk["usage"])
+                for choice in chunk.get("choices") or ():
+                    delta = choice.get("delta") or {}
+                    if delta.get("content"):
+                        text.append(delta["content"])
+                        yield TextDelta(delta["content"])
+                    for part in delta.get("tool_calls") or ():
+                        slot = calls.setdefault(
+                            int(part.get("index", 0)), {"id": "", "name": "", "arguments": ""}
+                        )
+                        function = part.get("function") or {}
+                        slot["id"] = part.get("id") or slot["id"]
+                        slot["name"] += function.get("name") or ""
+                        slot["arguments"] += function.get("arguments") or ""
+                    if choice.get("finish_reason"):
+                        finish = str(choice["finish_reason"])
+        tool_calls = tuple(
+            _read_tool_call({"id": c["id"], "function": c}) for _, c in sorted(calls.items())
+        )
+        yield ModelResponse(
+            text="".join(text),
+            tool_calls=tool_calls,
+            usage=usage,
+            finish_reason="tool_calls" if tool_calls else finish,
+            model=model,
+        )
+
+
+def _wire_message(message: Message) -> dict[str, Any]:
+    if message.role == "tool":
+        return {
+            "role": "tool",
+            "tool_call_id": message.tool_call_id or "",
+            "content": message.content,
+        }
+    wire: dict[str, Any] = {"role": message.role, "content": message.content}
+    if message.tool_calls:
+        wire["content"] = message.content or None
+        wire["tool_calls"] = [
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {
+                    "name": call.name,
+                    "arguments": call.raw_arguments or json.dumps(dict(call.arguments)),
+                },
+            }
+            for call in message.tool_calls
+        ]
+    return wire
+
+
+def _wire_tool_choice(choice: str) -> Any:
+    if choice in ("auto", "required", "none"):
+        return choice
+    return {"type": "function", "function": {"name": choice}}
+
+
+def _read_tool_call(wire: Mapping[str, Any]) -> ToolCall:
+    function = wire["function"]
+    raw = function.get("arguments") or "{}"
+    if isinstance(raw, dict):
+        return ToolCall(str(function["name"]), raw, id=str(wire.get("id") or ""))
+    try:
+        arguments = json.loads(raw)
+    except ValueError:
+        arguments = None
+    if not isinstance(arguments, dict):
+        return ToolCall(str(function["name"]), {}, id=str(wire.get("id") or ""), raw_arguments=raw)
+    return ToolCall(str(function["name"]), arguments, id=str(wire.get("id") or ""))
+
+
+def _usage(wire: Any) -> Usage:
+    if not isinstance(wire, dict):
+        return Usage()
+    return Usage(
+        prompt_tokens=int(wire.get("prompt_tokens") or 0),
+        completion_tokens=int(wire.get("completion_tokens") or 0),
+    )
+
+
+class OllamaChat(OpenAIChat):
+    """An Ollama server (``ollama/<model>``), by default on ``localhost:11434``."""
+
+    provider = "ollama"
+    default_base_url = "http://localhost:11434/v1"
+    base_url_env = "OLLAMA_BASE_URL"
+    api_key_env = None
+    key_required = False
+
+
+class VLLMChat(OpenAIChat):
+    """A vLLM server (``vllm/<model>``), by default on ``localhost:8000``."""
+
+    provider = "vllm"
+    default_base_url = "http://localhost:8000/v1"
+    base_url_env = "VLLM_BASE_URL"
+    api_key_env = "VLLM_API_KEY"
+    key_required = False
+
+
+class LlamaCppChat(OpenAIChat):
+    """A llama.cpp server (``llamacpp/<model>``: ``llama-server`` or ``python -m
+    llama_cpp.server``), by default on ``127.0.0.1:8080``. Tools go through constrained JSON."""
+
+    provider = "llamacpp"
+    default_base_url = "http://127.0.0.1:8080/v1"
+    base_url_env = "LLAMACPP_BASE_URL"
+    api_key_env = "LLAMACPP_API_KEY"
+    key_required = False
+
+
+class LMStudioChat(OpenAIChat):
+    """An LM Studio server (``lmstudio/<model>``), by default on ``localhost:1234``."""
+
+    provider = "lmstudio"
+    default_base_url = "http://localhost:1234/v1"
+    base_url_env = "LMSTUDIO_BASE_URL"
+    api_key_env = None
+    key_required = False
+
+
+class OpenRouterChat(OpenAIChat):
+    """OpenRouter (``openrouter/<vendor>/<model>``); key in ``OPENROUTER_API_KEY``."""
+
+    provider = "openrouter"
+    default_base_url = "https://openrouter.ai/api/v1"
+    base_url_env = "OPENROUTER_BASE_URL"
+    api_key_env = "OPENROUTER_API_KEY"
+
+
+class GroqChat(OpenAIChat):
+    """Groq (``groq/<model>``); key in ``GROQ_API_KEY``."""
+
+    provider = "groq"
+    default_base_url = "https://api.groq.com/openai/v1"
+    base_url_env = "GROQ_BASE_URL"
+    api_key_env = "GROQ_API_KEY"
+
+
+PRESETS: dict[str, type[OpenAIChat]] = {
+    cls.provider: cls
+    for cls in (
+        OpenAIChat,
+        OllamaChat,
+        VLLMChat,
+        LlamaCppChat,
+        LMStudioChat,
+        OpenRouterChat,
+        GroqChat,
+    )
+}
+"""Provider name → client class, for the registry."""
