@@ -114,12 +114,24 @@ def _difference(label: str, key: dict[str, Any], expected: dict[str, Any] | None
         return "every recorded exchange has been replayed already"
     if expected["model"] != label:
         return f"next recorded model is {expected['model']!r}, this request is for {label!r}"
-    for field in key:
-        if key[field] != expected["request"].get(field):
-            got = _dumps(key[field])[:300]
-            want = _dumps(expected["request"].get(field))[:300]
-            return f"{field} differs from the next recorded request:\n  recorded: {want}\n  now:      {got}"
-    return "it differs from the next recorded request"
+    where, want, got = _first_difference(expected["request"], key, "request")
+    return (
+        f"{where} differs from the next recorded request:\n"
+        f"  recorded: {_dumps(want)[:400]}\n  now:      {_dumps(got)[:400]}"
+    )
+
+
+def _first_difference(want: Any, got: Any, where: str) -> tuple[str, Any, Any]:
+    """The path to the first place two JSON values differ, and the values there."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        for name in sorted(set(want) | set(got)):
+            if want.get(name) != got.get(name):
+                return _first_difference(want.get(name), got.get(name), f"{where}.{name}")
+    if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
+        for index, (a, b) in enumerate(zip(want, got, strict=True)):
+            if a != b:
+                return _first_difference(a, b, f"{where}[{index}]")
+    return where, want, got
 
 
 _stack: list[Cassette] = []
@@ -145,19 +157,19 @@ def active_cassette() -> Cassette | None:
     path = os.environ.get("CREWKIT_CASSETTE", "").strip()
     if not path:
         return None
-    mode = os.environ.get("CREWKIT_CASSETTE_MODE", "").strip().lower()
-    if not mode:
-        mode = "replay" if Path(path).is_file() and Path(path).stat().st_size else "record"
-    if mode not in ("record", "replay"):
+    setting = os.environ.get("CREWKIT_CASSETTE_MODE", "").strip().lower()
+    if setting not in ("", "record", "replay"):
         raise ConfigurationError(
-            f"CREWKIT_CASSETTE_MODE must be 'record' or 'replay', got {mode!r}"
+            f"CREWKIT_CASSETTE_MODE must be 'record' or 'replay', got {setting!r}"
         )
     with _env_lock:
-        tape = _env_cassettes.get((path, mode))
+        # Resolved once per path and setting: a tape being recorded must not turn into a replay
+        # as soon as its first line is written.
+        tape = _env_cassettes.get((path, setting))
         if tape is None:
-            tape = _env_cassettes[(path, mode)] = Cassette(
-                path, "record" if mode == "record" else "replay"
-            )
+            exists = Path(path).is_file() and Path(path).stat().st_size > 0
+            mode: Mode = "replay" if setting == "replay" or (not setting and exists) else "record"
+            tape = _env_cassettes[(path, setting)] = Cassette(path, mode)
         return tape
 
 

@@ -71,10 +71,18 @@ class ScriptedServer:
                 raw = self.rfile.read(length)
                 with server._lock:
                     server.requests.append(
-                        Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(raw))
+                        Seen(
+                            self.path,
+                            {k.lower(): v for k, v in self.headers.items()},
+                            json.loads(raw),
+                        )
                     )
                     server.times.append(time.monotonic())
-                    step = server.steps.pop(0) if server.steps else Reply(599, {"error": "script empty"})
+                    step = (
+                        server.steps.pop(0)
+                        if server.steps
+                        else Reply(599, {"error": "script empty"})
+                    )
                 if isinstance(step, Drop):
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)

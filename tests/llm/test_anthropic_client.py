@@ -12,7 +12,9 @@ from crewkit.llm import AnthropicChat, Message, ModelRequest, ToolCall, ToolSpec
 
 BASE = "http://127.0.0.1"
 WEATHER = ToolSpec(
-    "get_weather", "Get the weather.", {"type": "object", "properties": {"city": {"type": "string"}}}
+    "get_weather",
+    "Get the weather.",
+    {"type": "object", "properties": {"city": {"type": "string"}}},
 )
 
 
@@ -40,11 +42,15 @@ def test_maps_system_tools_history_and_stop_sequences(server: ScriptedServer) ->
     history = (
         Message("system", "You report weather."),
         Message("user", "Oslo?"),
-        Message("assistant", "Checking.", tool_calls=(ToolCall("get_weather", {"city": "Oslo"}, "tu1"),)),
+        Message(
+            "assistant", "Checking.", tool_calls=(ToolCall("get_weather", {"city": "Oslo"}, "tu1"),)
+        ),
         Message("tool", "sunny", tool_call_id="tu1", name="get_weather"),
         Message("user", "Use the result."),
     )
-    request = ModelRequest(messages=history, tools=(WEATHER,), stop=("\nObservation:",), temperature=0)
+    request = ModelRequest(
+        messages=history, tools=(WEATHER,), stop=("\nObservation:",), temperature=0
+    )
     response = asyncio.run(llm.complete(request))
     [seen] = server.requests
     assert seen.path == "/v1/messages"
@@ -61,7 +67,12 @@ def test_maps_system_tools_history_and_stop_sequences(server: ScriptedServer) ->
                 "role": "assistant",
                 "content": [
                     {"type": "text", "text": "Checking."},
-                    {"type": "tool_use", "id": "tu1", "name": "get_weather", "input": {"city": "Oslo"}},
+                    {
+                        "type": "tool_use",
+                        "id": "tu1",
+                        "name": "get_weather",
+                        "input": {"city": "Oslo"},
+                    },
                 ],
             },
             {
@@ -73,12 +84,20 @@ def test_maps_system_tools_history_and_stop_sequences(server: ScriptedServer) ->
             },
         ],
         "tools": [
-            {"name": "get_weather", "description": "Get the weather.", "input_schema": dict(WEATHER.parameters)}
+            {
+                "name": "get_weather",
+                "description": "Get the weather.",
+                "input_schema": dict(WEATHER.parameters),
+            }
         ],
         "stop_sequences": ["\nObservation:"],
         "temperature": 0,
     }
-    assert (response.text, response.usage, response.finish_reason) == ("Sunny.", Usage(20, 5), "stop")
+    assert (response.text, response.usage, response.finish_reason) == (
+        "Sunny.",
+        Usage(20, 5),
+        "stop",
+    )
 
 
 def test_reads_tool_use_blocks_as_tool_calls(server: ScriptedServer) -> None:

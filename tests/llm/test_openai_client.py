@@ -35,9 +35,7 @@ def ask(llm: OpenAIChat, request: ModelRequest) -> ModelResponse:
 
 
 def hello(**options: Any) -> ModelRequest:
-    return ModelRequest(
-        messages=(Message("system", "Be brief."), Message("user", "Hi")), **options
-    )
+    return ModelRequest(messages=(Message("system", "Be brief."), Message("user", "Hi")), **options)
 
 
 def test_sends_model_messages_and_sampling_options(server: ScriptedServer) -> None:
@@ -142,8 +140,12 @@ def test_response_schema_is_sent_as_json_schema(server: ScriptedServer) -> None:
 def test_refused_json_schema_falls_back_to_json_object_then_remembers(
     server: ScriptedServer,
 ) -> None:
-    refusal = {"error": {"message": "response_format.type: Input should be 'text' or 'json_object'"}}
-    server.script(Reply(500, refusal), chat_reply('{"name": "Oslo"}'), chat_reply('{"name": "Rome"}'))
+    refusal = {
+        "error": {"message": "response_format.type: Input should be 'text' or 'json_object'"}
+    }
+    server.script(
+        Reply(500, refusal), chat_reply('{"name": "Oslo"}'), chat_reply('{"name": "Rome"}')
+    )
     llm = OpenAIChat("m", base_url=server.url, retry=FAST_RETRY)
     assert ask(llm, hello(response_schema=CITY)).text == '{"name": "Oslo"}'
     assert ask(llm, hello(response_schema=CITY)).text == '{"name": "Rome"}'
@@ -173,14 +175,21 @@ def test_a_bad_request_unrelated_to_the_format_is_not_retried_as_a_fallback(
 
 def test_streaming_yields_text_pieces_then_the_whole_response(server: ScriptedServer) -> None:
     def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-        return {"model": "served", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        return {
+            "model": "served",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
 
     server.script(
         Stream(
             [
                 chunk({"role": "assistant", "content": "Hel"}),
                 chunk({"content": "lo."}, "stop"),
-                {"model": "served", "choices": [], "usage": {"prompt_tokens": 5, "completion_tokens": 2}},
+                {
+                    "model": "served",
+                    "choices": [],
+                    "usage": {"prompt_tokens": 5, "completion_tokens": 2},
+                },
                 "[DONE]",
             ]
         )
@@ -207,7 +216,9 @@ def test_streamed_tool_calls_are_assembled_from_their_pieces(server: ScriptedSer
     server.script(
         Stream(
             [
-                piece({"index": 0, "id": "c9", "function": {"name": "get_weather", "arguments": ""}}),
+                piece(
+                    {"index": 0, "id": "c9", "function": {"name": "get_weather", "arguments": ""}}
+                ),
                 piece({"index": 0, "function": {"arguments": '{"city": '}}),
                 piece({"index": 0, "function": {"arguments": '"Oslo"}'}}),
                 "[DONE]",
@@ -263,7 +274,9 @@ def test_a_one_tool_crew_runs_end_to_end_over_http(server: ScriptedServer) -> No
         return f"Sunny in {city}, 21 C"
 
     server.script(
-        chat_reply(None, tool_calls=[wire_call("get_weather", '{"city": "Oslo"}')], finish="tool_calls"),
+        chat_reply(
+            None, tool_calls=[wire_call("get_weather", '{"city": "Oslo"}')], finish="tool_calls"
+        ),
         chat_reply("Oslo is sunny, 21 C."),
     )
     agent = Agent(
@@ -278,4 +291,8 @@ def test_a_one_tool_crew_runs_end_to_end_over_http(server: ScriptedServer) -> No
     assert output.raw == "Oslo is sunny, 21 C."
     assert output.token_usage.requests == 2
     tool_message = server.bodies[1]["messages"][-1]
-    assert tool_message == {"role": "tool", "tool_call_id": "call_1", "content": "Sunny in Oslo, 21 C"}
+    assert tool_message == {
+        "role": "tool",
+        "tool_call_id": "call_1",
+        "content": "Sunny in Oslo, 21 C",
+    }
