@@ -89,7 +89,8 @@ def read_decision(text: str, request: ModelRequest) -> tuple[str, tuple[ToolCall
     limit inside its answer still yields the answer so far; anything else unreadable is returned as
     text, which the agent loop treats as a final answer."""
     try:
-        data = json.loads(text)
+        # Small models put raw newlines inside strings; strict=False accepts them.
+        data = json.loads(text, strict=False)
     except ValueError:
         cut = _TRUNCATED_ANSWER.match(text)
         if cut:
