@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import crewkit.llm._registry as registry
 from crewkit.testing import allow_network_models, block_network_models
 
 
@@ -12,6 +13,11 @@ def _no_network_models(monkeypatch: pytest.MonkeyPatch) -> object:
     monkeypatch.delenv("CREWKIT_MODEL", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    monkeypatch.delenv("CREWKIT_CASSETTE", raising=False)
+    monkeypatch.delenv("CREWKIT_CASSETTE_MODE", raising=False)
+    # With the local extra installed the default chain would pick "local"; tests that rely on
+    # "no model configured" must not depend on what this machine has installed.
+    monkeypatch.setattr(registry, "_llama_cpp_installed", lambda: False)
     block_network_models(allow_loopback=True)
     yield
     allow_network_models()
