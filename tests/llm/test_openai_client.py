@@ -9,7 +9,7 @@ import pytest
 from loopback import FAST_RETRY, Reply, ScriptedServer, Stream, chat_reply, wire_call
 
 from crewkit import Agent, Crew, Task, tool
-from crewkit.errors import BadRequestError, ConfigurationError
+from crewkit.errors import BadRequestError, ConfigurationError, InvalidResponseError
 from crewkit.llm import (
     LlamaCppChat,
     Message,
@@ -296,3 +296,29 @@ def test_a_one_tool_crew_runs_end_to_end_over_http(server: ScriptedServer) -> No
         "tool_call_id": "call_1",
         "content": "Sunny in Oslo, 21 C",
     }
+
+
+def test_opening_a_stream_is_retried_after_a_server_error(server: ScriptedServer) -> None:
+    server.script(
+        Reply(503, {"error": {"message": "busy"}}),
+        Stream([{"choices": [{"index": 0, "delta": {"content": "ok"}, "finish_reason": "stop"}]}]),
+    )
+    llm = OpenAIChat("m", base_url=server.url, retry=FAST_RETRY)
+
+    async def collect() -> list[TextDelta | ModelResponse]:
+        return [item async for item in llm.stream(hello())]
+
+    assert asyncio.run(collect())[0] == TextDelta("ok")
+    assert len(server.requests) == 2
+
+
+def test_a_garbled_stream_event_is_an_invalid_response(server: ScriptedServer) -> None:
+    server.script(Stream(["{not json"]))
+    llm = OpenAIChat("m", base_url=server.url)
+
+    async def drain() -> None:
+        async for _ in llm.stream(hello()):
+            pass
+
+    with pytest.raises(InvalidResponseError, match="unreadable stream event"):
+        asyncio.run(drain())
