@@ -15,6 +15,7 @@ from crewkit.task import Task, TaskOutput
 
 if TYPE_CHECKING:
     from crewkit.events import Event, Listener
+    from crewkit.memory import Memory
 
 
 class Process(str, enum.Enum):
@@ -75,6 +76,9 @@ class Crew:
     """Receive every event of every run of this crew."""
     name: str = "crew"
     """Used in events and output."""
+    memory: Memory | bool | None = None
+    """Shared memory: ``True`` for ``.crewkit/memory.db`` in the working directory, or a
+    :class:`~crewkit.memory.Memory`; ``None``/``False`` for none."""
 
     def __post_init__(self) -> None:
         self.agents = _list_of(self.agents, Agent, "Crew.agents")
@@ -93,6 +97,20 @@ class Crew:
             raise ConfigurationError("Crew(process='hierarchical') is not available yet")
         self._check_agents()
         self._check_tasks()
+        self._check_memory()
+
+    def _check_memory(self) -> None:
+        if self.memory is None or self.memory is False:
+            self.memory = None
+            return
+        from crewkit.memory import Memory  # only crews with memory pay for sqlite3
+
+        if self.memory is True:
+            self.memory = Memory()
+        elif not isinstance(self.memory, Memory):
+            raise ConfigurationError(
+                f"Crew.memory must be True, False or a crewkit.memory.Memory, got {self.memory!r}"
+            )
 
     def _check_agents(self) -> None:
         roles: dict[str, Agent] = {}

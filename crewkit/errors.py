@@ -64,3 +64,12 @@ class TaskError(CrewkitError):
     def __init__(self, message: str, *, outputs: Sequence[object] = ()) -> None:
         self.outputs = list(outputs)
         super().__init__(message)
+
+
+class MemoryStoreError(CrewkitError):
+    """The memory file cannot be used: corrupt, not a SQLite database, locked by another process,
+    or unwritable. ``path`` names the file."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(message)

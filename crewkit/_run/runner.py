@@ -40,6 +40,11 @@ async def run_crew(crew: Crew, inputs: dict[str, Any]) -> CrewOutput:
     """Run ``crew`` once with ``inputs``. All checks that need no model happen before the first call."""
     plan = prepare(crew, inputs)
     run = Run(bus=EventBus(_listeners(crew)))
+    if crew.memory is not None and not isinstance(crew.memory, bool):
+        from crewkit.memory._session import RunMemory
+
+        run.memory = RunMemory(crew.memory, run.run_id)
+        run.bus.listeners.append(run.memory.on_event)
     span = run.new_span()
     run.bus.emit(CrewStarted(run_id=run.run_id, span_id=span, crew_name=crew.name, inputs=inputs))
     try:
@@ -52,6 +57,9 @@ async def run_crew(crew: Crew, inputs: dict[str, Any]) -> CrewOutput:
     except BaseException as exc:
         run.bus.emit(CrewFailed(run_id=run.run_id, span_id=span, error=exc))
         raise
+    finally:
+        if run.memory is not None:
+            await run.memory.finish()
     output = CrewOutput(
         raw=outputs[-1].raw,
         tasks_output=outputs,

@@ -7,12 +7,16 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from crewkit.errors import CrewkitError, LLMError
 from crewkit.events import EventBus, ModelCallCompleted, ModelCallStarted
 from crewkit.llm._base import LLM
 from crewkit.llm._guard import check_allowed
 from crewkit.llm._types import ModelRequest, ModelResponse, Usage
+
+if TYPE_CHECKING:
+    from crewkit.memory._session import RunMemory
 
 
 @dataclass
@@ -47,6 +51,8 @@ class Run:
     bus: EventBus
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     ledger: UsageLedger = field(default_factory=UsageLedger)
+    memory: RunMemory | None = None
+    """This run's view of the crew's memory, when the crew has one."""
     _spans: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def new_span(self) -> str:

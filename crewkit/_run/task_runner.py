@@ -14,13 +14,16 @@ from crewkit.task import TaskOutput
 from crewkit.tools._tool import Tool
 
 
-def task_prompt(task: RunTask, context: Sequence[TaskOutput]) -> str:
+def task_prompt(
+    task: RunTask, context: Sequence[TaskOutput], memories: Sequence[dict[str, str]] = ()
+) -> str:
     """The user message that sets the agent to work on ``task``."""
     return prompts.render(
         "task",
         description=task.description,
         expected_output=task.expected_output,
         context=[{"label": c.name, "text": c.raw} for c in context],
+        memories=memories,
     )
 
 
@@ -50,12 +53,17 @@ async def execute_task(
             agent_role=agent.role,
         )
     )
+    tools = list(agent.tools if tools is None else tools)
+    memories: list[dict[str, str]] = []
+    if run.memory is not None:
+        memories = await run.memory.recall(task, context)
+        tools += run.memory.tools(tools, agent.role)
     result = await run_agent(
         run,
         agent,
         task=task.label,
-        prompt=task_prompt(task, context),
-        tools=agent.tools if tools is None else tools,
+        prompt=task_prompt(task, context, memories),
+        tools=tools,
         parent=span,
     )
     output = TaskOutput(
@@ -67,5 +75,7 @@ async def execute_task(
         token_usage=run.ledger.by_task.get(task.label, Usage()),
         forced=result.forced,
     )
+    if run.memory is not None:
+        await run.memory.remember_task(task, output)
     run.bus.emit(TaskCompleted(run_id=run.run_id, span_id=span, parent_id=parent, output=output))
     return output
