@@ -10,12 +10,12 @@ import array
 import math
 import os
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Union
+from typing import Any
 
 from crewkit.errors import ConfigurationError, LLMError
 
 Vector = Sequence[float]
-Embedder = Callable[[list[str]], Union[Sequence[Vector], Awaitable[Sequence[Vector]]]]
+Embedder = Callable[[list[str]], Sequence[Vector] | Awaitable[Sequence[Vector]]]
 """``embedder(texts) -> vectors``, one per text; may be a coroutine function."""
 
 
@@ -36,7 +36,7 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     """Cosine similarity of two vectors already normalised by :func:`pack`."""
     if len(a) != len(b):
         return 0.0
-    return sum(x * y for x, y in zip(a, b))
+    return sum(x * y for x, y in zip(a, b, strict=True))
 
 
 def check_vectors(vectors: Any, count: int) -> list[Vector]:

@@ -29,7 +29,7 @@ NOT_TICKERS = frozenset(
     PE PEG PLC PM PR QA QOQ ROA ROE ROI SEC SQL TBD TLDR TTM UI UK UN URL US USA USD UTC VC VP WACC
     YOY YTD AM CD CA NY EV EVS RND TODO AND OR NOT THE FOR
     NASDAQ NYSE AMEX LSE TSX ASX HKEX XETRA
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
 """All-capital words that are abbreviations far more often than tickers."""
 
@@ -37,7 +37,7 @@ _LEADING = frozenset(
     """
     A An And As At But By For From He However If In It Its Meanwhile Of On Our She So That The Their
     Then There These They This Those To We When While With
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads best as text
 )
 
 _CASHTAG = re.compile(r"\$([A-Z]{1,5}(?:\.[A-Z])?)\b")

@@ -100,7 +100,10 @@ class Memory:
         for name, value in (("recall_limit", recall_limit), ("recall_chars", recall_chars)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ConfigurationError(f"Memory.{name} must be an integer >= 0, got {value!r}")
-        for name, weight in (("recency_weight", recency_weight), ("semantic_weight", semantic_weight)):
+        for name, weight in (
+            ("recency_weight", recency_weight),
+            ("semantic_weight", semantic_weight),
+        ):
             if not 0.0 <= weight <= 1.0:
                 raise ConfigurationError(f"Memory.{name} must be between 0 and 1, got {weight!r}")
         if recency_half_life <= 0:
@@ -146,7 +149,13 @@ class Memory:
         :mod:`crewkit.memory._entities`). ``kind="entities"`` stores only entity facts.
         """
         rows = self._rows(
-            text, kind, source=source, entity=entity, task=task, run_id=run_id, extract=extract_entities
+            text,
+            kind,
+            source=source,
+            entity=entity,
+            task=task,
+            run_id=run_id,
+            extract=extract_entities,
         )
         if self.embedder is not None and rows:
             rows = _with_vectors(rows, self._embed_sync([r.text for r in rows]))
@@ -165,7 +174,13 @@ class Memory:
     ) -> int:
         """:meth:`save` without blocking the event loop."""
         rows = self._rows(
-            text, kind, source=source, entity=entity, task=task, run_id=run_id, extract=extract_entities
+            text,
+            kind,
+            source=source,
+            entity=entity,
+            task=task,
+            run_id=run_id,
+            extract=extract_entities,
         )
         return await self._ainsert(rows)
 
@@ -196,10 +211,15 @@ class Memory:
         if not text:
             return []
         if kind == "entities" and not (entity and entity.strip()):
-            raise ConfigurationError("Memory.save(kind='entities') needs entity=... to file it under")
+            raise ConfigurationError(
+                "Memory.save(kind='entities') needs entity=... to file it under"
+            )
         now = self._clock()
-        base = {"source": source, "run_id": run_id, "created": now}
-        rows = [] if kind == "entities" else [NewRow(kind=kind, text=text, task=task, **base)]
+        rows = []
+        if kind != "entities":
+            rows.append(
+                NewRow(kind=kind, text=text, task=task, source=source, run_id=run_id, created=now)
+            )
         facts: builtins.list[tuple[str, str]] = []
         if entity and entity.strip():
             facts.append((entity.strip(), text))
@@ -210,7 +230,16 @@ class Memory:
             key = (name.lower(), fact)
             if key not in seen:
                 seen.add(key)
-                rows.append(NewRow(kind="entity", text=fact, entity=name, **base))
+                rows.append(
+                    NewRow(
+                        kind="entity",
+                        text=fact,
+                        entity=name,
+                        source=source,
+                        run_id=run_id,
+                        created=now,
+                    )
+                )
         return rows
 
     # -- searching ------------------------------------------------------------------------------

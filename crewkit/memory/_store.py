@@ -275,9 +275,9 @@ class Store:
         where, params = _kind_filter(kinds)
         with self._connection() as conn:
             return int(
-                conn.execute(f"SELECT count(*) FROM memories AS m WHERE {where}", params).fetchone()[
-                    0
-                ]
+                conn.execute(
+                    f"SELECT count(*) FROM memories AS m WHERE {where}", params
+                ).fetchone()[0]
             )
 
     def entity_counts(self) -> dict[str, int]:
