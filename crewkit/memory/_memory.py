@@ -16,7 +16,7 @@ from typing import Any, Literal
 from crewkit.errors import ConfigurationError
 from crewkit.memory._embed import Embedder, Vector, check_vectors, cosine, pack, unpack
 from crewkit.memory._entities import entity_facts
-from crewkit.memory._query import fts_query
+from crewkit.memory._query import terms
 from crewkit.memory._store import NewRow, Row, Store
 
 Kind = Literal["short_term", "long_term", "entities", "all"]
@@ -255,9 +255,9 @@ class Memory:
         """The memories most relevant to ``query``, best first: bm25 over the words, plus recency,
         plus embedding similarity when there is an embedder. Short-term memories count only for
         the run ``run_id`` that saved them."""
-        match, stored = fts_query(query), _stored_kinds(kinds)
+        words, stored = terms(query), _stored_kinds(kinds)
         vector = self._embed_sync([query])[0] if self.embedder is not None else None
-        rows = self._candidates(match, stored, run_id, False, vector is not None)
+        rows = self._candidates(words, stored, run_id, False, vector is not None)
         return self._rank(rows, vector, limit)
 
     async def asearch(
@@ -271,20 +271,25 @@ class Memory:
     ) -> builtins.list[MemoryRecord]:
         """:meth:`search` without blocking the event loop. ``exclude_run_long_term`` leaves out the
         long-term copies the run ``run_id`` made of its own results (it already has them)."""
-        match, stored = fts_query(query), _stored_kinds(kinds)
+        words, stored = terms(query), _stored_kinds(kinds)
         vector = (await self._embed_async([query]))[0] if self.embedder is not None else None
         rows = await asyncio.to_thread(
-            self._candidates, match, stored, run_id, exclude_run_long_term, vector is not None
+            self._candidates, words, stored, run_id, exclude_run_long_term, vector is not None
         )
         return self._rank(rows, vector, limit)
 
     def _candidates(
-        self, match: str | None, kinds: tuple[str, ...], run_id: str, exclude: bool, semantic: bool
+        self,
+        words: builtins.list[str],
+        kinds: tuple[str, ...],
+        run_id: str,
+        exclude: bool,
+        semantic: bool,
     ) -> builtins.list[Row]:
         rows: builtins.list[Row] = []
-        if match is not None:
+        if words:
             rows = self._store.search(
-                match, kinds=kinds, run_id=run_id, limit=_CANDIDATES, exclude_run=exclude
+                words, kinds=kinds, run_id=run_id, limit=_CANDIDATES, exclude_run=exclude
             )
         if semantic:
             found = {r.id for r in rows}

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from crewkit.errors import MemoryStoreError
+from crewkit.memory._query import plan, words_of
 
 SCHEMA_VERSION = 1
 
@@ -42,6 +43,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts USING fts5(
     text, task, entity, content='memories', content_rowid='id',
     tokenize='porter unicode61 remove_diacritics 2'
 );
+CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS memories_ai AFTER INSERT ON memories BEGIN
     INSERT INTO memories_fts(rowid, text, task, entity)
     VALUES (new.id, new.text, new.task, new.entity);
@@ -208,6 +210,7 @@ class Store:
                     )
                     if cursor.rowcount and cursor.lastrowid is not None:
                         ids.append(cursor.lastrowid)
+                        _count_terms(conn, row.text, row.task, row.entity, step=1)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -221,27 +224,45 @@ class Store:
             where += " AND run_id = ?"
             params.append(run_id)
         with self._connection() as conn:
-            cursor = conn.execute(f"DELETE FROM memories AS m WHERE {where}", params)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if set(kinds) >= {"short_term", "long_term", "entity"} and run_id is None:
+                    conn.execute("DELETE FROM terms")
+                else:
+                    for texts in conn.execute(
+                        f"SELECT text, task, entity FROM memories AS m WHERE {where}", params
+                    ).fetchall():
+                        _count_terms(conn, *texts, step=-1)
+                    conn.execute("DELETE FROM terms WHERE docs <= 0")
+                cursor = conn.execute(f"DELETE FROM memories AS m WHERE {where}", params)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
             return cursor.rowcount
 
     # -- reads ------------------------------------------------------------------------------
 
     def search(
-        self, match: str, *, kinds: Sequence[str], run_id: str, limit: int, exclude_run: bool
+        self, words: list[str], *, kinds: Sequence[str], run_id: str, limit: int, exclude_run: bool
     ) -> list[Row]:
-        """Memories matching the FTS5 expression ``match``, best bm25 first.
+        """Memories holding any of ``words`` (the rarest ones, see ``_query``), best bm25 first.
 
         Short-term memories count only for their own run; with ``exclude_run`` long-term copies made
         by the same run are left out, since the run's short-term memory already holds them.
         """
         where, params = _visible(kinds, run_id, exclude_run)
         sql = (
-            f"SELECT {_COLUMNS}, {_BM25} AS rank FROM memories_fts "
+            f"SELECT {_COLUMNS}, {_BM25} AS relevance FROM memories_fts "
             "JOIN memories AS m ON m.id = memories_fts.rowid "
-            f"WHERE memories_fts MATCH ? AND {where} ORDER BY rank LIMIT ?"
+            f"WHERE memories_fts MATCH ? AND memories_fts.rowid > ? AND {where} "
+            "ORDER BY relevance LIMIT ?"
         )
         with self._connection() as conn:
-            rows = conn.execute(sql, [match, *params, limit]).fetchall()
+            query = plan(conn, words)
+            if query is None:
+                return []
+            rows = conn.execute(sql, [query.match, query.min_id, *params, limit]).fetchall()
         return [Row(*r) for r in rows]
 
     def recent(
@@ -288,6 +309,16 @@ class Store:
                 "GROUP BY entity COLLATE NOCASE ORDER BY count(*) DESC, min(entity)"
             ).fetchall()
         return {str(name): int(n) for name, n in rows}
+
+
+def _count_terms(conn: sqlite3.Connection, *texts: str, step: int) -> None:
+    """Keep ``terms`` (how many memories hold each word) in step with an insert or delete."""
+    words = words_of(" ".join(texts))
+    conn.executemany(
+        "INSERT INTO terms(term, docs) VALUES (?, ?) "
+        "ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs",
+        [(w, step) for w in words],
+    )
 
 
 def _kind_filter(kinds: Sequence[str]) -> tuple[str, list[Any]]:

@@ -79,7 +79,7 @@ def embeddings_server() -> Iterator[tuple[str, list[dict[str, object]]]]:
             pass
 
     server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/v1", received
     server.shutdown()
