@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 MAX_TERMS = 24
 """Words taken from the query text, at most."""
-MATCH_BUDGET = 2000
+MATCH_BUDGET = 1000
 """Memories (postings) scored per search, about; keeps recall near a millisecond at any size."""
 
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -216,3 +216,36 @@ def test_in_process_memory_needs_no_file(tmp_path: Path, monkeypatch: pytest.Mon
     memory.save("kept in this process")
     assert [r.text for r in memory.search("process")] == ["kept in this process"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rare_words_decide_when_common_words_match_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crewkit.memory import _query
+
+    monkeypatch.setattr(_query, "MATCH_BUDGET", 10)
+    memory = Memory(tmp_path / "m.db")
+    for i in range(30):
+        memory.save(f"shipment report {i}", extract_entities=False)
+    memory.save("shipment delayed by a typhoon", extract_entities=False)
+    for i in range(30, 60):
+        memory.save(f"shipment report {i}", extract_entities=False)
+
+    assert [r.text for r in memory.search("typhoon shipment", limit=1)] == [
+        "shipment delayed by a typhoon"
+    ]
+    # A word in more memories than the budget is searched among the newest memories only.
+    assert all(int(r.text.split()[-1]) >= 30 for r in memory.search("report", limit=5))
+
+
+def test_word_counts_follow_deletions(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    memory = Memory(path)
+    memory.save("alpha beta", kind="short_term", run_id="r1", extract_entities=False)
+    memory.save("alpha gamma", extract_entities=False)
+    memory.forget_run("r1")
+
+    counts = dict(sqlite3.connect(path).execute("SELECT term, docs FROM terms").fetchall())
+    assert counts == {"alpha": 1, "gamma": 1}
+    memory.reset("all")
+    assert sqlite3.connect(path).execute("SELECT count(*) FROM terms").fetchone() == (0,)
