@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from crewkit._run.plan import prepare
-from crewkit._run.sequential import run_sequential
+from crewkit._run.scheduler import schedule
+from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
 from crewkit.crew import Crew, CrewOutput, Process
 from crewkit.events import (
@@ -44,11 +45,12 @@ async def run_crew(crew: Crew, inputs: dict[str, Any]) -> CrewOutput:
     run.bus.emit(CrewStarted(run_id=run.run_id, span_id=span, crew_name=crew.name, inputs=inputs))
     try:
         if crew.process is Process.sequential:
-            outputs = await run_sequential(run, plan, span)
+            execute = sequential_executor(run, plan, span)
         else:
-            from crewkit._run.hierarchical import run_hierarchical
+            from crewkit._run.hierarchical import hierarchical_executor
 
-            outputs = await run_hierarchical(run, crew, plan, span)
+            execute = hierarchical_executor(run, crew, plan, span)
+        outputs = await schedule(plan, execute)
     except BaseException as exc:
         run.bus.emit(CrewFailed(run_id=run.run_id, span_id=span, error=exc))
         raise

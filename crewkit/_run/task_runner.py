@@ -24,12 +24,6 @@ def task_prompt(task: RunTask, context: Sequence[TaskOutput]) -> str:
     )
 
 
-def context_for(task: RunTask, done: Sequence[TaskOutput | None]) -> list[TaskOutput]:
-    """Outputs this task receives: its declared context, or every earlier task's by default."""
-    indexes = task.context if task.context is not None else range(task.index)
-    return [out for i in indexes if (out := done[i]) is not None]
-
-
 async def execute_task(
     run: Run,
     task: RunTask,
