@@ -16,6 +16,11 @@ from crewkit.task import Task, TaskOutput
 if TYPE_CHECKING:
     from crewkit.events import Event, Listener
 
+DEFAULT_MAX_DELEGATIONS = 10
+"""Per task: room for one delegation and one correction to each of four or five coworkers."""
+DEFAULT_MANAGER_ROLE = "Crew Manager"
+"""The role of the built-in manager (``manager_llm``): how it appears in usage and events."""
+
 
 class Process(str, enum.Enum):
     """How a crew runs its tasks."""
@@ -75,6 +80,16 @@ class Crew:
     """Receive every event of every run of this crew."""
     name: str = "crew"
     """Used in events and output."""
+    manager_llm: LLM | str | None = None
+    """Hierarchical crews: the model of the built-in manager."""
+    manager_agent: Agent | None = None
+    """Hierarchical crews: a custom manager (not one of ``agents``); it may have its own tools."""
+    max_delegations: int = DEFAULT_MAX_DELEGATIONS
+    """Delegations (work or questions) one task may make; past it the delegating agent must answer."""
+    planning: bool = False
+    """Before the tasks run, a planner writes a short step plan for each, added to its prompt."""
+    planning_llm: LLM | str | None = None
+    """The planner's model; ``None`` uses the crew's model."""
 
     def __post_init__(self) -> None:
         self.agents = _list_of(self.agents, Agent, "Crew.agents")
@@ -89,10 +104,55 @@ class Crew:
             ) from None
         if self.llm is not None and not isinstance(self.llm, (LLM, str)):
             raise ConfigurationError(f"Crew.llm must be a model object or string, got {self.llm!r}")
-        if self.process is Process.hierarchical:
-            raise ConfigurationError("Crew(process='hierarchical') is not available yet")
+        self._check_delegation_settings()
         self._check_agents()
         self._check_tasks()
+
+    def _check_delegation_settings(self) -> None:
+        for name in ("manager_llm", "planning_llm"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, (LLM, str)):
+                raise ConfigurationError(
+                    f"Crew.{name} must be a model object or string, got {value!r}"
+                )
+        if self.manager_agent is not None and not isinstance(self.manager_agent, Agent):
+            raise ConfigurationError(
+                f"Crew.manager_agent must be an Agent, got {self.manager_agent!r}"
+            )
+        limit = self.max_delegations
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise ConfigurationError(
+                f"Crew.max_delegations must be an integer of at least 1, got {limit!r}"
+            )
+        if self.process is not Process.hierarchical:
+            if self.manager_llm is not None or self.manager_agent is not None:
+                raise ConfigurationError(
+                    "Crew.manager_llm and Crew.manager_agent only apply to "
+                    "process='hierarchical'; this crew is sequential"
+                )
+            return
+        if self.manager_llm is None and self.manager_agent is None:
+            raise ConfigurationError(
+                "a hierarchical crew needs a manager: pass Crew(manager_llm='provider/model') "
+                "for the built-in manager, or Crew(manager_agent=Agent(...))"
+            )
+        if not self.agents:
+            raise ConfigurationError(
+                "a hierarchical crew needs agents for the manager to delegate to; Crew.agents is empty"
+            )
+        manager = self.manager_agent
+        role = manager.role if manager is not None else DEFAULT_MANAGER_ROLE
+        if manager is not None and any(a is manager for a in self.agents):
+            raise ConfigurationError(
+                f"Crew.manager_agent {manager!r} is also in Crew.agents; the manager only "
+                "delegates, so remove it from agents"
+            )
+        for agent in self.agents:
+            if agent.role.strip().lower() == role.strip().lower():
+                raise ConfigurationError(
+                    f"Crew.agents has {agent!r} with the manager's role {role!r}; coworkers are "
+                    "addressed by role, so give the manager or the agent another role"
+                )
 
     def _check_agents(self) -> None:
         roles: dict[str, Agent] = {}

@@ -76,6 +76,8 @@ class TaskOutput:
     """Tokens and requests this task used, delegated work included."""
     forced: bool = False
     """True when the answer was demanded at a limit (``max_iter``) instead of given freely."""
+    plan: str | None = None
+    """The step plan the task was given (``Crew(planning=True)``)."""
 
     def __str__(self) -> str:
         return self.raw
@@ -88,5 +90,6 @@ class TaskOutput:
             "agent": self.agent,
             "raw": self.raw,
             "forced": self.forced,
+            "plan": self.plan,
             "token_usage": self.token_usage.as_dict(),
         }

@@ -81,6 +81,8 @@ class _Loop:
             )
             if answer is not None:
                 return AgentResult(answer, forced=False, model_calls=self.calls)
+            if self.toolbox.must_answer:  # a loop guard refused a call and said why
+                return await self._forced("")
         reason = f"You have used all {self.agent.max_iter} steps allowed for this task."
         return await self._forced(reason)
 
@@ -138,7 +140,10 @@ class _Loop:
         return None
 
     async def _forced(self, reason: str) -> AgentResult:
-        self.messages.append(Message("user", prompts.render("force_final_answer", reason=reason)))
+        demand = prompts.render("force_final_answer", reason=reason)
+        if self.messages[-1].role == "user":  # keep roles alternating (text protocol observations)
+            demand = f"{self.messages.pop().content}\n\n{demand}"
+        self.messages.append(Message("user", demand))
         response = await self._ask(tools=False)
         text = response.text.strip()
         if not self.native:

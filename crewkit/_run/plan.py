@@ -9,7 +9,7 @@ from typing import Any
 
 from crewkit._inputs import interpolate, placeholders
 from crewkit.agent import Agent
-from crewkit.crew import Crew
+from crewkit.crew import DEFAULT_MANAGER_ROLE, Crew, Process
 from crewkit.errors import MissingInputError
 from crewkit.llm._base import LLM
 from crewkit.llm._registry import default_llm_spec, resolve_llm
@@ -42,6 +42,8 @@ class RunTask:
     agent: RunAgent | None
     context: tuple[int, ...] | None
     """Indexes of the tasks whose output this one receives; ``None`` means all earlier ones."""
+    step_plan: str | None = None
+    """The planner's steps for this task (``Crew(planning=True)``), added to its prompt."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,10 @@ class Plan:
 
     agents: tuple[RunAgent, ...]
     tasks: tuple[RunTask, ...]
+    manager: RunAgent | None = None
+    """The hierarchical crew's manager (not one of ``agents``)."""
+    planner_llm: LLM | None = None
+    """The planner's model when the crew plans."""
 
 
 _AGENT_TEXTS = ("role", "goal", "backstory")
@@ -59,7 +65,7 @@ _TASK_TEXTS = ("description", "expected_output")
 def check_inputs(crew: Crew, inputs: Mapping[str, Any]) -> None:
     """Raise one :class:`MissingInputError` listing every missing placeholder and where it is used."""
     missing: dict[str, list[str]] = {}
-    for agent in crew.agents:
+    for agent in _all_agents(crew):
         for attr in _AGENT_TEXTS:
             for name in placeholders(getattr(agent, attr)):
                 if name not in inputs:
@@ -77,20 +83,7 @@ def check_inputs(crew: Crew, inputs: Mapping[str, Any]) -> None:
 def prepare(crew: Crew, inputs: Mapping[str, Any]) -> Plan:
     """Check inputs and models, then build the run's view of agents and tasks."""
     check_inputs(crew, inputs)
-    crew_llm = crew.llm
-    agents: dict[int, RunAgent] = {}
-    for agent in crew.agents:
-        spec = agent.llm if agent.llm is not None else crew_llm
-        llm = resolve_llm(spec if spec is not None else default_llm_spec())
-        agents[id(agent)] = RunAgent(
-            definition=agent,
-            role=interpolate(agent.role, inputs),
-            goal=interpolate(agent.goal, inputs),
-            backstory=interpolate(agent.backstory, inputs),
-            llm=llm,
-            tools=_checked_tools(agent),
-            max_iter=agent.max_iter,
-        )
+    agents = {id(agent): _run_agent(agent, crew.llm, inputs) for agent in crew.agents}
     position = {id(t): i for i, t in enumerate(crew.tasks)}
     tasks = []
     for index, task in enumerate(crew.tasks):
@@ -108,7 +101,55 @@ def prepare(crew: Crew, inputs: Mapping[str, Any]) -> Plan:
                 else tuple(position[id(c)] for c in task.context),
             )
         )
-    return Plan(agents=tuple(agents.values()), tasks=tuple(tasks))
+    manager = None
+    if crew.process is Process.hierarchical:
+        manager = _manager(crew, inputs)
+    planner_llm = None
+    if crew.planning:
+        planner_llm = _resolve(crew.planning_llm if crew.planning_llm is not None else crew.llm)
+    return Plan(
+        agents=tuple(agents.values()),
+        tasks=tuple(tasks),
+        manager=manager,
+        planner_llm=planner_llm,
+    )
+
+
+def _all_agents(crew: Crew) -> list[Agent]:
+    manager = [crew.manager_agent] if crew.manager_agent is not None else []
+    return [*crew.agents, *manager]
+
+
+def _resolve(spec: LLM | str | None) -> LLM:
+    return resolve_llm(spec if spec is not None else default_llm_spec())
+
+
+def _run_agent(agent: Agent, fallback: LLM | str | None, inputs: Mapping[str, Any]) -> RunAgent:
+    return RunAgent(
+        definition=agent,
+        role=interpolate(agent.role, inputs),
+        goal=interpolate(agent.goal, inputs),
+        backstory=interpolate(agent.backstory, inputs),
+        llm=_resolve(agent.llm if agent.llm is not None else fallback),
+        tools=_checked_tools(agent),
+        max_iter=agent.max_iter,
+    )
+
+
+def _manager(crew: Crew, inputs: Mapping[str, Any]) -> RunAgent:
+    """The manager: ``manager_agent`` (its model, else ``manager_llm``, else the crew's), or the
+    built-in one on ``manager_llm``."""
+    if crew.manager_agent is not None:
+        fallback = crew.manager_llm if crew.manager_llm is not None else crew.llm
+        return _run_agent(crew.manager_agent, fallback, inputs)
+    from crewkit import prompts
+
+    definition = Agent(
+        role=DEFAULT_MANAGER_ROLE,
+        goal=prompts.render("manager_goal"),
+        backstory=prompts.render("manager_backstory"),
+    )
+    return _run_agent(definition, crew.manager_llm, {})
 
 
 def _checked_tools(agent: Agent) -> tuple[Tool, ...]:

@@ -44,12 +44,16 @@ async def run_crew(crew: Crew, inputs: dict[str, Any]) -> CrewOutput:
     span = run.new_span()
     run.bus.emit(CrewStarted(run_id=run.run_id, span_id=span, crew_name=crew.name, inputs=inputs))
     try:
+        if crew.planning:
+            from crewkit._run.planning import with_step_plans
+
+            plan = await with_step_plans(run, plan, parent=span)
         if crew.process is Process.sequential:
-            execute = sequential_executor(run, plan, span)
+            execute = sequential_executor(run, plan, span, max_delegations=crew.max_delegations)
         else:
             from crewkit._run.hierarchical import hierarchical_executor
 
-            execute = hierarchical_executor(run, crew, plan, span)
+            execute = hierarchical_executor(run, plan, span, max_delegations=crew.max_delegations)
         outputs = await schedule(plan, execute)
     except BaseException as exc:
         run.bus.emit(CrewFailed(run_id=run.run_id, span_id=span, error=exc))

@@ -11,11 +11,19 @@ from crewkit._run.task_runner import execute_task
 from crewkit.task import TaskOutput
 
 
-def sequential_executor(run: Run, plan: Plan, parent: str) -> Executor:
-    """Execute each task with the agent it names."""
+def sequential_executor(run: Run, plan: Plan, parent: str, *, max_delegations: int) -> Executor:
+    """Execute each task with the agent it names; an agent with ``allow_delegation`` also gets the
+    delegation tools over the other agents."""
 
     async def execute(task: RunTask, context: Sequence[TaskOutput]) -> TaskOutput:
-        assert task.agent is not None, "Crew validation guarantees an agent in sequential crews"
-        return await execute_task(run, task, task.agent, context, parent=parent)
+        agent = task.agent
+        assert agent is not None, "Crew validation guarantees an agent in sequential crews"
+        tools = None
+        if agent.definition.allow_delegation and len(plan.agents) > 1:
+            from crewkit._run.delegation import delegation_tools
+
+            helpers = delegation_tools(agent, plan.agents, limit=max_delegations)
+            tools = [*agent.tools, *helpers]
+        return await execute_task(run, task, agent, context, tools=tools, parent=parent)
 
     return execute

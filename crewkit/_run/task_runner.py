@@ -21,6 +21,7 @@ def task_prompt(task: RunTask, context: Sequence[TaskOutput]) -> str:
         description=task.description,
         expected_output=task.expected_output,
         context=[{"label": c.name, "text": c.raw} for c in context],
+        plan=task.step_plan,
     )
 
 
@@ -60,6 +61,7 @@ async def execute_task(
         expected_output=task.expected_output,
         token_usage=run.ledger.by_task.get(task.label, Usage()),
         forced=result.forced,
+        plan=task.step_plan,
     )
     run.bus.emit(TaskCompleted(run_id=run.run_id, span_id=span, parent_id=parent, output=output))
     return output
