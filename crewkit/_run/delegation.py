@@ -125,7 +125,7 @@ class _DelegationTool(RunTool):
         if role is None:
             return prompts.render(
                 "unknown_coworker",
-                name=request.coworker,
+                asked=request.coworker,
                 closest=closest_role(request.coworker, roles),
                 roles=roles,
             )
