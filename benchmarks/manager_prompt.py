@@ -71,7 +71,9 @@ def main() -> None:
     print(f"system message:      {len(system):5d} chars")
     print(f"first user message:  {len(user):5d} chars")
     print(f"tool specs (JSON):   {len(tools):5d} chars ({without_enum} of them the coworker enums)")
-    print(f"total:               {total:5d} chars ({total / CREWAI_CHARS:.0%} of CrewAI's {CREWAI_CHARS})")
+    print(
+        f"total:               {total:5d} chars ({total / CREWAI_CHARS:.0%} of CrewAI's {CREWAI_CHARS})"
+    )
 
 
 if __name__ == "__main__":

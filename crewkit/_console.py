@@ -90,7 +90,9 @@ class LiveTree:
             )
         elif isinstance(event, AgentFinished):
             mark = " (forced)" if event.forced else ""
-            self.nodes.get(event.span_id, parent).add(f"[green]final answer{mark}[/] {escape(_short(event.answer))}")
+            self.nodes.get(event.span_id, parent).add(
+                f"[green]final answer{mark}[/] {escape(_short(event.answer))}"
+            )
         elif isinstance(event, TaskCompleted):
             node = self.nodes.get(event.span_id)
             if node is not None:

@@ -79,7 +79,9 @@ def test_an_agent_not_allowed_to_delegate_gets_no_delegation_tools() -> None:
 def test_delegated_work_runs_the_coworkers_own_loop_and_returns_its_answer() -> None:
     lead_llm = ScriptedLLM(
         [
-            call("delegate_work_to_coworker", task="Quote IBM", context="Use USD", coworker="quant"),
+            call(
+                "delegate_work_to_coworker", task="Quote IBM", context="Use USD", coworker="quant"
+            ),
             "IBM trades at 101.5",
         ]
     )
@@ -158,7 +160,10 @@ def test_delegating_to_oneself_is_refused_and_the_final_answer_demanded() -> Non
     assert last.tools == ()
     assert [(m.role, m.content) for m in last.messages[-2:]] == [
         ("tool", "Not delegated: you are Lead, so do this part yourself."),
-        ("user", "Do not use any more tools. Give your best final answer now, based on what you have."),
+        (
+            "user",
+            "Do not use any more tools. Give your best final answer now, based on what you have.",
+        ),
     ]
     assert out.raw == "I priced it: 101"
     assert out.tasks_output[0].forced is True
@@ -179,9 +184,7 @@ def test_delegation_works_over_the_text_protocol() -> None:
     out = crew.kickoff()
 
     system = lead_llm.requests[0].messages[0].content
-    assert (
-        "- delegate_work_to_coworker: Give a coworker a task; returns their result." in system
-    )
+    assert "- delegate_work_to_coworker: Give a coworker a task; returns their result." in system
     assert '"coworker": {"type": "string", "enum": ["Quant"]}' in system
     assert lead_llm.requests[1].messages[-1].content == "Observation: IBM is 101.5"
     assert out.raw == "101.5"

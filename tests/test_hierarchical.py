@@ -36,7 +36,10 @@ def crew_of(
         llm=researcher_llm or ScriptedLLM([]),
     )
     writer = Agent(
-        role="Writer", goal="Write clearly", backstory="You write.", llm=writer_llm or ScriptedLLM([])
+        role="Writer",
+        goal="Write clearly",
+        backstory="You write.",
+        llm=writer_llm or ScriptedLLM([]),
     )
     agent = {"Researcher": researcher, "Writer": writer}.get(preferred or "")
     task = Task("Write about tea", "One paragraph", agent=agent, name="tea")
@@ -137,7 +140,8 @@ def test_a_custom_manager_may_use_its_own_tools_besides_delegating() -> None:
         "ask_question_to_coworker",
         "calendar",
     ]
-    assert boss_llm.requests[0].messages[0].content.startswith(
+    system = boss_llm.requests[0].messages[0].content
+    assert system.startswith(
         "You are Editor. You edit.\nYour goal: Ship\n\nYour coworkers:\n- Writer: Write\n"
     )
     assert out.raw == "Dated 2024-05-01." and out.tasks_output[0].agent == "Editor"
@@ -374,7 +378,9 @@ def _agents() -> list[Agent]:
         ({"manager_agent": "boss"}, "Crew.manager_agent must be an Agent"),
     ],
 )
-def test_bad_hierarchical_definitions_fail_at_crew(options: dict[str, object], message: str) -> None:
+def test_bad_hierarchical_definitions_fail_at_crew(
+    options: dict[str, object], message: str
+) -> None:
     settings: dict[str, object] = {
         "agents": _agents(),
         "tasks": [Task("t", "x")],
@@ -387,8 +393,15 @@ def test_bad_hierarchical_definitions_fail_at_crew(options: dict[str, object], m
 
 def test_a_manager_that_is_also_in_agents_is_refused() -> None:
     boss = Agent(role="Boss", goal="g", backstory="b")
-    with pytest.raises(ConfigurationError, match="Crew.manager_agent Agent\\(role='Boss'\\) is also"):
-        Crew(agents=[boss, *_agents()], tasks=[Task("t", "x")], process="hierarchical", manager_agent=boss)
+    with pytest.raises(
+        ConfigurationError, match=r"Crew\.manager_agent Agent\(role='Boss'\) is also"
+    ):
+        Crew(
+            agents=[boss, *_agents()],
+            tasks=[Task("t", "x")],
+            process="hierarchical",
+            manager_agent=boss,
+        )
 
 
 def test_a_worker_with_the_managers_role_is_refused() -> None:
@@ -405,7 +418,7 @@ def test_a_manager_on_a_sequential_crew_is_refused() -> None:
 
 def test_a_hierarchical_task_needs_no_agent_but_a_named_one_must_be_in_the_crew() -> None:
     outsider = Agent(role="Outsider", goal="g", backstory="b")
-    with pytest.raises(ConfigurationError, match="which is not in Crew.agents"):
+    with pytest.raises(ConfigurationError, match=r"which is not in Crew\.agents"):
         Crew(
             agents=_agents(),
             tasks=[Task("t", "x", agent=outsider)],
@@ -419,13 +432,17 @@ def test_missing_inputs_in_the_manager_agent_are_reported_before_any_call() -> N
 
     llm = ScriptedLLM([])
     boss = Agent(role="Boss", goal="Manage {market}", backstory="b", llm=llm)
-    crew = Crew(agents=_agents(), tasks=[Task("t", "x")], process="hierarchical", manager_agent=boss)
+    crew = Crew(
+        agents=_agents(), tasks=[Task("t", "x")], process="hierarchical", manager_agent=boss
+    )
     with pytest.raises(MissingInputError, match="market"):
         crew.kickoff()
     assert llm.requests == []
 
 
-def test_verbose_shows_manager_then_coworker_then_its_tools(capsys: pytest.CaptureFixture[str]) -> None:
+def test_verbose_shows_manager_then_coworker_then_its_tools(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     manager = ScriptedLLM([call(DELEGATE, task="Find tea facts", coworker="Researcher"), "done"])
     researcher = ScriptedLLM([call("search", query="tea"), "facts"])
     crew_of(manager, researcher, verbose=True).kickoff()
@@ -435,7 +452,11 @@ def test_verbose_shows_manager_then_coworker_then_its_tools(capsys: pytest.Captu
         for key in ("Crew Manager", "delegate to Researcher: Find tea facts", "tool search")
     }
     indent = {k: len(lines[i]) - len(lines[i].lstrip("│├└─ ")) for k, i in depth.items()}
-    assert depth["Crew Manager"] < depth["delegate to Researcher: Find tea facts"] < depth["tool search"]
+    assert (
+        depth["Crew Manager"]
+        < depth["delegate to Researcher: Find tea facts"]
+        < depth["tool search"]
+    )
     assert (
         indent["Crew Manager"]
         < indent["delegate to Researcher: Find tea facts"]
@@ -447,7 +468,12 @@ def test_runs_do_not_share_guard_state() -> None:
     counter = itertools.count()
     writer = FunctionLLM(lambda request: f"w{next(counter)}")
     manager = ScriptedLLM(
-        [call(DELEGATE, task="x", coworker="Writer"), "a", call(DELEGATE, task="x", coworker="Writer"), "b"]
+        [
+            call(DELEGATE, task="x", coworker="Writer"),
+            "a",
+            call(DELEGATE, task="x", coworker="Writer"),
+            "b",
+        ]
     )
     crew = crew_of(manager, writer_llm=writer, max_delegations=1)
     assert crew.kickoff().raw == "a"

@@ -117,7 +117,9 @@ class _DelegationTool(RunTool):
         return ToolSpec(base.name, base.description, {**base.parameters, "properties": properties})
 
     async def arun_in(self, run: Run, scope: Scope, **kwargs: Any) -> str | Refusal:
-        request = _Request(self.kind, kwargs[self.text_field], kwargs["context"], kwargs["coworker"])
+        request = _Request(
+            self.kind, kwargs[self.text_field], kwargs["context"], kwargs["coworker"]
+        )
         roles = list(self.coworkers)
         role = match_coworker(request.coworker, roles)
         if role is None and match_coworker(request.coworker, [self.caller.role]):
@@ -133,7 +135,10 @@ class _DelegationTool(RunTool):
         if key in self.guard.answers:
             return Refusal(
                 prompts.render(
-                    "delegation_repeated", kind=request.kind, coworker=role, answer=self.guard.answers[key]
+                    "delegation_repeated",
+                    kind=request.kind,
+                    coworker=role,
+                    answer=self.guard.answers[key],
                 )
             )
         if self.guard.used >= self.guard.limit:

@@ -20,7 +20,7 @@ def hierarchical_executor(run: Run, plan: Plan, parent: str, *, max_delegations:
     """Execute every task with the manager, who delegates to the crew."""
     manager = plan.manager
     assert manager is not None, "prepare() resolves a manager for hierarchical crews"
-    roster = [
+    roster: list[dict[str, object]] = [
         {"role": a.role, "goal": a.goal, "tools": [t.name for t in a.tools]} for a in plan.agents
     ]
 

@@ -55,7 +55,9 @@ async def with_step_plans(run: Run, plan: Plan, *, parent: str) -> Plan:
         }
         for key, t in zip(keys, plan.tasks, strict=True)
     ]
-    team = [{"role": a.role, "goal": a.goal, "tools": [t.name for t in a.tools]} for a in plan.agents]
+    team = [
+        {"role": a.role, "goal": a.goal, "tools": [t.name for t in a.tools]} for a in plan.agents
+    ]
     messages = [
         Message(
             "user",
