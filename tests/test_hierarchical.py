@@ -479,3 +479,39 @@ def test_runs_do_not_share_guard_state() -> None:
     assert crew.kickoff().raw == "a"
     assert crew.kickoff().raw == "b"  # the same delegation in a new run is not a repeat
     assert len(writer.requests) == 2
+
+
+def test_delegation_events_nest_task_manager_call_coworker() -> None:
+    from crewkit.events import AgentStarted, Event, TaskStarted, ToolCallStarted
+
+    seen: list[Event] = []
+    manager = ScriptedLLM([call(DELEGATE, task="Find facts", coworker="Researcher"), "done"])
+    researcher = ScriptedLLM([call("search", query="tea"), "facts"])
+    crew_of(manager, researcher, listeners=[seen.append]).kickoff()
+
+    task = next(e for e in seen if isinstance(e, TaskStarted))
+    boss, worker = (e for e in seen if isinstance(e, AgentStarted))
+    delegation, search_call = (e for e in seen if isinstance(e, ToolCallStarted))
+    assert (task.agent_role, boss.agent_role, worker.agent_role) == (
+        "Crew Manager",
+        "Crew Manager",
+        "Researcher",
+    )
+    assert boss.parent_id == task.span_id
+    assert delegation.parent_id == boss.span_id and delegation.agent_role == "Crew Manager"
+    assert worker.parent_id == delegation.span_id
+    assert search_call.parent_id == worker.span_id and search_call.agent_role == "Researcher"
+
+
+def test_a_coworker_allowed_to_delegate_does_not_delegate_delegated_work() -> None:
+    manager = ScriptedLLM([call(DELEGATE, task="Write", coworker="Writer"), "done"])
+    writer_llm = ScriptedLLM(["text"])
+    writer = Agent(role="Writer", goal="w", backstory="b", allow_delegation=True, llm=writer_llm)
+    other = Agent(role="Editor", goal="e", backstory="b", llm=ScriptedLLM([]))
+    Crew(
+        agents=[writer, other],
+        tasks=[Task("t", "x")],
+        process=Process.hierarchical,
+        manager_llm=manager,
+    ).kickoff()
+    assert writer_llm.requests[0].tools == ()
