@@ -17,7 +17,7 @@ from crewkit.errors import ConfigurationError, HumanInputError, MissingInputErro
 from crewkit.llm._base import LLM
 from crewkit.llm._registry import default_llm_spec, resolve_llm
 from crewkit.task import Task
-from crewkit.tools._tool import Tool
+from crewkit.tools._tool import BoundTool, Tool
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,8 +68,16 @@ def check_inputs(crew: Crew, inputs: Mapping[str, Any]) -> None:
     """Raise one :class:`MissingInputError` listing every missing placeholder and where it is used."""
     missing: dict[str, list[str]] = {}
     for agent in crew.agents:
-        for attr in _AGENT_TEXTS:
-            for name in placeholders(getattr(agent, attr)):
+        texts = [(attr, getattr(agent, attr)) for attr in _AGENT_TEXTS]
+        texts += [
+            (f"tools[{t.name!r}].{arg}", value)
+            for t in agent.tools
+            if isinstance(t, BoundTool)
+            for arg, value in t.bound.items()
+            if isinstance(value, str)
+        ]
+        for attr, text in texts:
+            for name in placeholders(text):
                 if name not in inputs:
                     missing.setdefault(name, []).append(f"agent {agent.role!r}.{attr}")
     for index, task in enumerate(crew.tasks):
@@ -125,7 +133,7 @@ def run_agent_for(
         goal=interpolate(agent.goal, inputs),
         backstory=interpolate(agent.backstory, inputs),
         llm=resolve_llm(spec if spec is not None else default_llm_spec()),
-        tools=_checked_tools(agent),
+        tools=_checked_tools(agent, inputs),
         max_iter=agent.max_iter,
         max_execution_time=agent.max_execution_time,
         limiters=own_limit + crew_limits,
@@ -162,11 +170,13 @@ def _check_human_input(crew: Crew) -> None:
         )
 
 
-def _checked_tools(agent: Agent) -> tuple[Tool, ...]:
-    """Build every tool's schema now, so a broken tool fails before the first model call."""
-    for t in agent.tools:
+def _checked_tools(agent: Agent, inputs: Mapping[str, Any]) -> tuple[Tool, ...]:
+    """Fill bound arguments from inputs and build every schema now, so a broken tool fails before
+    the first model call."""
+    tools = tuple(t.with_inputs(inputs) if isinstance(t, BoundTool) else t for t in agent.tools)
+    for t in tools:
         t.spec()
-    return tuple(agent.tools)
+    return tools
 
 
 def _label(description: str, index: int) -> str:
