@@ -149,6 +149,9 @@ class TaskOutput:
     """The validated model instance, for tasks with ``output_pydantic``."""
     json_dict: dict[str, Any] | None = None
     """The validated answer as a dict, for tasks with ``output_pydantic`` or ``output_json``."""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    """The kickoff inputs of the run that produced this output (guardrails and callbacks may need
+    them, e.g. to recompute a figure the model was asked to report)."""
 
     def __str__(self) -> str:
         return self.raw

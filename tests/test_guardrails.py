@@ -65,3 +65,16 @@ def test_a_guardrail_with_the_wrong_return_shape_is_a_clear_error() -> None:
         ConfigurationError, match=r"must return \(True, value\) or \(False, 'feedback'\)"
     ):
         crew(ScriptedLLM(["x"]), guardrail=lambda o: True).kickoff()
+
+
+def test_guardrails_see_the_kickoff_inputs() -> None:
+    agent = Agent(role="Writer", goal="Write", backstory="B.")
+    seen: list[object] = []
+    task = Task(
+        "Write on {topic}",
+        "Text",
+        agent=agent,
+        guardrail=lambda o: (seen.append(o.inputs), (True, o.raw))[1],
+    )
+    Crew(agents=[agent], tasks=[task], llm=ScriptedLLM(["ok"])).kickoff(inputs={"topic": "tea"})
+    assert seen == [{"topic": "tea"}]

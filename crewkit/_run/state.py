@@ -48,6 +48,8 @@ class Run:
     """Mutable state of one kickoff. Definitions never hold run state; this object does."""
 
     bus: EventBus
+    inputs: dict[str, Any] = field(default_factory=dict)
+    """The kickoff inputs."""
     max_tokens: int | None = None
     """The run's token budget, checked before every model call."""
     ask_human: Callable[[Any], Any] | None = None

@@ -108,6 +108,7 @@ class _Acceptance:
             expected_output=self.task.expected_output,
             token_usage=self.run.ledger.by_task.get(self.task.label, Usage()),
             forced=result.forced,
+            inputs=self.run.inputs,
             **structured,
         )
 
