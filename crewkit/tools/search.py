@@ -7,6 +7,7 @@ so, and the agent carries on with what it has; it never raises and never hangs p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any, Literal
@@ -95,10 +96,9 @@ def _in_daemon_thread(fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]
             result: tuple[bool, Any] = (True, fn(*args))
         except BaseException as exc:
             result = (False, exc)
-        try:
+        # The run may have ended while the search was still hanging.
+        with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(settle, *result)
-        except RuntimeError:  # the run ended while the search was still hanging
-            pass
 
     threading.Thread(target=work, name="crewkit-search", daemon=True).start()
     return future
