@@ -4,6 +4,7 @@ documented in this folder's README."""
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import statistics
 from collections.abc import Sequence
@@ -90,12 +91,12 @@ def _parse_date(text: str) -> date:
 
 def returns(prices: Sequence[float]) -> list[float]:
     """Simple returns between consecutive prices."""
-    return [b / a - 1 for a, b in zip(prices, prices[1:], strict=False)]
+    return [b / a - 1 for a, b in itertools.pairwise(prices)]
 
 
 def periods_per_year(dates: Sequence[date]) -> int:
     """12 for monthly data, 52 for weekly, 252 for daily (from the median gap between dates)."""
-    gaps = [(b - a).days for a, b in zip(dates, dates[1:], strict=False)]
+    gaps = [(b - a).days for a, b in itertools.pairwise(dates)]
     gap = statistics.median(gaps)
     return 12 if gap >= 25 else 52 if gap >= 5 else 252
 
