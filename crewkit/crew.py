@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,16 @@ class CrewOutput:
     def __str__(self) -> str:
         return self.raw
 
+    @property
+    def pydantic(self) -> Any:
+        """The last task's validated model instance, if it has ``output_pydantic``."""
+        return self.tasks_output[-1].pydantic if self.tasks_output else None
+
+    @property
+    def json_dict(self) -> dict[str, Any] | None:
+        """The last task's structured answer as a dict, if it has an output schema."""
+        return self.tasks_output[-1].json_dict if self.tasks_output else None
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {
@@ -80,6 +90,15 @@ class Crew:
     """Receive every event of every run of this crew."""
     name: str = "crew"
     """Used in events and output."""
+    max_rpm: int | None = None
+    """Model requests per minute for the whole crew, across concurrent tasks and runs."""
+    max_tokens: int | None = None
+    """Token budget of one run; past it the run stops with :class:`BudgetExceededError`."""
+    output_dir: str | None = None
+    """The folder task output files go to; absolute paths inside it are allowed too."""
+    ask_human: Callable[[TaskOutput], str | Awaitable[str]] | None = None
+    """Asks a person to review a ``human_input`` task's answer; returns feedback, or "" to accept.
+    Default: a console prompt when stdin is a terminal."""
     manager_llm: LLM | str | None = None
     """Hierarchical crews: the model of the built-in manager."""
     manager_agent: Agent | None = None
@@ -104,6 +123,14 @@ class Crew:
             ) from None
         if self.llm is not None and not isinstance(self.llm, (LLM, str)):
             raise ConfigurationError(f"Crew.llm must be a model object or string, got {self.llm!r}")
+        for attr in ("max_rpm", "max_tokens"):
+            value = getattr(self, attr)
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or value < 1
+            ):
+                raise ConfigurationError(
+                    f"Crew.{attr} must be a positive integer or None, got {value!r}"
+                )
         self._check_delegation_settings()
         self._check_agents()
         self._check_tasks()
@@ -209,6 +236,33 @@ class Crew:
         from crewkit._run.runner import run_crew
 
         return await run_crew(self, dict(inputs or {}))
+
+    def kickoff_for_each(self, inputs: Sequence[dict[str, Any]]) -> list[CrewOutput]:
+        """Run the crew once per inputs dict, one after another; outputs in input order."""
+        from crewkit._run.sync import run_sync
+
+        return run_sync(lambda: self.kickoff_for_each_async(inputs, concurrency=1))
+
+    async def kickoff_for_each_async(
+        self, inputs: Sequence[dict[str, Any]], *, concurrency: int = 4
+    ) -> list[CrewOutput]:
+        """Run the crew once per inputs dict, up to ``concurrency`` runs at a time; outputs in input
+        order, each with its own usage. Runs share nothing but the definition and rate limits."""
+        import asyncio
+
+        if not isinstance(concurrency, int) or concurrency < 1:
+            raise ConfigurationError(f"concurrency must be a positive integer, got {concurrency!r}")
+        from crewkit._run.plan import check_inputs
+
+        for each in inputs:
+            check_inputs(self, each)
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(each: dict[str, Any]) -> CrewOutput:
+            async with gate:
+                return await self.kickoff_async(each)
+
+        return list(await asyncio.gather(*(one(each) for each in inputs)))
 
     def __repr__(self) -> str:
         return f"Crew(name={self.name!r}, agents={len(self.agents)}, tasks={len(self.tasks)})"

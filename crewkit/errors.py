@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 class CrewkitError(Exception):
-    """Base class of every error crewkit raises deliberately."""
+    """Base class of every error crewkit raises deliberately.
+
+    When a run fails, ``outputs`` holds the task outputs it completed before the failure, so no
+    finished work is lost.
+    """
+
+    outputs: list[Any]
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.outputs = []
 
 
 class ConfigurationError(CrewkitError, ValueError):
@@ -58,9 +69,32 @@ class ScriptExhaustedError(LLMError):
     """A scripted test model was called more times than it had replies."""
 
 
-class TaskError(CrewkitError):
-    """A task failed; ``outputs`` holds what the run completed before it."""
+class OutputValidationError(CrewkitError):
+    """The final answer did not match the task's output schema after every retry."""
 
-    def __init__(self, message: str, *, outputs: Sequence[object] = ()) -> None:
-        self.outputs = list(outputs)
+    def __init__(self, message: str, *, raw: str, errors: str) -> None:
         super().__init__(message)
+        self.raw = raw
+        """The last answer the model gave."""
+        self.errors = errors
+        """The validation errors of that answer."""
+
+
+class GuardrailError(CrewkitError):
+    """A task's guardrail kept rejecting the answer; ``feedback`` holds every rejection given."""
+
+    def __init__(self, message: str, *, feedback: Sequence[str]) -> None:
+        super().__init__(message)
+        self.feedback = list(feedback)
+
+
+class AgentTimeoutError(CrewkitError):
+    """An agent ran past its ``max_execution_time``."""
+
+
+class BudgetExceededError(CrewkitError):
+    """The run used more tokens than ``Crew(max_tokens=...)`` allows."""
+
+
+class HumanInputError(CrewkitError):
+    """A task needs human review, but there is no way to ask a person."""

@@ -102,3 +102,56 @@ def test_tool_names_match_ignoring_case_and_decoration() -> None:
     llm = ScriptedLLM([call("`Get_Price`", ticker="X"), "ok"])
     one_task_crew(llm, tools=[get_price]).kickoff()
     assert llm.requests[1].messages[-1].content == "9"
+
+
+def test_bound_arguments_are_hidden_from_the_model_and_filled_from_inputs() -> None:
+    from crewkit import Agent, Crew, Task
+
+    @tool
+    def size(capital: float, tolerance: str, ticker: str) -> str:
+        """Position size."""
+        return f"{ticker}: {capital * (0.05 if tolerance == 'High' else 0.01):.0f}"
+
+    bound = size.bind(capital="{capital}", tolerance="{tolerance}")
+    llm = ScriptedLLM([call("size", ticker="IBM"), "ok"])
+    agent = Agent(role="Risk", goal="g", backstory="b", tools=[bound])
+    crew = Crew(agents=[agent], tasks=[Task("t", "x", agent=agent)], llm=llm)
+    crew.kickoff(inputs={"capital": 10000, "tolerance": "High"})
+    assert llm.requests[0].tools[0].parameters["properties"] == {"ticker": {"type": "string"}}
+    assert llm.requests[1].messages[-1].content == "IBM: 500"
+
+
+def test_binding_an_unknown_argument_or_missing_its_input_is_a_clear_error() -> None:
+    from crewkit import Agent, Crew, Task
+    from crewkit.errors import MissingInputError
+
+    @tool
+    def f(a: int) -> int:
+        """F."""
+        return a
+
+    with pytest.raises(
+        ConfigurationError, match="tool 'f' has no argument 'b' to bind; its arguments are a"
+    ):
+        f.bind(b=1)
+    agent = Agent(role="R", goal="g", backstory="b", tools=[f.bind(a="{amount}")])
+    with pytest.raises(MissingInputError, match=r"\{amount\} used in agent 'R'.tools\['f'\].a"):
+        Crew(agents=[agent], tasks=[Task("t", "x", agent=agent)], llm=ScriptedLLM([])).kickoff()
+
+
+def test_a_bound_value_of_the_wrong_type_is_reported_before_any_model_call() -> None:
+    from crewkit import Agent, Crew, Task
+
+    @tool
+    def f(amount: float) -> float:
+        """F."""
+        return amount
+
+    llm = ScriptedLLM([])
+    agent = Agent(role="R", goal="g", backstory="b", tools=[f.bind(amount="{capital}")])
+    crew = Crew(agents=[agent], tasks=[Task("t", "x", agent=agent)], llm=llm)
+    with pytest.raises(
+        ConfigurationError,
+        match="bound argument 'amount' of tool 'f' is 'lots': Input should be a valid number",
+    ):
+        crew.kickoff(inputs={"capital": "lots"})

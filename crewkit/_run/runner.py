@@ -40,7 +40,12 @@ def _listeners(crew: Crew) -> list[Listener]:
 async def run_crew(crew: Crew, inputs: dict[str, Any]) -> CrewOutput:
     """Run ``crew`` once with ``inputs``. All checks that need no model happen before the first call."""
     plan = prepare(crew, inputs)
-    run = Run(bus=EventBus(_listeners(crew)))
+    run = Run(
+        bus=EventBus(_listeners(crew)),
+        inputs=inputs,
+        max_tokens=crew.max_tokens,
+        ask_human=crew.ask_human,
+    )
     span = run.new_span()
     run.bus.emit(CrewStarted(run_id=run.run_id, span_id=span, crew_name=crew.name, inputs=inputs))
     try:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from crewkit import prompts
 from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
+from crewkit._run.structured import describe_validation_error
 from crewkit.events import ToolCallCompleted, ToolCallStarted
 from crewkit.tools._tool import Tool, normalize_name
 
@@ -63,7 +64,7 @@ class ToolBox:
         try:
             validated = tool.arguments_model().model_validate(dict(arguments))
         except ValidationError as exc:
-            return self._invalid(tool, _describe(exc))
+            return self._invalid(tool, describe_validation_error(exc))
         key = f"{tool.name}:{json.dumps(arguments, sort_keys=True, default=str)}"
         if key in self._done and not isinstance(tool, RunTool):
             return Observation(
@@ -134,14 +135,6 @@ def _single_string_argument(tool: Tool, raw: str) -> dict[str, Any] | None:
         if info.annotation is str:
             return {name: raw.strip().strip("\"'")}
     return None
-
-
-def _describe(exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in err["loc"]) or "arguments"
-        lines.append(f"- {where}: {err['msg']}")
-    return "\n".join(lines)
 
 
 def _as_text(result: Any) -> str:

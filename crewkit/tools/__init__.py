@@ -1,5 +1,5 @@
 """Tools agents can use: the :class:`Tool` base class and the :func:`tool` decorator."""
 
-from crewkit.tools._tool import FunctionTool, Tool, tool
+from crewkit.tools._tool import BoundTool, FunctionTool, Tool, tool
 
-__all__ = ["FunctionTool", "Tool", "tool"]
+__all__ = ["BoundTool", "FunctionTool", "Tool", "tool"]
