@@ -515,3 +515,46 @@ def test_a_coworker_allowed_to_delegate_does_not_delegate_delegated_work() -> No
         manager_llm=manager,
     ).kickoff()
     assert writer_llm.requests[0].tools == ()
+
+
+def test_task_features_apply_to_the_managers_final_answer() -> None:
+    from pydantic import BaseModel
+
+    class Verdict(BaseModel):
+        score: int
+
+    def at_least_five(output: object) -> tuple[bool, object]:
+        score = output.pydantic.score  # type: ignore[attr-defined]
+        return (True, output) if score >= 5 else (False, "Too low: ask the Writer again.")
+
+    manager = ScriptedLLM(
+        [
+            call(DELEGATE, task="Score tea", coworker="Writer"),
+            '{"score": 2}',
+            call(DELEGATE, task="Score tea again, generously", coworker="Writer"),
+            '{"score": 8}',
+        ]
+    )
+    writer = ScriptedLLM(["2", "8"])
+    researcher = Agent(role="Researcher", goal="g", backstory="b", llm=ScriptedLLM([]))
+    scribe = Agent(role="Writer", goal="w", backstory="b", llm=writer)
+    seen: list[object] = []
+    task = Task(
+        "Score tea",
+        "A score",
+        output_pydantic=Verdict,
+        guardrail=at_least_five,
+        callback=seen.append,
+    )
+    out = Crew(
+        agents=[researcher, scribe],
+        tasks=[task],
+        process=Process.hierarchical,
+        manager_llm=manager,
+    ).kickoff()
+
+    assert out.pydantic == Verdict(score=8)
+    assert manager.requests[0].response_schema is not None
+    assert "Too low: ask the Writer again." in manager.requests[2].messages[-1].content
+    assert len(writer.requests) == 2 and len(seen) == 1
+    manager.assert_complete()
