@@ -558,3 +558,13 @@ def test_task_features_apply_to_the_managers_final_answer() -> None:
     assert "Too low: ask the Writer again." in manager.requests[2].messages[-1].content
     assert len(writer.requests) == 2 and len(seen) == 1
     manager.assert_complete()
+
+
+def test_a_coworkers_failing_model_fails_the_run_like_any_agents() -> None:
+    from crewkit.errors import LLMError
+
+    manager = ScriptedLLM([call(DELEGATE, task="Write", coworker="Writer"), "never reached"])
+    writer = ScriptedLLM([ValueError("server melted")])
+    with pytest.raises(LLMError, match="server melted"):
+        crew_of(manager, writer_llm=writer).kickoff()
+    assert len(manager.requests) == 1

@@ -147,9 +147,18 @@ class _DelegationTool(RunTool):
         self.guard.answers[key] = prompts.render("delegation_pending")
         coworker = self.coworkers[role]
         prompt = prompts.render(self.template, text=request.text, context=request.context.strip())
-        result = await run_agent(
-            run, coworker, task=scope.task, prompt=prompt, tools=coworker.tools, parent=scope.parent
-        )
+        try:
+            result = await run_agent(
+                run,
+                coworker,
+                task=scope.task,
+                prompt=prompt,
+                tools=coworker.tools,
+                parent=scope.parent,
+            )
+        except BaseException:
+            del self.guard.answers[key]
+            raise
         self.guard.answers[key] = result.text
         return result.text
 

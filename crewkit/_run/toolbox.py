@@ -15,6 +15,7 @@ from crewkit import prompts
 from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
 from crewkit._run.structured import describe_validation_error
+from crewkit.errors import CrewkitError
 from crewkit.events import ToolCallCompleted, ToolCallStarted
 from crewkit.tools._tool import Tool, normalize_name
 
@@ -102,6 +103,8 @@ class ToolBox:
             else:
                 observation = Observation(_truncate(_as_text(result), tool.max_result_chars))
         except Exception as exc:
+            if isinstance(tool, RunTool) and isinstance(exc, CrewkitError):
+                raise  # a coworker's model failing, a budget or time limit: ends the run as anywhere
             error = f"{type(exc).__name__}: {exc}"
             observation = Observation(
                 prompts.render("tool_error", tool=tool.name, error=error), True
