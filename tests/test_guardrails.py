@@ -78,3 +78,19 @@ def test_guardrails_see_the_kickoff_inputs() -> None:
     )
     Crew(agents=[agent], tasks=[task], llm=ScriptedLLM(["ok"])).kickoff(inputs={"topic": "tea"})
     assert seen == [{"topic": "tea"}]
+
+
+def test_a_model_returned_by_a_guardrail_replaces_structure_and_text() -> None:
+    from pydantic import BaseModel
+
+    class Figure(BaseModel):
+        value: float
+
+    agent = Agent(role="Writer", goal="Write", backstory="B.")
+    task = Task(
+        "t", "x", agent=agent, output_pydantic=Figure, guardrail=lambda o: (True, Figure(value=2.5))
+    )
+    out = Crew(agents=[agent], tasks=[task], llm=ScriptedLLM(['{"value": 9}'])).kickoff()
+    assert out.pydantic == Figure(value=2.5)
+    assert out.json_dict == {"value": 2.5}
+    assert out.raw == '{"value": 2.5}'

@@ -175,7 +175,8 @@ def _with_value(output: TaskOutput, value: Any) -> TaskOutput:
     if isinstance(value, str):
         return replace(output, raw=value)
     if hasattr(value, "model_dump"):
-        return replace(output, pydantic=value, json_dict=value.model_dump(mode="json"))
+        data = value.model_dump(mode="json")
+        return replace(output, pydantic=value, json_dict=data, raw=json.dumps(data))
     if isinstance(value, dict):
         return replace(output, json_dict=value, raw=json.dumps(value))
     return replace(output, raw=str(value))
