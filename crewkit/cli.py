@@ -367,7 +367,7 @@ def _models(args: argparse.Namespace) -> int:
         usable = "yes" if not missing else "no"
         note = ("needs " + ", ".join(missing)) if missing else (info.description if info else "")
         rows.append((name, usable, note))
-    width = max(len(r[0]) for r in rows) if rows else 8
+    width = max([len("provider"), *(len(r[0]) for r in rows)])
     sys.stdout.write(f"{'provider'.ljust(width)}  usable  notes\n")
     for name, usable, note in rows:
         sys.stdout.write(f"{name.ljust(width)}  {usable.ljust(6)}  {note}\n")

@@ -17,7 +17,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 def scaffold(target: Path) -> list[Path]:
     """Write the scaffold into ``target`` (created; it must not exist or be empty)."""
-    name = target.name
+    name = target.resolve().name
     if not _NAME.match(name):
         raise ConfigurationError(
             f"{name!r} is not a usable crew name: use letters, digits, '_', '-' or '.', "

@@ -246,7 +246,7 @@ class _Builder:
     # -- objects -------------------------------------------------------------------------------
 
     def _object(self, cls: type, definition: Any, source: Source, path: FieldPath, key: str) -> Any:
-        noun = cls.__name__.lower()
+        noun = _noun(cls)
         if not isinstance(definition, dict):
             source.problem(
                 path, f"expected a mapping of {noun} fields, found {describe(definition)}", ""
@@ -255,7 +255,7 @@ class _Builder:
         before = len(self.problems)
         specs = field_specs(cls)
         kwargs = self._convert_all(cls, definition, source, path, noun)
-        if "name" in specs and cls is Task:
+        if "name" in specs and issubclass(cls, Task):
             kwargs.setdefault("name", key)
         for spec in specs.values():
             if spec.required and spec.name not in definition:
@@ -272,7 +272,7 @@ class _Builder:
         self, cls: type, definition: dict[str, Any], source: Source, path: FieldPath, noun: str
     ) -> dict[str, Any]:
         specs = field_specs(cls)
-        reserved = {"agents", "tasks"} if cls is Crew else set()
+        reserved = {"agents", "tasks"} if issubclass(cls, Crew) else set()
         allowed = [n for n in specs if n not in reserved]
         kwargs: dict[str, Any] = {}
         for key, value in definition.items():
@@ -397,3 +397,11 @@ class _Builder:
         if isinstance(top.get(key), dict) and "description" in top[key]:
             return "this looks like CrewAI's tasks.yaml: load it with --agents agents.yaml --tasks tasks.yaml"
         return f"top-level keys: {', '.join(allowed)}"
+
+
+def _noun(cls: type) -> str:
+    """How a definition is named in messages, also for subclasses of Agent and Task."""
+    for base, noun in ((Agent, "agent"), (Task, "task"), (Crew, "crew")):
+        if issubclass(cls, base):
+            return noun
+    return cls.__name__.lower()

@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from crewkit._config._source import format_path
 from crewkit._inputs import placeholders
 
 if TYPE_CHECKING:
@@ -69,21 +70,26 @@ def _cycles(graph: dict[str, list[str]], order: list[str]) -> list[list[str]]:
 def missing_placeholders(
     sections: Sequence[tuple[Section, Mapping[Any, Any], tuple[str, ...]]], given: Mapping[str, Any]
 ) -> None:
-    """Report each ``{name}`` used in agent and task texts that has no value in ``given``."""
+    """Report each ``{name}`` used in agent and task texts that has no value in ``given``: one problem
+    per name, at its first use, listing every other place it appears."""
+    uses: dict[str, list[tuple[Section, tuple[Any, ...]]]] = {}
     for section, defs, fields in sections:
         for key, definition in defs.items():
             if not isinstance(definition, dict):
                 continue
             for field in fields:
                 text = definition.get(field)
-                if not isinstance(text, str):
-                    continue
-                for name in placeholders(text):
-                    if name not in given:
-                        section.source.problem(
-                            (*section.path, key, field),
-                            f"placeholder {{{name}}} has no value",
-                            f"pass --inputs {name}=... or give a default under inputs:"
-                            if name != "input"
-                            else "pass --input TEXT",
-                        )
+                if isinstance(text, str):
+                    for name in placeholders(text):
+                        if name not in given:
+                            uses.setdefault(name, []).append((section, (*section.path, key, field)))
+    for name, places in uses.items():
+        section, path = places[0]
+        others = [format_path(p) for _, p in places[1:]]
+        also = f"; also used in {', '.join(others)}" if others else ""
+        hint = (
+            "pass --input TEXT"
+            if name == "input"
+            else f"pass --inputs {name}=... or give a default under inputs:"
+        )
+        section.source.problem(path, f"placeholder {{{name}}} has no value{also}", hint)
