@@ -16,8 +16,8 @@ from crewkit import Agent, Crew, Task, load_crew
 from crewkit._config import _build
 from crewkit.config import _load
 from crewkit.errors import CrewFileError
-from crewkit.tools import register_tool, tool
 from crewkit.tools import _registry as tool_registry
+from crewkit.tools import register_tool, tool
 
 CREW = """\
 llm: mock
@@ -83,7 +83,7 @@ def crew_dir(tmp_path: Path) -> Path:
 def test_crew_file_builds_ordinary_objects(crew_dir: Path) -> None:
     crew = load_crew(crew_dir / "crew.yaml")
     assert isinstance(crew, Crew) and crew.llm == "mock" and crew.name == crew_dir.name
-    researcher, writer = crew.agents
+    researcher, _writer = crew.agents
     assert (researcher.role, researcher.max_iter, researcher.backstory) == (
         "Researcher",
         5,
