@@ -134,9 +134,14 @@ def convert_tool(value: Any, folder: Path, path: FieldPath, report: Report) -> R
     try:
         if inspect.isclass(obj) and issubclass(obj, Tool):
             obj = obj()
-        if isinstance(obj, (list, tuple)):
-            return True, [as_tool(t, name) for t in obj]
-        return True, as_tool(obj, name)
+        tools = (
+            [as_tool(t, name) for t in obj]
+            if isinstance(obj, (list, tuple))
+            else [as_tool(obj, name)]
+        )
+        for each in tools:
+            each.spec()  # build the argument schema now: a broken tool fails here, not mid-run
+        return True, tools if isinstance(obj, (list, tuple)) else tools[0]
     except ConfigurationError as exc:
         report(path, str(exc), "")
     except Exception as exc:
