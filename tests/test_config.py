@@ -325,7 +325,6 @@ def test_fields_added_to_the_classes_later_are_accepted_and_converted(
             """    context: [research]
     async_execution: true
     guardrail: [helpers:not_empty]
-    output_json: test_config:Verdict
     output_pydantic:
       title: Article
       type: object
@@ -339,6 +338,9 @@ def test_fields_added_to_the_classes_later_are_accepted_and_converted(
         )
         + "planning: true\nmanager_llm: mock\nmax_tokens: 5000\nmanager_agent:\n  role: Boss\n  goal: g\n  backstory: b\n"
     )
+    text = text.replace(
+        "    agent: researcher\n", "    agent: researcher\n    output_json: test_config:Verdict\n"
+    )
     write(crew_dir, {"crew.yaml": text})
     monkeypatch.syspath_prepend(str(Path(__file__).parent))
     crew = load_crew(crew_dir / "crew.yaml", model="mock")
@@ -348,7 +350,7 @@ def test_fields_added_to_the_classes_later_are_accepted_and_converted(
     task = crew.tasks[1]
     assert isinstance(task, LaterTask) and task.async_execution
     assert task.guardrail[0].__name__ == "not_empty"  # type: ignore[index]
-    assert task.output_json.__name__ == "Verdict"  # type: ignore[union-attr]
+    assert crew.tasks[0].output_json is Verdict  # type: ignore[attr-defined]
     model = task.output_pydantic
     assert model is not None and model.__name__ == "Article"
     article = model.model_validate({"title": "t", "score": 1, "level": "low"})

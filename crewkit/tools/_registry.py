@@ -13,7 +13,20 @@ from crewkit.tools._tool import Tool
 ToolFactory = Callable[[], Tool]
 """Builds a fresh tool instance."""
 
-_factories: dict[str, ToolFactory] = {}
+
+def _web_search() -> Tool:
+    from crewkit.tools.search import WebSearch
+
+    return WebSearch()
+
+
+def _news_search() -> Tool:
+    from crewkit.tools.search import WebSearch
+
+    return WebSearch(kind="news")
+
+
+_factories: dict[str, ToolFactory] = {"web_search": _web_search, "news_search": _news_search}
 
 
 def register_tool(name: str, factory: ToolFactory) -> None:
