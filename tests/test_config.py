@@ -336,7 +336,7 @@ def test_fields_added_to_the_classes_later_are_accepted_and_converted(
       required: [title, score]
 """,
         )
-        + "planning: true\nmanager_llm: mock\nmax_tokens: 5000\nmanager_agent:\n  role: Boss\n  goal: g\n  backstory: b\n"
+        + "process: hierarchical\nplanning: true\nmax_tokens: 5000\nmanager_agent:\n  role: Boss\n  goal: g\n  backstory: b\n  llm: mock/text\n"
     )
     text = text.replace(
         "    agent: researcher\n", "    agent: researcher\n    output_json: test_config:Verdict\n"
@@ -345,7 +345,7 @@ def test_fields_added_to_the_classes_later_are_accepted_and_converted(
     monkeypatch.syspath_prepend(str(Path(__file__).parent))
     crew = load_crew(crew_dir / "crew.yaml", model="mock")
     assert isinstance(crew, LaterCrew) and crew.planning and crew.max_tokens == 5000
-    assert crew.manager_llm == "mock" and crew.manager_agent.role == "Boss"  # type: ignore[union-attr]
+    assert crew.manager_agent.role == "Boss" and crew.manager_agent.llm == "mock"  # type: ignore[union-attr]
     assert crew.agents[0].max_rpm == 10  # type: ignore[attr-defined]
     task = crew.tasks[1]
     assert isinstance(task, LaterTask) and task.async_execution
