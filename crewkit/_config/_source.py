@@ -116,8 +116,11 @@ def _syntax_hint(text: str, line: int | None) -> str:
         return ""
     lines = text.splitlines()
     current = lines[line - 1] if 0 < line <= len(lines) else ""
-    if ": {" in current or ": [" in current or current.lstrip().startswith("- {"):
-        return "a value that starts with '{' or '[' is read as YAML structure: put it in quotes"
+    if "{" in current or "[" in current:
+        return (
+            "'{' and '[' start YAML structure: quote text that starts with them or has "
+            '{placeholders} inside a { ... } mapping, e.g. goal: "{topic} expert"'
+        )
     if "\t" in current:
         return "YAML indentation must use spaces, not tabs"
     return ""
