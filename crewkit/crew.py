@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -109,10 +109,15 @@ class Crew:
     """Before the tasks run, a planner writes a short step plan for each, added to its prompt."""
     planning_llm: LLM | str | None = None
     """The planner's model; ``None`` uses the crew's model."""
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    """Default values for placeholders; ``kickoff(inputs=...)`` overrides them name by name."""
 
     def __post_init__(self) -> None:
         self.agents = _list_of(self.agents, Agent, "Crew.agents")
         self.tasks = _list_of(self.tasks, Task, "Crew.tasks")
+        if not isinstance(self.inputs, Mapping):
+            raise ConfigurationError(f"Crew.inputs must be a mapping, got {self.inputs!r}")
+        self.inputs = dict(self.inputs)
         if not self.tasks:
             raise ConfigurationError("Crew.tasks is empty: a crew needs at least one task")
         try:
@@ -235,7 +240,7 @@ class Crew:
         """Run the crew on the current event loop."""
         from crewkit._run.runner import run_crew
 
-        return await run_crew(self, dict(inputs or {}))
+        return await run_crew(self, {**self.inputs, **(inputs or {})})
 
     def kickoff_for_each(self, inputs: Sequence[dict[str, Any]]) -> list[CrewOutput]:
         """Run the crew once per inputs dict, one after another; outputs in input order."""
@@ -255,7 +260,7 @@ class Crew:
         from crewkit._run.plan import check_inputs
 
         for each in inputs:
-            check_inputs(self, each)
+            check_inputs(self, {**self.inputs, **each})
         gate = asyncio.Semaphore(concurrency)
 
         async def one(each: dict[str, Any]) -> CrewOutput:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -40,6 +41,41 @@ class MissingInputError(ConfigurationError):
             f"missing input{'s' if len(self.missing) > 1 else ''} {names}; "
             "pass them in kickoff(inputs={...}):\n" + "\n".join(lines)
         )
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One mistake in a crew file: where it is, what was found and what was expected."""
+
+    file: str
+    """The file, as the user named it."""
+    line: int | None
+    """1-based line number, when known."""
+    path: str
+    """The field path inside the file, e.g. ``agents.researcher.max_iter``."""
+    message: str
+    """What was wrong and what would be right."""
+    hint: str = ""
+    """A suggestion such as "did you mean 'goal'?"."""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" {self.path}:" if self.path else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}:{field} {self.message}{hint}"
+
+
+class CrewFileError(ConfigurationError):
+    """A crew file (crew.yaml, or CrewAI's agents.yaml and tasks.yaml) has mistakes.
+
+    ``problems`` lists every one found, so a user can fix them all in one go.
+    """
+
+    def __init__(self, problems: Sequence[ConfigProblem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the crew file:\n{lines}")
 
 
 class ModelNotConfiguredError(ConfigurationError):
