@@ -2,7 +2,14 @@
 
 from crewkit.llm._base import LLM
 from crewkit.llm._guard import allow_network_models, block_network_models, network_models_blocked
-from crewkit.llm._registry import default_llm_spec, providers, register_provider, resolve_llm
+from crewkit.llm._registry import (
+    ProviderInfo,
+    default_llm_spec,
+    provider_info,
+    providers,
+    register_provider,
+    resolve_llm,
+)
 from crewkit.llm._types import (
     Message,
     ModelProfile,
@@ -22,6 +29,7 @@ __all__ = [
     "ModelProfile",
     "ModelRequest",
     "ModelResponse",
+    "ProviderInfo",
     "ResponseSchema",
     "Role",
     "TextDelta",
@@ -32,6 +40,7 @@ __all__ = [
     "block_network_models",
     "default_llm_spec",
     "network_models_blocked",
+    "provider_info",
     "providers",
     "register_provider",
     "resolve_llm",
