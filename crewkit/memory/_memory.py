@@ -61,6 +61,8 @@ class Memory:
 
     Pass it as ``Crew(memory=Memory(...))``, or ``Crew(memory=True)`` for the defaults. Nothing touches
     the disk until the memory is first used. One object may serve many concurrent runs and threads.
+    Crews that use the same file share their long-term and entity memories; give a crew its own
+    ``path`` to keep them apart.
     """
 
     def __init__(
