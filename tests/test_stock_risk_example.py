@@ -76,3 +76,48 @@ def test_a_users_own_csv_is_used_and_named(
     report = kickoff(example, stock_selection="ACME", price_data=str(prices)).pydantic
     assert report.data == "mine.csv, 2024-01-01 to 2024-01-28 (28 prices)"
     assert report.position_shares is not None and report.position_shares > 0
+
+
+def test_the_yaml_and_python_crews_are_the_same(example: dict[str, Any]) -> None:
+    import crewkit
+
+    from_yaml = crewkit.load_crew(EXAMPLE / "crew.yaml", model="mock")
+    from_python = example["build_crew"]("mock")
+
+    def shape(crew: Any) -> Any:
+        agents = [
+            (
+                a.role,
+                a.goal.strip(),
+                a.backstory.strip(),
+                a.allow_delegation,
+                [t.name for t in a.tools],
+            )
+            for a in crew.agents
+        ]
+        tasks = [
+            (t.name, t.description.strip(), t.expected_output.strip(), t.agent.role,
+             getattr(t.output_pydantic, "__name__", None), t.callback is not None)
+            for t in crew.tasks
+        ]  # fmt: skip
+        manager = crew.manager_agent
+        return agents, tasks, crew.process, (manager.role, manager.goal, manager.backstory.strip())
+
+    assert shape(from_yaml) == shape(from_python)
+    assert from_yaml.inputs == example["DEFAULT_INPUTS"]
+
+
+def test_the_cli_runs_the_yaml_crew_and_writes_the_report(tmp_path: Path) -> None:
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "crewkit", "kickoff", str(EXAMPLE / "crew.yaml"), "--model", "mock",
+         "--input", "Should I buy?", "--inputs", "risk_tolerance=Low", "--json"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    report = data["tasks_output"][-1]["json_dict"]
+    assert (report["position_shares"], report["stop_loss"]) == (20, 174.7)
+    assert (tmp_path / "reports" / "AAPL-Low.md").exists()

@@ -109,6 +109,8 @@ def convert_tool(value: Any, folder: Path, path: FieldPath, report: Report) -> R
     from crewkit.tools._registry import builtin_tool, builtin_tools
     from crewkit.tools._tool import Tool, as_tool
 
+    if isinstance(value, dict):
+        return _convert_bound_tool(value, folder, path, report)
     if not isinstance(value, str) or not value.strip():
         report(path, f"expected a tool name or module:attr, found {describe(value)}", "")
         return _FAILED
@@ -147,6 +149,35 @@ def convert_tool(value: Any, folder: Path, path: FieldPath, report: Report) -> R
     except Exception as exc:
         report(path, f"creating tool {name!r} failed: {type(exc).__name__}: {exc}", "")
     return _FAILED
+
+
+def _convert_bound_tool(
+    value: dict[str, Any], folder: Path, path: FieldPath, report: Report
+) -> Result:
+    """``{use: tool, bind: {argument: value}}``: a tool with arguments fixed (``Tool.bind``)."""
+    from crewkit.errors import ConfigurationError
+    from crewkit.tools._tool import Tool
+
+    unknown = sorted(set(value) - {"use", "bind"})
+    if unknown or "use" not in value:
+        report(
+            path,
+            f"a tool given as a mapping takes 'use' and optionally 'bind', found {sorted(value)}",
+            "e.g. {use: tools:quote, bind: {ticker: '{ticker}'}}",
+        )
+        return _FAILED
+    ok, tool = convert_tool(value["use"], folder, path, report)
+    bound = value.get("bind") or {}
+    if not ok:
+        return _FAILED
+    if not isinstance(bound, dict) or not isinstance(tool, Tool):
+        report(path, f"'bind' must map argument names to values, found {describe(bound)}", "")
+        return _FAILED
+    try:
+        return True, tool.bind(**{str(k): v for k, v in bound.items()})
+    except ConfigurationError as exc:
+        report(path, str(exc), "")
+        return _FAILED
 
 
 def convert_model_class(

@@ -113,11 +113,17 @@ def build_crew(model: LLM | str | None = None) -> Crew:
             callback=write_report,
         ),
     ]
+    manager = Agent(
+        role="Portfolio Manager",
+        goal="Deliver a sound, risk-checked trading plan for {stock_selection}",
+        backstory="You run a small trading desk. You give each specialist clear work, check what "
+        "comes back against what was asked, and send it back when it falls short.",
+    )
     return Crew(
         agents=[analyst, strategist, planner, risk_manager],
         tasks=tasks,
         process=Process.hierarchical,
-        manager_llm=model,
+        manager_agent=manager,
         llm=model,
         name="stock-risk",
     )
