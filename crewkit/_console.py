@@ -28,6 +28,21 @@ def _short(text: str, limit: int = 100) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+_DELEGATION = {"delegate_work_to_coworker": "delegate to", "ask_question_to_coworker": "ask"}
+
+
+def _tool_label(event: ToolCallStarted) -> str:
+    from rich.markup import escape
+
+    args = dict(event.arguments)
+    verb = _DELEGATION.get(event.tool_name)
+    if verb is not None:
+        what = args.get("task", args.get("question", ""))
+        coworker = str(args.get("coworker", ""))
+        return f"[bold yellow]{verb}[/] {escape(coworker)}: {escape(_short(str(what), 80))}"
+    return f"[yellow]tool[/] {escape(event.tool_name)} {escape(_short(str(args), 80))}"
+
+
 class LiveTree:
     """An event listener that renders one run as a rich tree, updated live."""
 
@@ -60,12 +75,11 @@ class LiveTree:
         elif isinstance(event, AgentStarted):
             self.nodes[event.span_id] = parent.add(f"[magenta]{escape(event.agent_role)}[/]")
         elif isinstance(event, ToolCallStarted):
-            self.nodes[event.span_id] = parent.add(
-                f"[yellow]tool[/] {escape(event.tool_name)} {escape(_short(str(dict(event.arguments)), 80))}"
-            )
+            self.nodes[event.span_id] = parent.add(_tool_label(event))
         elif isinstance(event, ToolCallCompleted):
             node = self.nodes.get(event.span_id)
-            if node is not None:
+            # A delegation's answer shows as the coworker's final answer, nested under the call.
+            if node is not None and (event.error or event.tool_name not in _DELEGATION):
                 style = "red" if event.error else "dim"
                 node.add(f"[{style}]{escape(_short(event.result))}[/]")
         elif isinstance(event, ModelCallCompleted):
@@ -76,7 +90,9 @@ class LiveTree:
             )
         elif isinstance(event, AgentFinished):
             mark = " (forced)" if event.forced else ""
-            parent.add(f"[green]final answer{mark}[/] {escape(_short(event.answer))}")
+            self.nodes.get(event.span_id, parent).add(
+                f"[green]final answer{mark}[/] {escape(_short(event.answer))}"
+            )
         elif isinstance(event, TaskCompleted):
             node = self.nodes.get(event.span_id)
             if node is not None:

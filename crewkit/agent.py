@@ -32,6 +32,10 @@ class Agent:
     """Model calls the agent may make on one task before it must give its best final answer."""
     verbose: bool = False
     """Show this agent's steps as they happen."""
+    max_execution_time: float | None = None
+    """Seconds the agent may work on one task (retries included) before :class:`AgentTimeoutError`."""
+    max_rpm: int | None = None
+    """Model requests per minute this agent may make, across all runs and concurrent tasks."""
 
     def __post_init__(self) -> None:
         for name in ("role", "goal", "backstory"):
@@ -54,6 +58,14 @@ class Agent:
             raise ConfigurationError(
                 f"agent {self.role!r}: max_iter must be an integer of at least 1, got {self.max_iter!r}"
             )
+        for attr in ("max_execution_time", "max_rpm"):
+            value = getattr(self, attr)
+            if value is not None and (
+                not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0
+            ):
+                raise ConfigurationError(
+                    f"agent {self.role!r}: {attr} must be a positive number or None, got {value!r}"
+                )
         if self.llm is not None and not isinstance(self.llm, (LLM, str)):
             raise ConfigurationError(
                 f"agent {self.role!r}: llm must be a model object or a model string, got {self.llm!r}"

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 
 class CrewkitError(Exception):
-    """Base class of every error crewkit raises deliberately."""
+    """Base class of every error crewkit raises deliberately.
+
+    When a run fails, ``outputs`` holds the task outputs it completed before the failure, so no
+    finished work is lost.
+    """
+
+    outputs: list[Any]
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.outputs = []
 
 
 class ConfigurationError(CrewkitError, ValueError):
@@ -29,6 +41,41 @@ class MissingInputError(ConfigurationError):
             f"missing input{'s' if len(self.missing) > 1 else ''} {names}; "
             "pass them in kickoff(inputs={...}):\n" + "\n".join(lines)
         )
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One mistake in a crew file: where it is, what was found and what was expected."""
+
+    file: str
+    """The file, as the user named it."""
+    line: int | None
+    """1-based line number, when known."""
+    path: str
+    """The field path inside the file, e.g. ``agents.researcher.max_iter``."""
+    message: str
+    """What was wrong and what would be right."""
+    hint: str = ""
+    """A suggestion such as "did you mean 'goal'?"."""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        field = f" {self.path}:" if self.path else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}:{field} {self.message}{hint}"
+
+
+class CrewFileError(ConfigurationError):
+    """A crew file (crew.yaml, or CrewAI's agents.yaml and tasks.yaml) has mistakes.
+
+    ``problems`` lists every one found, so a user can fix them all in one go.
+    """
+
+    def __init__(self, problems: Sequence[ConfigProblem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the crew file:\n{lines}")
 
 
 class ModelNotConfiguredError(ConfigurationError):
@@ -120,9 +167,41 @@ class ScriptExhaustedError(LLMError):
     """A scripted test model was called more times than it had replies."""
 
 
-class TaskError(CrewkitError):
-    """A task failed; ``outputs`` holds what the run completed before it."""
+class OutputValidationError(CrewkitError):
+    """The final answer did not match the task's output schema after every retry."""
 
-    def __init__(self, message: str, *, outputs: Sequence[object] = ()) -> None:
-        self.outputs = list(outputs)
+    def __init__(self, message: str, *, raw: str, errors: str) -> None:
+        super().__init__(message)
+        self.raw = raw
+        """The last answer the model gave."""
+        self.errors = errors
+        """The validation errors of that answer."""
+
+
+class GuardrailError(CrewkitError):
+    """A task's guardrail kept rejecting the answer; ``feedback`` holds every rejection given."""
+
+    def __init__(self, message: str, *, feedback: Sequence[str]) -> None:
+        super().__init__(message)
+        self.feedback = list(feedback)
+
+
+class AgentTimeoutError(CrewkitError):
+    """An agent ran past its ``max_execution_time``."""
+
+
+class BudgetExceededError(CrewkitError):
+    """The run used more tokens than ``Crew(max_tokens=...)`` allows."""
+
+
+class HumanInputError(CrewkitError):
+    """A task needs human review, but there is no way to ask a person."""
+
+
+class MemoryStoreError(CrewkitError):
+    """The memory file cannot be used: corrupt, not a SQLite database, locked by another process,
+    or unwritable. ``path`` names the file."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
         super().__init__(message)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from crewkit.agent import Agent
 from crewkit.errors import ConfigurationError
 from crewkit.llm._types import Usage
+
+Guardrail: TypeAlias = Callable[["TaskOutput"], "tuple[bool, Any]"]
+"""Checks an output: returns ``(True, value)`` to accept (``value`` may replace the answer) or
+``(False, "feedback")`` to send the agent back to work with that feedback."""
 
 
 @dataclass(eq=False)
@@ -26,6 +30,24 @@ class Task:
     """Tasks whose outputs this one receives; ``None`` means all earlier tasks, ``[]`` none."""
     name: str | None = None
     """A short name used in outputs, events and context labels."""
+    output_pydantic: type[Any] | None = None
+    """A pydantic model the answer must satisfy; the result is in ``TaskOutput.pydantic``."""
+    output_json: type[Any] | None = None
+    """A pydantic model the answer must satisfy; the result is a dict in ``TaskOutput.json_dict``."""
+    output_retries: int = 2
+    """How often the model may retry an answer that does not match the output schema."""
+    guardrail: Guardrail | Sequence[Guardrail] | None = None
+    """One or more checks every answer must pass; see :data:`Guardrail`."""
+    guardrail_max_retries: int = 3
+    """How often a rejected answer is sent back before :class:`GuardrailError`."""
+    async_execution: bool = False
+    """Run concurrently with neighbouring tasks, waiting only for the tasks in ``context``."""
+    output_file: str | None = None
+    """Write the output to this path (relative to the crew's ``output_dir``, or the working directory)."""
+    human_input: bool = False
+    """Ask a person to review the answer; their feedback sends the agent back to work."""
+    callback: Callable[[TaskOutput], object] | None = None
+    """Called with the output when the task is done."""
 
     def __post_init__(self) -> None:
         for attr in ("description", "expected_output"):
@@ -49,6 +71,53 @@ class Task:
             self.context = list(self.context)
         if self.name is not None and (not isinstance(self.name, str) or not self.name.strip()):
             raise ConfigurationError(f"Task.name must be a non-empty string, got {self.name!r}")
+        self._check_outputs()
+
+    def _check_outputs(self) -> None:
+        for attr in ("output_pydantic", "output_json"):
+            value = getattr(self, attr)
+            if value is not None and not (
+                isinstance(value, type) and hasattr(value, "model_validate")
+            ):
+                raise ConfigurationError(
+                    f"Task.{attr} must be a pydantic model class, got {value!r}{self._where()}"
+                )
+        if self.output_pydantic is not None and self.output_json is not None:
+            raise ConfigurationError(
+                f"Task sets both output_pydantic and output_json; choose one{self._where()}"
+            )
+        for attr in ("output_retries", "guardrail_max_retries"):
+            value = getattr(self, attr)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigurationError(
+                    f"Task.{attr} must be a whole number >= 0, got {value!r}{self._where()}"
+                )
+        if not all(callable(g) for g in self.guardrails):
+            raise ConfigurationError(
+                f"Task.guardrail must be a function or a list of them{self._where()}"
+            )
+        if self.output_file is not None and (
+            not isinstance(self.output_file, str) or not self.output_file.strip()
+        ):
+            raise ConfigurationError(
+                f"Task.output_file must be a non-empty path string, got {self.output_file!r}{self._where()}"
+            )
+        if self.callback is not None and not callable(self.callback):
+            raise ConfigurationError(f"Task.callback must be a function{self._where()}")
+
+    @property
+    def guardrails(self) -> list[Guardrail]:
+        """The guardrails as a list (``guardrail`` may be one function or several)."""
+        if self.guardrail is None:
+            return []
+        if callable(self.guardrail):
+            return [self.guardrail]
+        return list(self.guardrail)
+
+    @property
+    def output_model(self) -> type[Any] | None:
+        """The pydantic model of a structured output, from either ``output_pydantic`` or ``output_json``."""
+        return self.output_pydantic or self.output_json
 
     def _where(self) -> str:
         return f" (task {self.name!r})" if isinstance(self.name, str) else ""
@@ -76,6 +145,15 @@ class TaskOutput:
     """Tokens and requests this task used, delegated work included."""
     forced: bool = False
     """True when the answer was demanded at a limit (``max_iter``) instead of given freely."""
+    pydantic: Any = None
+    """The validated model instance, for tasks with ``output_pydantic``."""
+    json_dict: dict[str, Any] | None = None
+    """The validated answer as a dict, for tasks with ``output_pydantic`` or ``output_json``."""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    """The kickoff inputs of the run that produced this output (guardrails and callbacks may need
+    them, e.g. to recompute a figure the model was asked to report)."""
+    plan: str | None = None
+    """The step plan the task was given (``Crew(planning=True)``)."""
 
     def __str__(self) -> str:
         return self.raw
@@ -87,6 +165,8 @@ class TaskOutput:
             "description": self.description,
             "agent": self.agent,
             "raw": self.raw,
+            "json_dict": self.json_dict,
             "forced": self.forced,
+            "plan": self.plan,
             "token_usage": self.token_usage.as_dict(),
         }

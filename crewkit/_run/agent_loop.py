@@ -1,21 +1,34 @@
-"""The agent loop: model ⇄ tools until a final answer, within ``max_iter`` model calls."""
+"""The agent loop: model ⇄ tools until a final answer, within ``max_iter`` model calls and
+``max_execution_time`` seconds. A loop can be sent back to work with feedback (``revise``), which is
+how output validation, guardrails and human review ask for a better answer in the same conversation."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from crewkit import prompts
 from crewkit._run.plan import RunAgent
 from crewkit._run.react import Action, FinalAnswer, parse_reply
 from crewkit._run.state import Run, Scope
 from crewkit._run.toolbox import Observation, ToolBox
+from crewkit.errors import AgentTimeoutError
 from crewkit.events import AgentFinished, AgentStarted
-from crewkit.llm._types import Message, ModelRequest, ModelResponse, ToolCall, ToolSpec
+from crewkit.llm._types import (
+    Message,
+    ModelRequest,
+    ModelResponse,
+    ResponseSchema,
+    ToolCall,
+    ToolSpec,
+)
 from crewkit.tools._tool import Tool, normalize_name
 
+T = TypeVar("T")
 _OBSERVATION_STOP = ("\nObservation:",)
 
 
@@ -29,58 +42,94 @@ class AgentResult:
     model_calls: int
 
 
-async def run_agent(
-    run: Run,
-    agent: RunAgent,
-    *,
-    task: str,
-    prompt: str,
-    tools: Sequence[Tool],
-    parent: str,
-) -> AgentResult:
-    """Let ``agent`` work on ``prompt`` until it answers; ``task`` labels usage and events."""
-    span = run.new_span()
-    run.bus.emit(
-        AgentStarted(
-            run_id=run.run_id, span_id=span, parent_id=parent, agent_role=agent.role, task_name=task
-        )
-    )
-    loop = _Loop(run, agent, Scope(task=task, agent=agent.role, parent=span), tools, prompt)
-    result = await loop.work()
-    run.bus.emit(
-        AgentFinished(
-            run_id=run.run_id,
-            span_id=span,
-            parent_id=parent,
-            agent_role=agent.role,
-            task_name=task,
-            answer=result.text,
-            forced=result.forced,
-        )
-    )
-    return result
+class AgentLoop:
+    """One agent working on one prompt. Create it, ``await work()``, then optionally ``revise()``."""
 
-
-class _Loop:
     def __init__(
-        self, run: Run, agent: RunAgent, scope: Scope, tools: Sequence[Tool], prompt: str
+        self,
+        run: Run,
+        agent: RunAgent,
+        *,
+        task: str,
+        prompt: str,
+        tools: Sequence[Tool],
+        parent: str,
+        response_schema: ResponseSchema | None = None,
     ) -> None:
-        self.run, self.agent, self.scope = run, agent, scope
+        self.run, self.agent, self.parent = run, agent, parent
+        self.span = run.new_span()
+        self.scope = Scope(task=task, agent=agent.role, parent=self.span)
         self.llm = agent.llm
         self.native = self.llm.profile.native_tools
         self.toolbox = ToolBox(tools)
         self.specs = tuple(t.spec() for t in tools)
+        self.response_schema = response_schema
         self.messages = _opening(agent, self.specs, prompt, self.native)
         self.calls = 0
+        self.last_answer: str | None = None
+        limit = agent.max_execution_time
+        self.deadline = None if limit is None else time.monotonic() + limit
 
     async def work(self) -> AgentResult:
-        while self.calls < self.agent.max_iter:
+        """Work until a final answer (or the forced one at ``max_iter``)."""
+        if self.last_answer is None:
+            self.run.bus.emit(
+                AgentStarted(
+                    run_id=self.run.run_id, span_id=self.span, parent_id=self.parent,
+                    agent_role=self.agent.role, task_name=self.scope.task,
+                )
+            )  # fmt: skip
+        result = await self._within_time(self._until_answer())
+        self.last_answer = result.text
+        self.run.bus.emit(
+            AgentFinished(
+                run_id=self.run.run_id, span_id=self.span, parent_id=self.parent,
+                agent_role=self.agent.role, task_name=self.scope.task,
+                answer=result.text, forced=result.forced,
+            )
+        )  # fmt: skip
+        return result
+
+    async def revise(self, feedback: str) -> AgentResult:
+        """Show the agent ``feedback`` on its last answer and let it work again (fresh ``max_iter``)."""
+        self.messages.append(Message("assistant", self._answer_as_sent()))
+        self.messages.append(Message("user", feedback))
+        return await self.work()
+
+    def _answer_as_sent(self) -> str:
+        answer = self.last_answer or ""
+        return answer if self.native else f"Final Answer: {answer}"
+
+    async def _within_time(self, step: Awaitable[T]) -> T:
+        if self.deadline is None:
+            return await step
+        remaining = self.deadline - time.monotonic()
+        try:
+            if remaining <= 0:
+                raise asyncio.TimeoutError
+            return await asyncio.wait_for(step, remaining)
+        except asyncio.TimeoutError:
+            if asyncio.iscoroutine(step):
+                step.close()
+            raise AgentTimeoutError(
+                f"agent {self.agent.role!r} exceeded max_execution_time="
+                f"{self.agent.max_execution_time}s on {self.scope.task!r} "
+                f"after {self.calls} model calls"
+            ) from None
+
+    async def _until_answer(self) -> AgentResult:
+        calls = 0
+        while calls < self.agent.max_iter:
+            calls += 1
             response = await self._ask(tools=True)
             answer = await (
                 self._native_step(response) if self.native else self._text_step(response)
             )
             if answer is not None:
                 return AgentResult(answer, forced=False, model_calls=self.calls)
+            if self.toolbox.must_answer:  # a loop guard refused a call and said why
+                self.toolbox.must_answer = False
+                return await self._forced("")
         reason = f"You have used all {self.agent.max_iter} steps allowed for this task."
         return await self._forced(reason)
 
@@ -90,10 +139,11 @@ class _Loop:
         request = ModelRequest(
             messages=tuple(self.messages),
             tools=self.specs if tools else (),
+            response_schema=self.response_schema,
             stop=stop,
             metadata={"agent": self.agent.role, "task": self.scope.task},
         )
-        return await self.run.call_model(self.llm, request, self.scope)
+        return await self.run.call_model(self.llm, request, self.scope, self.agent.limiters)
 
     async def _native_step(self, response: ModelResponse) -> str | None:
         if not response.tool_calls:
@@ -138,13 +188,30 @@ class _Loop:
         return None
 
     async def _forced(self, reason: str) -> AgentResult:
-        self.messages.append(Message("user", prompts.render("force_final_answer", reason=reason)))
+        demand = prompts.render("force_final_answer", reason=reason)
+        if self.messages[-1].role == "user":  # keep roles alternating (text protocol observations)
+            demand = f"{self.messages.pop().content}\n\n{demand}"
+        self.messages.append(Message("user", demand))
         response = await self._ask(tools=False)
         text = response.text.strip()
         if not self.native:
             reply = parse_reply(text)
             text = reply.text if isinstance(reply, FinalAnswer) else text
         return AgentResult(text, forced=True, model_calls=self.calls)
+
+
+async def run_agent(
+    run: Run,
+    agent: RunAgent,
+    *,
+    task: str,
+    prompt: str,
+    tools: Sequence[Tool],
+    parent: str,
+) -> AgentResult:
+    """Let ``agent`` work on ``prompt`` until it answers; ``task`` labels usage and events."""
+    loop = AgentLoop(run, agent, task=task, prompt=prompt, tools=tools, parent=parent)
+    return await loop.work()
 
 
 def _opening(

@@ -3,18 +3,21 @@ before any model is called: every placeholder has a value and every agent has a 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from crewkit._inputs import interpolate, placeholders
+from crewkit._run.ratelimit import RateLimiter, limiter_for
 from crewkit.agent import Agent
-from crewkit.crew import Crew
-from crewkit.errors import MissingInputError
+from crewkit.crew import DEFAULT_MANAGER_ROLE, Crew, Process
+from crewkit.errors import ConfigurationError, HumanInputError, MissingInputError
 from crewkit.llm._base import LLM
 from crewkit.llm._registry import default_llm_spec, resolve_llm
 from crewkit.task import Task
-from crewkit.tools._tool import Tool
+from crewkit.tools._tool import BoundTool, Tool
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,6 +31,9 @@ class RunAgent:
     llm: LLM
     tools: tuple[Tool, ...]
     max_iter: int
+    max_execution_time: float | None = None
+    limiters: tuple[RateLimiter, ...] = ()
+    """Rate limits every model call of this agent waits for (the agent's and the crew's)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +48,10 @@ class RunTask:
     agent: RunAgent | None
     context: tuple[int, ...] | None
     """Indexes of the tasks whose output this one receives; ``None`` means all earlier ones."""
+    output_path: Path | None = None
+    """Where the output is written, already checked to stay inside the allowed folder."""
+    step_plan: str | None = None
+    """The planner's steps for this task (``Crew(planning=True)``), added to its prompt."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,10 @@ class Plan:
 
     agents: tuple[RunAgent, ...]
     tasks: tuple[RunTask, ...]
+    manager: RunAgent | None = None
+    """The hierarchical crew's manager (not one of ``agents``)."""
+    planner_llm: LLM | None = None
+    """The planner's model when the crew plans."""
 
 
 _AGENT_TEXTS = ("role", "goal", "backstory")
@@ -59,9 +73,17 @@ _TASK_TEXTS = ("description", "expected_output")
 def check_inputs(crew: Crew, inputs: Mapping[str, Any]) -> None:
     """Raise one :class:`MissingInputError` listing every missing placeholder and where it is used."""
     missing: dict[str, list[str]] = {}
-    for agent in crew.agents:
-        for attr in _AGENT_TEXTS:
-            for name in placeholders(getattr(agent, attr)):
+    for agent in _all_agents(crew):
+        texts = [(attr, getattr(agent, attr)) for attr in _AGENT_TEXTS]
+        texts += [
+            (f"tools[{t.name!r}].{arg}", value)
+            for t in agent.tools
+            if isinstance(t, BoundTool)
+            for arg, value in t.bound.items()
+            if isinstance(value, str)
+        ]
+        for attr, text in texts:
+            for name in placeholders(text):
                 if name not in inputs:
                     missing.setdefault(name, []).append(f"agent {agent.role!r}.{attr}")
     for index, task in enumerate(crew.tasks):
@@ -77,20 +99,11 @@ def check_inputs(crew: Crew, inputs: Mapping[str, Any]) -> None:
 def prepare(crew: Crew, inputs: Mapping[str, Any]) -> Plan:
     """Check inputs and models, then build the run's view of agents and tasks."""
     check_inputs(crew, inputs)
-    crew_llm = crew.llm
+    _check_human_input(crew)
+    crew_limits = (limiter_for(crew, crew.max_rpm),) if crew.max_rpm else ()
     agents: dict[int, RunAgent] = {}
     for agent in crew.agents:
-        spec = agent.llm if agent.llm is not None else crew_llm
-        llm = resolve_llm(spec if spec is not None else default_llm_spec())
-        agents[id(agent)] = RunAgent(
-            definition=agent,
-            role=interpolate(agent.role, inputs),
-            goal=interpolate(agent.goal, inputs),
-            backstory=interpolate(agent.backstory, inputs),
-            llm=llm,
-            tools=_checked_tools(agent),
-            max_iter=agent.max_iter,
-        )
+        agents[id(agent)] = run_agent_for(agent, crew, inputs, crew_limits)
     position = {id(t): i for i, t in enumerate(crew.tasks)}
     tasks = []
     for index, task in enumerate(crew.tasks):
@@ -106,16 +119,109 @@ def prepare(crew: Crew, inputs: Mapping[str, Any]) -> Plan:
                 context=None
                 if task.context is None
                 else tuple(position[id(c)] for c in task.context),
+                output_path=None
+                if task.output_file is None
+                else output_path(interpolate(task.output_file, inputs), crew.output_dir),
             )
         )
-    return Plan(agents=tuple(agents.values()), tasks=tuple(tasks))
+    manager = None
+    if crew.process is Process.hierarchical:
+        manager = _manager(crew, inputs, crew_limits)
+    planner_llm = None
+    if crew.planning:
+        spec = crew.planning_llm if crew.planning_llm is not None else crew.llm
+        planner_llm = resolve_llm(spec if spec is not None else default_llm_spec())
+    return Plan(
+        agents=tuple(agents.values()), tasks=tuple(tasks), manager=manager, planner_llm=planner_llm
+    )
 
 
-def _checked_tools(agent: Agent) -> tuple[Tool, ...]:
-    """Build every tool's schema now, so a broken tool fails before the first model call."""
-    for t in agent.tools:
+def _all_agents(crew: Crew) -> list[Agent]:
+    manager = [crew.manager_agent] if crew.manager_agent is not None else []
+    return [*crew.agents, *manager]
+
+
+def _manager(
+    crew: Crew, inputs: Mapping[str, Any], crew_limits: tuple[RateLimiter, ...]
+) -> RunAgent:
+    """The manager: ``manager_agent`` (its model, else ``manager_llm``, else the crew's), or the
+    built-in one on ``manager_llm``."""
+    if crew.manager_agent is not None:
+        return run_agent_for(
+            crew.manager_agent, crew, inputs, crew_limits, fallback_llm=crew.manager_llm
+        )
+    from crewkit import prompts
+
+    definition = Agent(
+        role=DEFAULT_MANAGER_ROLE,
+        goal=prompts.render("manager_goal"),
+        backstory=prompts.render("manager_backstory"),
+    )
+    return run_agent_for(definition, crew, {}, crew_limits, fallback_llm=crew.manager_llm)
+
+
+def run_agent_for(
+    agent: Agent,
+    crew: Crew,
+    inputs: Mapping[str, Any],
+    crew_limits: tuple[RateLimiter, ...] = (),
+    *,
+    fallback_llm: LLM | str | None = None,
+) -> RunAgent:
+    """The run's view of ``agent``: texts filled in, model resolved (agent's, ``fallback_llm``,
+    crew's, default)."""
+    spec = next((s for s in (agent.llm, fallback_llm, crew.llm) if s is not None), None)
+    own_limit = (limiter_for(agent, agent.max_rpm),) if agent.max_rpm else ()
+    return RunAgent(
+        definition=agent,
+        role=interpolate(agent.role, inputs),
+        goal=interpolate(agent.goal, inputs),
+        backstory=interpolate(agent.backstory, inputs),
+        llm=resolve_llm(spec if spec is not None else default_llm_spec()),
+        tools=_checked_tools(agent, inputs),
+        max_iter=agent.max_iter,
+        max_execution_time=agent.max_execution_time,
+        limiters=own_limit + crew_limits,
+    )
+
+
+def output_path(path: str, output_dir: str | None) -> Path:
+    """Resolve a task's output file, refusing anything outside the allowed folder.
+
+    Without ``Crew(output_dir=...)`` the folder is the working directory and absolute paths are
+    refused; with it, relative paths resolve inside it and absolute paths must lie within it.
+    """
+    base = Path(output_dir or ".").resolve()
+    given = Path(path).expanduser() if output_dir else Path(path)
+    if given.is_absolute() and not output_dir:
+        raise ConfigurationError(
+            f"output_file {path!r} is absolute; use a path relative to the working directory, "
+            "or set Crew(output_dir=...) to allow a folder"
+        )
+    target = (base / given).resolve()
+    if not target.is_relative_to(base):
+        raise ConfigurationError(
+            f"output_file {path!r} points outside {base}; files may only be written inside it"
+        )
+    return target
+
+
+def _check_human_input(crew: Crew) -> None:
+    needs = [t for t in crew.tasks if t.human_input]
+    if needs and crew.ask_human is None and not sys.stdin.isatty():
+        raise HumanInputError(
+            f"task {needs[0]!r} has human_input=True but this run is not interactive: "
+            "pass Crew(ask_human=...) to collect the review another way"
+        )
+
+
+def _checked_tools(agent: Agent, inputs: Mapping[str, Any]) -> tuple[Tool, ...]:
+    """Fill bound arguments from inputs and build every schema now, so a broken tool fails before
+    the first model call."""
+    tools = tuple(t.with_inputs(inputs) if isinstance(t, BoundTool) else t for t in agent.tools)
+    for t in tools:
         t.spec()
-    return tuple(agent.tools)
+    return tools
 
 
 def _label(description: str, index: int) -> str:

@@ -107,7 +107,7 @@ def parse_arguments(raw: str) -> dict[str, Any] | None:
     """The first JSON object in ``raw`` (Python-literal dicts accepted); ``{}`` for empty input."""
     if not raw.strip():
         return {}
-    found = _first_object(raw)
+    found = first_json_object(raw)
     if found is None:
         return None
     for loader in (json.loads, ast.literal_eval):
@@ -120,7 +120,7 @@ def parse_arguments(raw: str) -> dict[str, Any] | None:
     return None
 
 
-def _first_object(text: str) -> str | None:
+def first_json_object(text: str) -> str | None:
     """The first balanced ``{...}``, respecting quoted strings."""
     start = text.find("{")
     if start < 0:

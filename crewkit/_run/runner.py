@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from crewkit._run.plan import prepare
-from crewkit._run.sequential import run_sequential
+from crewkit._run.scheduler import schedule
+from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
 from crewkit.crew import Crew, CrewOutput, Process
 from crewkit.events import (
@@ -39,19 +40,37 @@ def _listeners(crew: Crew) -> list[Listener]:
 async def run_crew(crew: Crew, inputs: dict[str, Any]) -> CrewOutput:
     """Run ``crew`` once with ``inputs``. All checks that need no model happen before the first call."""
     plan = prepare(crew, inputs)
-    run = Run(bus=EventBus(_listeners(crew)))
+    run = Run(
+        bus=EventBus(_listeners(crew)),
+        inputs=inputs,
+        max_tokens=crew.max_tokens,
+        ask_human=crew.ask_human,
+    )
+    if crew.memory is not None and not isinstance(crew.memory, bool):
+        from crewkit.memory._session import RunMemory
+
+        run.memory = RunMemory(crew.memory, run.run_id)
+        run.bus.listeners.append(run.memory.on_event)
     span = run.new_span()
     run.bus.emit(CrewStarted(run_id=run.run_id, span_id=span, crew_name=crew.name, inputs=inputs))
     try:
-        if crew.process is Process.sequential:
-            outputs = await run_sequential(run, plan, span)
-        else:
-            from crewkit._run.hierarchical import run_hierarchical
+        if crew.planning:
+            from crewkit._run.planning import with_step_plans
 
-            outputs = await run_hierarchical(run, crew, plan, span)
+            plan = await with_step_plans(run, plan, parent=span)
+        if crew.process is Process.sequential:
+            execute = sequential_executor(run, plan, span, max_delegations=crew.max_delegations)
+        else:
+            from crewkit._run.hierarchical import hierarchical_executor
+
+            execute = hierarchical_executor(run, plan, span, max_delegations=crew.max_delegations)
+        outputs = await schedule(plan, execute)
     except BaseException as exc:
         run.bus.emit(CrewFailed(run_id=run.run_id, span_id=span, error=exc))
         raise
+    finally:
+        if run.memory is not None:
+            await run.memory.finish()
     output = CrewOutput(
         raw=outputs[-1].raw,
         tasks_output=outputs,

@@ -1,19 +1,29 @@
-"""The sequential process: tasks in order, each by its own agent."""
+"""The sequential process: each task is done by its own agent."""
 
 from __future__ import annotations
 
-from crewkit._run.plan import Plan
+from collections.abc import Sequence
+
+from crewkit._run.plan import Plan, RunTask
+from crewkit._run.scheduler import Executor
 from crewkit._run.state import Run
-from crewkit._run.task_runner import context_for, execute_task
+from crewkit._run.task_runner import execute_task
 from crewkit.task import TaskOutput
 
 
-async def run_sequential(run: Run, plan: Plan, parent: str) -> list[TaskOutput]:
-    """Run every task in order; each sees the outputs its context asks for."""
-    done: list[TaskOutput | None] = [None] * len(plan.tasks)
-    for task in plan.tasks:
-        assert task.agent is not None, "Crew validation guarantees an agent in sequential crews"
-        done[task.index] = await execute_task(
-            run, task, task.agent, context_for(task, done), parent=parent
-        )
-    return [out for out in done if out is not None]
+def sequential_executor(run: Run, plan: Plan, parent: str, *, max_delegations: int) -> Executor:
+    """Execute each task with the agent it names; an agent with ``allow_delegation`` also gets the
+    delegation tools over the other agents."""
+
+    async def execute(task: RunTask, context: Sequence[TaskOutput]) -> TaskOutput:
+        agent = task.agent
+        assert agent is not None, "Crew validation guarantees an agent in sequential crews"
+        tools = None
+        if agent.definition.allow_delegation and len(plan.agents) > 1:
+            from crewkit._run.delegation import delegation_tools
+
+            helpers = delegation_tools(agent, plan.agents, limit=max_delegations)
+            tools = [*agent.tools, *helpers]
+        return await execute_task(run, task, agent, context, tools=tools, parent=parent)
+
+    return execute

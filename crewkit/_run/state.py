@@ -6,13 +6,19 @@ import itertools
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from crewkit.errors import CrewkitError, LLMError
+from crewkit._run.ratelimit import RateLimiter
+from crewkit.errors import BudgetExceededError, CrewkitError, LLMError
 from crewkit.events import EventBus, ModelCallCompleted, ModelCallStarted
 from crewkit.llm._base import LLM
 from crewkit.llm._cassette import send
 from crewkit.llm._types import ModelRequest, ModelResponse, Usage
+
+if TYPE_CHECKING:
+    from crewkit.memory._session import RunMemory
 
 
 @dataclass
@@ -45,17 +51,40 @@ class Run:
     """Mutable state of one kickoff. Definitions never hold run state; this object does."""
 
     bus: EventBus
+    inputs: dict[str, Any] = field(default_factory=dict)
+    """The kickoff inputs."""
+    max_tokens: int | None = None
+    """The run's token budget, checked before every model call."""
+    ask_human: Callable[[Any], Any] | None = None
+    """Collects a person's review of ``human_input`` tasks."""
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     ledger: UsageLedger = field(default_factory=UsageLedger)
+    memory: RunMemory | None = None
+    """This run's view of the crew's memory, when the crew has one."""
     _spans: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def new_span(self) -> str:
         """A fresh step id, unique within the run."""
         return f"{self.run_id}.{next(self._spans)}"
 
-    async def call_model(self, llm: LLM, request: ModelRequest, scope: Scope) -> ModelResponse:
-        """Send ``request`` to ``llm``: network guard and cassette (in ``send``), events, usage —
-        the only way models are called."""
+    async def call_model(
+        self,
+        llm: LLM,
+        request: ModelRequest,
+        scope: Scope,
+        limiters: Sequence[RateLimiter] = (),
+    ) -> ModelResponse:
+        """Send ``request`` to ``llm``: budget, rate limits, events, usage, and (in ``send``) the
+        network guard and any record/replay cassette — the only way models are called, so each
+        call is counted exactly once."""
+        used = self.ledger.total.total_tokens
+        if self.max_tokens is not None and used >= self.max_tokens:
+            raise BudgetExceededError(
+                f"token budget exhausted: {used} tokens used of max_tokens={self.max_tokens} "
+                f"before {scope.agent!r} could continue {scope.task!r}"
+            )
+        for limiter in limiters:
+            await limiter.acquire()
         span = self.new_span()
         self.bus.emit(
             ModelCallStarted(

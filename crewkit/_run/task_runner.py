@@ -1,33 +1,45 @@
-"""Running one task: its prompt with context, the agent loop, and the resulting TaskOutput."""
+"""Running one task: prompt and context, the agent loop, then acceptance — structured output,
+guardrails, human review — and finally the output file, callback and events."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import json
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
 
 from crewkit import prompts
-from crewkit._run.agent_loop import run_agent
+from crewkit._run.agent_loop import AgentLoop, AgentResult
 from crewkit._run.plan import RunAgent, RunTask
 from crewkit._run.state import Run
+from crewkit._run.structured import parse_structured, response_schema, schema_text
+from crewkit.errors import ConfigurationError, GuardrailError, OutputValidationError
 from crewkit.events import TaskCompleted, TaskStarted
 from crewkit.llm._types import Usage
-from crewkit.task import TaskOutput
+from crewkit.task import Task, TaskOutput
 from crewkit.tools._tool import Tool
 
 
-def task_prompt(task: RunTask, context: Sequence[TaskOutput]) -> str:
+def task_prompt(
+    task: RunTask,
+    context: Sequence[TaskOutput],
+    *,
+    schema_in_prompt: bool,
+    memories: Sequence[dict[str, str]] = (),
+) -> str:
     """The user message that sets the agent to work on ``task``."""
+    model = task.definition.output_model
     return prompts.render(
         "task",
         description=task.description,
         expected_output=task.expected_output,
         context=[{"label": c.name, "text": c.raw} for c in context],
+        output_schema=schema_text(model) if model is not None and schema_in_prompt else "",
+        plan=task.step_plan,
+        memories=memories,
     )
-
-
-def context_for(task: RunTask, done: Sequence[TaskOutput | None]) -> list[TaskOutput]:
-    """Outputs this task receives: its declared context, or every earlier task's by default."""
-    indexes = task.context if task.context is not None else range(task.index)
-    return [out for i in indexes if (out := done[i]) is not None]
 
 
 async def execute_task(
@@ -39,33 +51,169 @@ async def execute_task(
     tools: Sequence[Tool] | None = None,
     parent: str,
 ) -> TaskOutput:
-    """Run ``task`` with ``agent`` and return its output; usage is read from the run's ledger."""
+    """Run ``task`` with ``agent`` until an answer is accepted, and return its output."""
     span = run.new_span()
     run.bus.emit(
         TaskStarted(
-            run_id=run.run_id,
-            span_id=span,
-            parent_id=parent,
-            task_name=task.label,
-            agent_role=agent.role,
+            run_id=run.run_id, span_id=span, parent_id=parent,
+            task_name=task.label, agent_role=agent.role,
         )
-    )
-    result = await run_agent(
+    )  # fmt: skip
+    tools = list(agent.tools if tools is None else tools)
+    memories: list[dict[str, str]] = []
+    if run.memory is not None:
+        memories = await run.memory.recall(task, context)
+        tools += run.memory.tools(tools, agent.role)
+    model = task.definition.output_model
+    native_schema = model is not None and agent.llm.profile.json_schema
+    loop = AgentLoop(
         run,
         agent,
         task=task.label,
-        prompt=task_prompt(task, context),
-        tools=agent.tools if tools is None else tools,
+        prompt=task_prompt(task, context, schema_in_prompt=not native_schema, memories=memories),
+        tools=tools,
         parent=span,
+        response_schema=response_schema(model) if native_schema and model is not None else None,
     )
-    output = TaskOutput(
-        raw=result.text,
-        name=task.label,
-        description=task.description,
-        agent=agent.role,
-        expected_output=task.expected_output,
-        token_usage=run.ledger.by_task.get(task.label, Usage()),
-        forced=result.forced,
-    )
+    output = await _Acceptance(run, task, agent, loop).accepted(await loop.work())
+    if run.memory is not None:
+        await run.memory.remember_task(task, output)
+    if task.output_path is not None:
+        await asyncio.to_thread(_write, task, output)
     run.bus.emit(TaskCompleted(run_id=run.run_id, span_id=span, parent_id=parent, output=output))
+    if task.definition.callback is not None:
+        await _maybe_await(task.definition.callback(output))
     return output
+
+
+class _Acceptance:
+    """Sends the agent back to work until its answer passes every check.
+
+    Order: the output schema (up to ``output_retries`` corrections), then each guardrail (up to
+    ``guardrail_max_retries`` rejections in all), then human review (as long as the person asks).
+    A revised answer goes through every check again.
+    """
+
+    def __init__(self, run: Run, task: RunTask, agent: RunAgent, loop: AgentLoop) -> None:
+        self.run, self.task, self.agent, self.loop = run, task, agent, loop
+        self.definition: Task = task.definition
+        self.rejections: list[str] = []
+        self.schema_retries = 0
+
+    async def accepted(self, result: AgentResult) -> TaskOutput:
+        while True:
+            output, feedback = await self._guardrails(await self._structured(result))
+            if feedback is not None:
+                result = await self.loop.revise(
+                    prompts.render("guardrail_feedback", feedback=feedback)
+                )
+                continue
+            review = await self._human(output)
+            if review:
+                result = await self.loop.revise(prompts.render("human_feedback", feedback=review))
+                continue
+            return output
+
+    def _output(self, result: AgentResult, **structured: Any) -> TaskOutput:
+        return TaskOutput(
+            raw=result.text,
+            name=self.task.label,
+            description=self.task.description,
+            agent=self.agent.role,
+            expected_output=self.task.expected_output,
+            token_usage=self.run.ledger.by_task.get(self.task.label, Usage()),
+            forced=result.forced,
+            inputs=self.run.inputs,
+            plan=self.task.step_plan,
+            **structured,
+        )
+
+    async def _structured(self, result: AgentResult) -> TaskOutput:
+        model = self.definition.output_model
+        if model is None:
+            return self._output(result)
+        while True:
+            value, errors = parse_structured(result.text, model)
+            if errors is None:
+                data = value.model_dump(mode="json")
+                pydantic = value if self.definition.output_pydantic is not None else None
+                return self._output(result, pydantic=pydantic, json_dict=data)
+            if self.schema_retries >= self.definition.output_retries:
+                raise OutputValidationError(
+                    f"task {self.task.label!r}: the answer does not match {model.__name__} after "
+                    f"{self.schema_retries} retries:\n{errors}",
+                    raw=result.text,
+                    errors=errors,
+                )
+            self.schema_retries += 1
+            result = await self.loop.revise(prompts.render("output_invalid", errors=errors))
+
+    async def _guardrails(self, output: TaskOutput) -> tuple[TaskOutput, str | None]:
+        """The output as the guardrails accepted it, or the feedback of the first that rejects it."""
+        for guardrail in self.definition.guardrails:
+            verdict = await _maybe_await(guardrail(output))
+            if not (
+                isinstance(verdict, tuple) and len(verdict) == 2 and isinstance(verdict[0], bool)
+            ):
+                raise ConfigurationError(
+                    f"guardrail {getattr(guardrail, '__name__', guardrail)!r} of task "
+                    f"{self.task.label!r} returned {verdict!r}; it must return (True, value) "
+                    "or (False, 'feedback')"
+                )
+            ok, value = verdict
+            if not ok:
+                self.rejections.append(str(value))
+                if len(self.rejections) > self.definition.guardrail_max_retries:
+                    raise GuardrailError(
+                        f"task {self.task.label!r}: the guardrail rejected the answer "
+                        f"{len(self.rejections)} times: " + " | ".join(self.rejections),
+                        feedback=self.rejections,
+                    )
+                return output, str(value)
+            output = _with_value(output, value)
+        return output, None
+
+    async def _human(self, output: TaskOutput) -> str:
+        if not self.definition.human_input:
+            return ""
+        ask = self.run.ask_human or _ask_on_console
+        return str(await _maybe_await(ask(output)) or "").strip()
+
+
+def _with_value(output: TaskOutput, value: Any) -> TaskOutput:
+    """Apply a guardrail's accepted value: text replaces the answer, a model or dict the structure."""
+    if value is None or value is output:
+        return output
+    if isinstance(value, TaskOutput):
+        return value
+    if isinstance(value, str):
+        return replace(output, raw=value)
+    if hasattr(value, "model_dump"):
+        data = value.model_dump(mode="json")
+        return replace(output, pydantic=value, json_dict=data, raw=json.dumps(data))
+    if isinstance(value, dict):
+        return replace(output, json_dict=value, raw=json.dumps(value))
+    return replace(output, raw=str(value))
+
+
+def _write(task: RunTask, output: TaskOutput) -> None:
+    assert task.output_path is not None
+    text = output.raw if output.json_dict is None else json.dumps(output.json_dict, indent=2)
+    task.output_path.parent.mkdir(parents=True, exist_ok=True)
+    task.output_path.write_text(text + "\n", encoding="utf-8")
+
+
+async def _ask_on_console(output: TaskOutput) -> str:
+    from rich.console import Console
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+
+    console = Console(stderr=True)
+    console.print(Panel(Markdown(output.raw), title=f"Review: {output.name}"))
+    return await asyncio.to_thread(
+        console.input, "Feedback for the agent (press Enter to accept): "
+    )
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value

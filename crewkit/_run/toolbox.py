@@ -12,7 +12,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from crewkit import prompts
+from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
+from crewkit._run.structured import describe_validation_error
+from crewkit.errors import CrewkitError
 from crewkit.events import ToolCallCompleted, ToolCallStarted
 from crewkit.tools._tool import Tool, normalize_name
 
@@ -23,6 +26,8 @@ class Observation:
 
     text: str
     error: bool = False
+    final: bool = False
+    """The agent must give its final answer next (a run tool refused the call)."""
 
 
 class ToolBox:
@@ -31,6 +36,8 @@ class ToolBox:
     def __init__(self, tools: Sequence[Tool]) -> None:
         self.tools = {normalize_name(t.name): t for t in tools}
         self._done: dict[str, str] = {}
+        self.must_answer = False
+        """Set when a run tool refused a call: the agent has been told why and must now answer."""
 
     @property
     def names(self) -> list[str]:
@@ -58,9 +65,9 @@ class ToolBox:
         try:
             validated = tool.arguments_model().model_validate(dict(arguments))
         except ValidationError as exc:
-            return self._invalid(tool, _describe(exc))
+            return self._invalid(tool, describe_validation_error(exc))
         key = f"{tool.name}:{json.dumps(arguments, sort_keys=True, default=str)}"
-        if key in self._done:
+        if key in self._done and not isinstance(tool, RunTool):
             return Observation(
                 prompts.render("repeated_call", tool=tool.name, result=self._done[key]), True
             )
@@ -85,9 +92,19 @@ class ToolBox:
         )
         started = time.perf_counter()
         try:
-            result = await tool.arun(**args)
-            observation = Observation(_truncate(_as_text(result), tool.max_result_chars))
+            if isinstance(tool, RunTool):
+                inner = Scope(task=scope.task, agent=scope.agent, parent=span)
+                result = await tool.arun_in(run, inner, **args)
+            else:
+                result = await tool.arun(**args)
+            if isinstance(result, Refusal):
+                self.must_answer = True
+                observation = Observation(result.text, error=True, final=True)
+            else:
+                observation = Observation(_truncate(_as_text(result), tool.max_result_chars))
         except Exception as exc:
+            if isinstance(tool, RunTool) and isinstance(exc, CrewkitError):
+                raise  # a coworker's model failing, a budget or time limit: ends the run as anywhere
             error = f"{type(exc).__name__}: {exc}"
             observation = Observation(
                 prompts.render("tool_error", tool=tool.name, error=error), True
@@ -121,14 +138,6 @@ def _single_string_argument(tool: Tool, raw: str) -> dict[str, Any] | None:
         if info.annotation is str:
             return {name: raw.strip().strip("\"'")}
     return None
-
-
-def _describe(exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in err["loc"]) or "arguments"
-        lines.append(f"- {where}: {err['msg']}")
-    return "\n".join(lines)
 
 
 def _as_text(result: Any) -> str:

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from crewkit.llm._base import LLM
 from crewkit.llm._guard import allow_network_models, block_network_models, network_models_blocked
-from crewkit.llm._registry import default_llm_spec, providers, register_provider, resolve_llm
+from crewkit.llm._registry import (
+    ProviderInfo,
+    default_llm_spec,
+    provider_info,
+    providers,
+    register_provider,
+    resolve_llm,
+)
 from crewkit.llm._types import (
     Message,
     ModelProfile,
@@ -26,8 +33,9 @@ from crewkit.llm._types import (
 )
 
 if TYPE_CHECKING:
+    from crewkit._run.ratelimit import RateLimiter
     from crewkit.llm._cassette import Cassette, cassette
-    from crewkit.llm._limiter import RateLimiter, shared_limiter
+    from crewkit.llm._limiter import shared_limiter
     from crewkit.llm._profiles import Traits, traits_for
     from crewkit.llm._retry import RetryPolicy
     from crewkit.llm.anthropic import AnthropicChat
@@ -45,7 +53,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Cassette": "crewkit.llm._cassette",
     "cassette": "crewkit.llm._cassette",
-    "RateLimiter": "crewkit.llm._limiter",
+    "RateLimiter": "crewkit._run.ratelimit",
     "shared_limiter": "crewkit.llm._limiter",
     "Traits": "crewkit.llm._profiles",
     "traits_for": "crewkit.llm._profiles",
@@ -84,6 +92,7 @@ __all__ = [
     "OllamaChat",
     "OpenAIChat",
     "OpenRouterChat",
+    "ProviderInfo",
     "RateLimiter",
     "ResponseSchema",
     "RetryPolicy",
@@ -99,6 +108,7 @@ __all__ = [
     "cassette",
     "default_llm_spec",
     "network_models_blocked",
+    "provider_info",
     "providers",
     "register_provider",
     "resolve_llm",

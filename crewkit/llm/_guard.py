@@ -47,7 +47,11 @@ def is_loopback(url: str) -> bool:
 
 def check_allowed(llm: LLM) -> None:
     """Raise if ``llm`` would reach the network while that is blocked."""
-    endpoint = llm.endpoint
+    check_endpoint(llm.endpoint, provider=llm.provider, model=llm.model)
+
+
+def check_endpoint(endpoint: str | None, *, provider: str, model: str) -> None:
+    """Raise if a request to ``endpoint`` (a model or an embeddings service) is blocked right now."""
     if endpoint is None or not _state["blocked"]:
         return
     if _state["allow_loopback"] and is_loopback(endpoint):
@@ -55,6 +59,6 @@ def check_allowed(llm: LLM) -> None:
     raise NetworkBlockedError(
         f"network model calls are blocked (crewkit.testing.block_network_models); "
         f"this model would call {urlsplit(endpoint).hostname}",
-        provider=llm.provider,
-        model=llm.model,
+        provider=provider,
+        model=model,
     )

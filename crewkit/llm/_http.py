@@ -20,12 +20,14 @@ from crewkit.errors import (
     ServerError,
 )
 from crewkit.llm._base import LLM
-from crewkit.llm._limiter import RateLimiter, shared_limiter
+from crewkit.llm._limiter import shared_limiter
 from crewkit.llm._profiles import Traits, traits_for
 from crewkit.llm._retry import RetryPolicy, call_with_retries, parse_retry_after
 
 if TYPE_CHECKING:
     import httpx
+
+    from crewkit._run.ratelimit import RateLimiter
 
 T = TypeVar("T")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from crewkit._schema_sample import sample
 from crewkit.llm._base import LLM
@@ -15,7 +17,8 @@ def estimate_tokens(text: str) -> int:
 
 
 class MockLLM(LLM):
-    """Calls each offered tool once (arguments generated from its schema), then gives a final answer
+    """Calls each offered tool once (arguments generated from its schema; a tool with an enum argument
+    once per value, e.g. once per coworker), then gives a final answer
     that names the agent and task and quotes what the tools returned; with a response schema it answers
     with JSON that satisfies it. The same request always gets byte-identical output."""
 
@@ -56,18 +59,15 @@ class MockLLM(LLM):
         )
 
     def _uncalled_tool(self, request: ModelRequest) -> tuple[str, dict[str, object]] | None:
-        called = {c.name for m in request.messages for c in m.tool_calls}
-        called |= {
-            line.split(":", 1)[1].strip()
-            for m in request.messages
-            if m.role == "assistant"
-            for line in m.content.splitlines()
-            if line.startswith("Action:")
-        }
+        called = {(c.name, _key(c.arguments)) for m in request.messages for c in m.tool_calls}
+        for m in request.messages:
+            action = _text_action(m.content) if m.role == "assistant" else None
+            if action is not None:
+                called.add(action)
         for spec in request.tools:
-            if spec.name not in called:
-                args = sample(spec.parameters) if spec.parameters else {}
-                return spec.name, dict(args) if isinstance(args, dict) else {}
+            for args in _argument_variants(spec.parameters):
+                if (spec.name, _key(args)) not in called:
+                    return spec.name, args
         return None
 
     def _final_answer(self, request: ModelRequest) -> str:
@@ -91,3 +91,41 @@ def _first_line(messages: tuple[Message, ...]) -> str:
 def _observations(messages: tuple[Message, ...]) -> list[Message]:
     first_user = next((i for i, m in enumerate(messages) if m.role == "user"), len(messages))
     return [m for m in messages[first_user + 1 :] if m.role in ("tool", "user")]
+
+
+MAX_VARIANTS = 8
+"""At most this many calls of one tool: one per value of its first enum argument."""
+
+
+def _argument_variants(parameters: Mapping[str, Any]) -> list[dict[str, object]]:
+    """Arguments sampled from the schema; a tool with an enum argument (a coworker, say) is called
+    once per allowed value, so every option is exercised."""
+    if not parameters:
+        return [{}]
+    base = sample(parameters)
+    args: dict[str, object] = dict(base) if isinstance(base, dict) else {}
+    for name, prop in parameters.get("properties", {}).items():
+        if isinstance(prop, Mapping) and prop.get("enum"):
+            return [{**args, name: value} for value in list(prop["enum"])[:MAX_VARIANTS]]
+    return [args]
+
+
+def _key(arguments: Mapping[str, Any]) -> str:
+    return json.dumps(dict(arguments), sort_keys=True, default=str)
+
+
+def _text_action(content: str) -> tuple[str, str] | None:
+    """The (tool, arguments) of a text-protocol action the mock wrote."""
+    name = payload = None
+    for line in content.splitlines():
+        if line.startswith("Action:"):
+            name = line.split(":", 1)[1].strip()
+        elif line.startswith("Action Input:"):
+            payload = line.split(":", 1)[1].strip()
+    if name is None:
+        return None
+    try:
+        arguments = json.loads(payload) if payload else {}
+    except json.JSONDecodeError:
+        arguments = {}
+    return name, _key(arguments if isinstance(arguments, dict) else {})

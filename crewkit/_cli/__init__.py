@@ -1,0 +1,1 @@
+"""Pieces of the ``crewkit`` command line: progress display, result output, scaffolding, graphs."""

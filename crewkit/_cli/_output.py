@@ -1,0 +1,66 @@
+"""The result of ``crewkit kickoff``: the final answer (markdown on a terminal) and usage per agent."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from crewkit.crew import CrewOutput
+
+
+def print_answer(output: CrewOutput, stream: IO[str], console: Console | None) -> None:
+    """The final answer: rendered markdown on a terminal (``console``), the raw text otherwise."""
+    if console is None:
+        stream.write(output.raw.rstrip("\n") + "\n")
+        stream.flush()
+        return
+    from rich.markdown import Markdown
+
+    console.print(Markdown(output.raw))
+
+
+def usage_rows(output: CrewOutput) -> list[tuple[str, int, int, int, int]]:
+    """(agent, requests, prompt tokens, completion tokens, total tokens), plus a total row."""
+    rows = [
+        (agent, u.requests, u.prompt_tokens, u.completion_tokens, u.total_tokens)
+        for agent, u in output.usage_by_agent.items()
+    ]
+    t = output.token_usage
+    rows.append(("total", t.requests, t.prompt_tokens, t.completion_tokens, t.total_tokens))
+    return rows
+
+
+_HEADERS = ("agent", "calls", "prompt", "completion", "total")
+
+
+def print_usage(output: CrewOutput, stream: IO[str], console: Console | None) -> None:
+    """A table of token usage per agent (rich on a terminal, aligned text otherwise)."""
+    rows = usage_rows(output)
+    if console is not None:
+        from rich.table import Table
+
+        table = Table(title="Token usage", title_justify="left")
+        table.add_column("agent")
+        for header in _HEADERS[1:]:
+            table.add_column(header, justify="right")
+        for i, row in enumerate(rows):
+            cells = [row[0], *(f"{n:,}" for n in row[1:])]
+            table.add_row(*cells, style="bold" if i == len(rows) - 1 else None)
+        console.print(table)
+        return
+    lines: list[tuple[str, ...]] = [_HEADERS, *[(r[0], *(str(n) for n in r[1:])) for r in rows]]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(_HEADERS))]
+    stream.write("token usage:\n")
+    for line in lines:
+        first = line[0].ljust(widths[0])
+        rest = "  ".join(c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True))
+        stream.write(f"  {first}  {rest}\n")
+    stream.flush()
+
+
+def as_json(output: CrewOutput) -> str:
+    """``CrewOutput.to_dict()`` as indented JSON."""
+    return json.dumps(output.to_dict(), indent=2, ensure_ascii=False, default=str)

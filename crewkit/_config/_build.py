@@ -1,0 +1,407 @@
+"""Building a Crew from parsed crew files, collecting every problem before raising one error."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crewkit._config._checks import context_problems, missing_placeholders
+from crewkit._config._convert import (
+    convert_callable,
+    convert_enum,
+    convert_llm,
+    convert_model_class,
+    convert_plain,
+    convert_tool,
+)
+from crewkit._config._fields import FieldSpec, field_specs
+from crewkit._config._source import FieldPath, Source, describe, did_you_mean, read_yaml
+from crewkit._run.plan import _AGENT_TEXTS, _TASK_TEXTS
+from crewkit.agent import Agent
+from crewkit.crew import Crew
+from crewkit.errors import ConfigProblem, ConfigurationError, CrewFileError
+from crewkit.task import Task
+
+ASSIGN_RULES = ("in-order",)
+"""Ways to give tasks without ``agent:`` an agent (CrewAI files leave that to Python code)."""
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to load: overrides and the extra checks ``crewkit validate`` and ``kickoff`` run."""
+
+    model: str | None = None
+    """Replaces every model named in the files, and is the crew's default model."""
+    assign: str | None = None
+    """``"in-order"``: a task without ``agent:`` gets the agent at the same position."""
+    inputs: Mapping[str, Any] | None = None
+    """When given, every placeholder must have a value here or among the file's ``inputs:``."""
+    require_model: bool = False
+    """Report agents left with no model at all (none in the file, no override, no CREWKIT_MODEL)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a file: where it is and what it holds."""
+
+    source: Source
+    path: FieldPath
+    value: Any
+
+
+def load(
+    crew_file: Path | None,
+    agents_file: Path | None,
+    tasks_file: Path | None,
+    options: LoadOptions,
+) -> Crew:
+    """Read the file(s) and build the crew, or raise :class:`CrewFileError` listing every problem."""
+    if options.assign is not None and options.assign not in ASSIGN_RULES:
+        raise ConfigurationError(
+            f"assign must be one of {', '.join(ASSIGN_RULES)}, got {options.assign!r}"
+        )
+    problems: list[ConfigProblem] = []
+    if crew_file is not None:
+        source = read_yaml(crew_file, problems)
+        if not source.ok:
+            raise CrewFileError(problems)
+        crew = _Builder(problems, options).from_crew_file(source)
+    else:
+        assert agents_file is not None and tasks_file is not None
+        agents = read_yaml(agents_file, problems)
+        tasks = read_yaml(tasks_file, problems)
+        if not (agents.ok and tasks.ok):
+            raise CrewFileError(problems)
+        crew = _Builder(problems, options).from_two_files(agents, tasks)
+    if problems or crew is None:
+        raise CrewFileError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
+    return crew
+
+
+class _Builder:
+    def __init__(self, problems: list[ConfigProblem], options: LoadOptions) -> None:
+        self.problems = problems
+        self.options = options
+        self.agent_defs: dict[str, Any] = {}
+        self.agents: dict[str, Agent | None] = {}
+        self.tasks: dict[str, Task | None] = {}
+        self.task_keys: list[str] = []
+        self.two_files = False
+        self.sections: list[tuple[Section, dict[str, Any], tuple[str, ...]]] = []
+
+    # -- entry points --------------------------------------------------------------------------
+
+    def from_crew_file(self, source: Source) -> Crew | None:
+        top = source.data
+        if not isinstance(top, dict):
+            source.problem((), f"expected a mapping with agents: and tasks:, found {describe(top)}")
+            return None
+        allowed = [name for name in field_specs(Crew)]
+        for key in top:
+            if key not in allowed:
+                source.problem(
+                    (key,), f"unknown top-level key {key!r}", self._top_hint(key, top, allowed)
+                )
+        for key in ("agents", "tasks"):
+            if key not in top:
+                source.problem(
+                    (), f"missing {key}: section", "a crew file needs agents: and tasks:"
+                )
+        crew_fields = {
+            k: v for k, v in top.items() if k in allowed and k not in ("agents", "tasks")
+        }
+        process = top.get("process", "sequential")
+        manager = crew_fields.get("manager_agent")
+        self._agents(Section(source, ("agents",), top.get("agents", {})), manager)
+        self._tasks(Section(source, ("tasks",), top.get("tasks", {})), process)
+        default_name = (
+            source.file.resolve().parent.name if source.file.stem == "crew" else source.file.stem
+        )
+        return self._crew(source, crew_fields, default_name)
+
+    def from_two_files(self, agents: Source, tasks: Source) -> Crew | None:
+        self.two_files = True
+        self._agents(Section(agents, (), agents.data), None)
+        self._tasks(Section(tasks, (), tasks.data), "sequential")
+        return self._crew(agents, {}, agents.file.resolve().parent.name or "crew")
+
+    # -- sections ------------------------------------------------------------------------------
+
+    def _mapping(self, section: Section, what: str, example: str) -> dict[str, Any]:
+        value = section.value
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            section.source.problem(
+                section.path,
+                f"expected a mapping of {what} keys to definitions, found {describe(value)}",
+                example,
+            )
+            return {}
+        return value
+
+    def _agents(self, section: Section, manager: Any) -> None:
+        defs = self._mapping(
+            section, "agent", "e.g. researcher: {role: ..., goal: ..., backstory: ...}"
+        )
+        if not defs and isinstance(section.value, dict):
+            section.source.problem(section.path, "no agents defined", "")
+        self.agent_defs = defs
+        self.sections.append((section, defs, _AGENT_TEXTS))
+        for key, definition in defs.items():
+            path = (*section.path, key)
+            self.agents[str(key)] = self._object(Agent, definition, section.source, path, str(key))
+
+    def _tasks(self, section: Section, process: Any) -> None:
+        defs = self._mapping(
+            section,
+            "task",
+            "e.g. research: {description: ..., expected_output: ..., agent: researcher}",
+        )
+        if not defs and isinstance(section.value, dict):
+            section.source.problem(section.path, "no tasks defined", "")
+        self.task_keys = [str(k) for k in defs]
+        self.sections.append((section, defs, _TASK_TEXTS))
+        context_problems(defs, section, self.task_keys)
+        agent_keys = list(self.agents)
+        for index, (key, definition) in enumerate(defs.items()):
+            path = (*section.path, key)
+            if isinstance(definition, dict) and definition.get("agent") is None:
+                definition = self._assign(definition, index, agent_keys, process, section, path)
+            self.tasks[str(key)] = self._object(Task, definition, section.source, path, str(key))
+
+    def _assign(
+        self,
+        definition: dict[str, Any],
+        index: int,
+        agent_keys: list[str],
+        process: Any,
+        section: Section,
+        path: FieldPath,
+    ) -> dict[str, Any]:
+        if self.options.assign == "in-order":
+            if index < len(agent_keys):
+                return {**definition, "agent": agent_keys[index]}
+            section.source.problem(
+                path,
+                f"no agent: and assign='in-order' has no agent at position {index + 1} "
+                f"({len(agent_keys)} agents)",
+                "add agent: <key> to this task",
+            )
+            return definition
+        if process == "hierarchical":
+            return definition
+        hint = f"add agent: <one of {', '.join(agent_keys)}>" if agent_keys else "add agent: <key>"
+        if self.two_files:
+            hint += "; CrewAI assigns agents in crew.py — or use --assign in-order (assign='in-order') to give the n-th task the n-th agent"
+        section.source.problem(
+            path, "task has no agent: in a sequential crew every task needs one", hint
+        )
+        return definition
+
+    def _crew(self, source: Source, fields: dict[str, Any], default_name: str) -> Crew | None:
+        kwargs = self._convert_all(Crew, fields, source, (), "crew")
+        manager = fields.get("manager_agent")
+        members = [
+            a
+            for k, a in self.agents.items()
+            if a is not None and not (isinstance(manager, str) and k == manager)
+        ]
+        tasks = [t for t in self.tasks.values() if t is not None]
+        if self.options.model:
+            kwargs["llm"] = self.options.model
+        kwargs.setdefault("name", default_name)
+        inputs = kwargs.get("inputs") or {}
+        if self.options.inputs is not None:
+            given = {**inputs, **self.options.inputs}
+            missing_placeholders(self.sections, given)
+        if self.options.require_model:
+            self._model_problems(source, kwargs)
+        if self.problems:
+            return None
+        try:
+            return Crew(agents=members, tasks=tasks, **kwargs)
+        except ConfigurationError as exc:
+            source.problem((), str(exc))
+            return None
+
+    def _model_problems(self, source: Source, kwargs: dict[str, Any]) -> None:
+        if kwargs.get("llm") or os.environ.get("CREWKIT_MODEL", "").strip():
+            return
+        for key, agent in self.agents.items():
+            if agent is not None and agent.llm is None:
+                path = self._agent_path(source, key)
+                source.problem(
+                    path,
+                    "no model: this agent names no llm, the crew has no llm and CREWKIT_MODEL is not set",
+                    "add llm: to the agent or the crew, pass --model, or set CREWKIT_MODEL",
+                )
+
+    def _agent_path(self, source: Source, key: str) -> FieldPath:
+        return (key,) if self.two_files else ("agents", key)
+
+    # -- objects -------------------------------------------------------------------------------
+
+    def _object(self, cls: type, definition: Any, source: Source, path: FieldPath, key: str) -> Any:
+        noun = _noun(cls)
+        if not isinstance(definition, dict):
+            source.problem(
+                path, f"expected a mapping of {noun} fields, found {describe(definition)}", ""
+            )
+            return None
+        before = len(self.problems)
+        specs = field_specs(cls)
+        kwargs = self._convert_all(cls, definition, source, path, noun)
+        if "name" in specs and issubclass(cls, Task):
+            kwargs.setdefault("name", key)
+        for spec in specs.values():
+            if spec.required and spec.name not in definition:
+                source.problem(path, f"missing required field {spec.name!r} of {noun} {key!r}", "")
+        if len(self.problems) > before:
+            return None
+        try:
+            return cls(**kwargs)
+        except ConfigurationError as exc:
+            source.problem(path, str(exc))
+            return None
+
+    def _convert_all(
+        self, cls: type, definition: dict[str, Any], source: Source, path: FieldPath, noun: str
+    ) -> dict[str, Any]:
+        specs = field_specs(cls)
+        reserved = {"agents", "tasks"} if issubclass(cls, Crew) else set()
+        allowed = [n for n in specs if n not in reserved]
+        kwargs: dict[str, Any] = {}
+        for key, value in definition.items():
+            spec = specs.get(key) if isinstance(key, str) else None
+            if spec is None or key in reserved:
+                hint = did_you_mean(key, allowed) or f"{noun} fields: {', '.join(allowed)}"
+                source.problem((*path, key), f"unknown {noun} field {key!r}", hint)
+                continue
+            ok, converted = self._convert(spec, value, source, (*path, key))
+            if ok:
+                kwargs[key] = converted
+        return kwargs
+
+    def _convert(
+        self, spec: FieldSpec, value: Any, source: Source, path: FieldPath
+    ) -> tuple[bool, Any]:
+        kind = spec.kind
+        report = source.problem
+        if kind.kind == "plain":
+            return convert_plain(kind, value, path, report)
+        if kind.kind == "enum":
+            return convert_enum(kind, value, path, report)
+        if kind.kind == "llm":
+            if self.options.model and value is not None:
+                return True, self.options.model
+            return convert_llm(kind, value, path, report)
+        if kind.kind == "model_class":
+            name = "".join(p.title() for p in str(path[-2]).replace("-", "_").split("_")) + "Output"
+            return convert_model_class(kind, value, source.folder, name, path, report)
+        if kind.kind == "callable":
+            return convert_callable(kind, value, source.folder, path, report)
+        if kind.kind == "tools":
+            return self._tools(value, source, path)
+        if kind.kind in ("agent", "agents"):
+            return self._agent_refs(kind.kind, kind.optional, value, source, path)
+        return self._task_refs(kind.kind, kind.optional, value, source, path)
+
+    def _tools(self, value: Any, source: Source, path: FieldPath) -> tuple[bool, Any]:
+        if value is None:
+            return True, []
+        if not isinstance(value, list):
+            source.problem(
+                path,
+                f"expected a list of tool names, found {describe(value)}",
+                "e.g. tools: [search, tools:word_count]",
+            )
+            return False, None
+        tools: list[Any] = []
+        ok = True
+        for index, item in enumerate(value):
+            good, tool = convert_tool(item, source.folder, (*path, index), source.problem)
+            ok = ok and good
+            if good:
+                tools.extend(tool if isinstance(tool, list) else [tool])
+        return ok, tools
+
+    def _agent_refs(
+        self, kind: str, optional: bool, value: Any, source: Source, path: FieldPath
+    ) -> tuple[bool, Any]:
+        if value is None and optional:
+            return True, None
+        if kind == "agents":
+            if not isinstance(value, list):
+                source.problem(path, f"expected a list of agent keys, found {describe(value)}", "")
+                return False, None
+            results = [
+                self._agent_refs("agent", False, v, source, (*path, i)) for i, v in enumerate(value)
+            ]
+            return all(ok for ok, _ in results), [v for _, v in results]
+        if isinstance(value, dict):  # an agent defined in place, e.g. manager_agent: {role: ...}
+            agent = self._object(Agent, value, source, path, str(path[-1]))
+            return agent is not None, agent
+        if not isinstance(value, str):
+            source.problem(
+                path,
+                f"expected an agent key, found {describe(value)}",
+                f"agents: {', '.join(self.agents)}",
+            )
+            return False, None
+        if value not in self.agents:
+            source.problem(
+                path,
+                f"unknown agent {value!r}; agents: {', '.join(self.agents) or 'none'}",
+                did_you_mean(value, list(self.agents)),
+            )
+            return False, None
+        agent = self.agents[value]
+        return agent is not None, agent  # None: its own problems are already reported
+
+    def _task_refs(
+        self, kind: str, optional: bool, value: Any, source: Source, path: FieldPath
+    ) -> tuple[bool, Any]:
+        if value is None and optional:
+            return True, None
+        if kind == "task":
+            return self._one_task(value, source, path)
+        if not isinstance(value, list):
+            hint = f"write a list: [{value}]" if isinstance(value, str) else ""
+            source.problem(path, f"expected a list of task keys, found {describe(value)}", hint)
+            return False, None
+        results = [self._one_task(v, source, (*path, i)) for i, v in enumerate(value)]
+        return all(ok for ok, _ in results), [v for _, v in results]
+
+    def _one_task(self, value: Any, source: Source, path: FieldPath) -> tuple[bool, Any]:
+        if not isinstance(value, str) or value not in self.task_keys:
+            source.problem(
+                path,
+                f"unknown task {value!r}; tasks: {', '.join(self.task_keys)}",
+                did_you_mean(value, self.task_keys),
+            )
+            return False, None
+        task = self.tasks.get(value)
+        return task is not None, task  # missing: a later task or a broken one, reported elsewhere
+
+    @staticmethod
+    def _top_hint(key: Any, top: dict[str, Any], allowed: list[str]) -> str:
+        close = did_you_mean(key, allowed)
+        if close:
+            return close
+        if isinstance(top.get(key), dict) and {"role", "goal"} & set(top[key]):
+            return "this looks like CrewAI's agents.yaml: load it with --agents agents.yaml --tasks tasks.yaml"
+        if isinstance(top.get(key), dict) and "description" in top[key]:
+            return "this looks like CrewAI's tasks.yaml: load it with --agents agents.yaml --tasks tasks.yaml"
+        return f"top-level keys: {', '.join(allowed)}"
+
+
+def _noun(cls: type) -> str:
+    """How a definition is named in messages, also for subclasses of Agent and Task."""
+    for base, noun in ((Agent, "agent"), (Task, "task"), (Crew, "crew")):
+        if issubclass(cls, base):
+            return noun
+    return cls.__name__.lower()

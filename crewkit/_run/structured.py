@@ -1,0 +1,53 @@
+"""Structured outputs: the schema a task's answer must follow, and reading an answer against it."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from crewkit._run.react import first_json_object
+from crewkit.llm._types import ResponseSchema
+from crewkit.tools._tool import compact_schema
+
+_FENCE = re.compile(r"^```[\w-]*\s*\n?|\n?```\s*$")
+
+
+def response_schema(model: type[Any]) -> ResponseSchema:
+    """The model's JSON schema as a response schema."""
+    return ResponseSchema(name=model.__name__, schema=compact_schema(model.model_json_schema()))
+
+
+def schema_text(model: type[Any]) -> str:
+    """The schema as compact JSON, for prompts."""
+    return json.dumps(compact_schema(model.model_json_schema()))
+
+
+def parse_structured(text: str, model: type[Any]) -> tuple[Any, str | None]:
+    """Read ``text`` as an instance of ``model``: ``(instance, None)`` or ``(None, errors)``."""
+    from pydantic import ValidationError
+
+    body = _FENCE.sub("", text.strip()).strip()
+    try:
+        data = json.loads(body)
+    except ValueError:
+        found = first_json_object(body)
+        try:
+            data = json.loads(found) if found else None
+        except ValueError:
+            data = None
+        if data is None:
+            return None, "- the answer is not a JSON object"
+    try:
+        return model.model_validate(data), None
+    except ValidationError as exc:
+        return None, describe_validation_error(exc)
+
+
+def describe_validation_error(exc: Any) -> str:
+    """One line per pydantic error: where, and what was wrong."""
+    lines = []
+    for err in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in err["loc"]) or "value"
+        lines.append(f"- {where}: {err['msg']}")
+    return "\n".join(lines)

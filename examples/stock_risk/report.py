@@ -1,0 +1,168 @@
+"""The risk manager's structured report, the guardrail that makes its numbers the computed ones, and
+the callback that writes the markdown report and chart."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import risk
+from stock_tools import price_history
+
+from crewkit import TaskOutput
+
+FIGURES = (
+    "position_shares", "position_value", "stop_loss", "value_at_risk",
+    "expected_shortfall", "max_drawdown", "annual_volatility",
+)  # fmt: skip
+
+
+class RiskReport(BaseModel):
+    """What the risk manager hands over: figures from the tools, judgement from the model."""
+
+    ticker: str = Field(description="The stock symbol assessed")
+    risk_tolerance: str = Field(description="Low, Medium, High or Ultra High")
+    position_shares: int | None = Field(None, description="Shares to buy")
+    position_value: float | None = Field(None, description="Value of the position")
+    stop_loss: float | None = Field(None, description="Stop-loss price")
+    value_at_risk: float | None = Field(
+        None, description="Historical VaR per period, as a fraction"
+    )
+    expected_shortfall: float | None = Field(
+        None, description="Expected shortfall per period, as a fraction"
+    )
+    max_drawdown: float | None = Field(
+        None, description="Largest peak-to-trough fall, as a fraction"
+    )
+    annual_volatility: float | None = Field(
+        None, description="Annualised volatility, as a fraction"
+    )
+    strategy: str = Field(description="The recommended trading strategy, in a few sentences")
+    key_risks: list[str] = Field(description="The main risks, one per item")
+    rationale: str = Field(description="Why this position size and stop-loss")
+    data: str = Field("", description="Which data and dates the figures come from")
+    corrected: list[str] = Field(default_factory=list, description="Figures the model got wrong")
+
+
+def use_computed_figures(output: TaskOutput) -> tuple[bool, Any]:
+    """Guardrail: replace every figure in the report with the one the tools compute for the run's
+    inputs, and record which ones the model had wrong. Judgement (strategy, risks) stays the model's."""
+    report = output.pydantic
+    if report is None:
+        return False, "Give the report as JSON matching the schema."
+    inputs = output.inputs
+    ticker = str(inputs.get("stock_selection", report.ticker))
+    try:
+        figures = risk.assess(
+            price_history(ticker, str(inputs.get("price_data", ""))),
+            float(inputs.get("initial_capital", 0) or 0),
+            str(inputs.get("risk_tolerance", report.risk_tolerance)),
+        )
+    except (risk.NoData, OSError) as exc:
+        fixed = report.model_copy(update={name: None for name in FIGURES})
+        fixed.ticker, fixed.data = ticker.upper(), f"{exc}; no figures were invented"
+        return True, fixed
+    wrong = [
+        name for name in FIGURES
+        if getattr(report, name) is None or abs(float(getattr(report, name)) - float(figures[name])) > 0.01 * abs(float(figures[name]) or 1)
+    ]  # fmt: skip
+    update = {name: figures[name] for name in FIGURES}
+    update |= {
+        "ticker": figures["ticker"],
+        "risk_tolerance": figures["risk_tolerance"],
+        "data": f"{figures['data_source']}, {figures['start']} to {figures['end']} ({figures['observations']} prices)",
+        "corrected": wrong,
+    }
+    return True, report.model_copy(update=update)
+
+
+def write_report(output: TaskOutput, folder: str = "reports") -> Path:
+    """Task callback: write the report as markdown (and a PNG chart when matplotlib is installed)."""
+    report = RiskReport.model_validate(output.json_dict)
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{report.ticker}-{report.risk_tolerance.replace(' ', '')}"
+    chart = _chart(report, output.inputs, out / f"{stem}.png")
+    path = out / f"{stem}.md"
+    path.write_text(render_markdown(report, chart.name if chart else None), encoding="utf-8")
+    return path
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def _money(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.2f}"
+
+
+def render_markdown(report: RiskReport, chart: str | None = None) -> str:
+    """The report as markdown."""
+    lines = [
+        f"# Risk report: {report.ticker} ({report.risk_tolerance} tolerance)",
+        "",
+        f"Data: {report.data or 'n/a'}",
+        "",
+        "| Figure | Value |",
+        "| --- | --- |",
+        f"| Position | {report.position_shares if report.position_shares is not None else 'n/a'} shares ({_money(report.position_value)}) |",
+        f"| Stop-loss | {_money(report.stop_loss)} |",
+        f"| Value-at-Risk (per period) | {_pct(report.value_at_risk)} |",
+        f"| Expected shortfall (per period) | {_pct(report.expected_shortfall)} |",
+        f"| Maximum drawdown | {_pct(report.max_drawdown)} |",
+        f"| Annual volatility | {_pct(report.annual_volatility)} |",
+        "",
+        "## Strategy",
+        report.strategy,
+        "",
+        "## Key risks",
+        *[f"- {item}" for item in report.key_risks],
+        "",
+        "## Rationale",
+        report.rationale,
+    ]
+    if report.corrected:
+        lines += [
+            "",
+            f"_Figures recomputed by the tools (the model's differed): {', '.join(report.corrected)}._",
+        ]
+    if chart:
+        lines += ["", f"![Price history, drawdown and stop-loss]({chart})"]
+    return "\n".join(lines) + "\n"
+
+
+def _chart(report: RiskReport, inputs: dict[str, Any], path: Path) -> Path | None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    try:
+        history = price_history(report.ticker, str(inputs.get("price_data", "")))
+    except (risk.NoData, OSError):
+        return None
+    _, peak, trough = risk.max_drawdown(history.prices)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.plot(history.dates, history.prices, color="#1f4e79", label=f"{history.ticker} price")
+    ax.axvspan(history.dates[peak], history.dates[trough], color="#c00000", alpha=0.12,
+               label=f"max drawdown {_pct(report.max_drawdown)}")  # fmt: skip
+    if report.stop_loss is not None:
+        ax.axhline(
+            report.stop_loss,
+            color="#c00000",
+            linestyle="--",
+            label=f"stop-loss {report.stop_loss:,.2f}",
+        )
+    ax.set_title(f"{history.ticker}: {history.source}, {history.dates[0]} to {history.dates[-1]}")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

@@ -1,0 +1,40 @@
+"""Many writers at once — asyncio tasks, threads, a second connection to the same file — lose nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+from crewkit.memory import Memory
+
+
+def test_concurrent_tasks_and_threads_lose_no_record(tmp_path: Path) -> None:
+    path = tmp_path / "memory.db"
+    memory = Memory(path)
+    other_connection = Memory(path)  # as another process would: its own connection to the file
+    tasks, per_task, threads, per_thread = 40, 10, 4, 50
+
+    def thread_writer(n: int) -> None:
+        target = other_connection if n % 2 else memory
+        for i in range(per_thread):
+            target.save(f"thread {n} record {i}", kind="long_term", extract_entities=False)
+
+    async def task_writer(n: int) -> None:
+        for i in range(per_task):
+            await memory.asave(f"task {n} record {i}", kind="long_term", extract_entities=False)
+
+    async def main() -> None:
+        workers = [threading.Thread(target=thread_writer, args=(n,)) for n in range(threads)]
+        for worker in workers:
+            worker.start()
+        await asyncio.gather(*(task_writer(n) for n in range(tasks)))
+        await asyncio.to_thread(lambda: [w.join() for w in workers])
+
+    asyncio.run(main())
+
+    texts = {r.text for r in Memory(path).list("long_term", limit=10_000)}
+    expected = {f"task {n} record {i}" for n in range(tasks) for i in range(per_task)} | {
+        f"thread {n} record {i}" for n in range(threads) for i in range(per_thread)
+    }
+    assert texts == expected
