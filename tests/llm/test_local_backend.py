@@ -58,3 +58,32 @@ def test_a_local_path_that_is_not_gguf_is_explained() -> None:
     require()
     with pytest.raises(ConfigurationError, match=r"not a \.gguf file"):
         resolve_llm("local/model.bin")
+
+
+def test_a_task_with_a_tool_and_an_output_model_gets_valid_structured_output() -> None:
+    require()
+    from local_support import get_weather
+    from pydantic import BaseModel
+
+    from crewkit import Agent, Crew, Task
+
+    class Report(BaseModel):
+        city: str
+        weather: str
+
+    agent = Agent(
+        role="Weather reporter",
+        goal="Report the weather",
+        backstory="You check the weather tool before answering.",
+        tools=[get_weather],
+        llm="local",
+        max_iter=3,
+    )
+    task = Task(
+        "What is the weather in Paris?",
+        "The city and its weather.",
+        agent=agent,
+        output_pydantic=Report,
+    )
+    output = Crew(agents=[agent], tasks=[task]).kickoff()
+    assert isinstance(output.tasks_output[0].pydantic, Report)
