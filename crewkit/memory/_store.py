@@ -95,7 +95,7 @@ class Store:
     """One SQLite file (or ``:memory:``), opened on first use. Thread-safe; every method blocks, so
     async callers run them in a worker thread."""
 
-    def __init__(self, path: str, *, busy_timeout: float = 5.0) -> None:
+    def __init__(self, path: str, *, busy_timeout: float = 30.0) -> None:
         self.path = path
         self.busy_timeout = busy_timeout
         self._lock = threading.Lock()
