@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from crewkit.errors import ScriptExhaustedError
 from crewkit.llm._base import LLM
 from crewkit.llm._guard import allow_network_models, block_network_models, network_models_blocked
-from crewkit.llm._mock import MockLLM, estimate_tokens
-from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, ToolCall, Usage
+from crewkit.llm._mock import MockLLM, estimated_response
+from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, ToolCall
 
 __all__ = [
     "FunctionLLM",
@@ -59,17 +59,7 @@ def _to_response(reply: Reply, profile: ModelProfile, request: ModelRequest) -> 
         first = calls[0]
         text = f"Action: {first.name}\nAction Input: {json.dumps(dict(first.arguments))}"
         calls = ()
-    prompt = sum(estimate_tokens(m.content) for m in request.messages)
-    completion = estimate_tokens(text) + sum(
-        estimate_tokens(json.dumps(dict(c.arguments))) for c in calls
-    )
-    return ModelResponse(
-        text=text,
-        tool_calls=calls,
-        usage=Usage(prompt_tokens=prompt, completion_tokens=completion),
-        finish_reason="tool_calls" if calls else "stop",
-        model="test",
-    )
+    return estimated_response(request, text, calls, model="test")
 
 
 class ScriptedLLM(LLM):

@@ -16,6 +16,24 @@ def estimate_tokens(text: str) -> int:
     return (len(text) + 3) // 4
 
 
+def estimated_response(
+    request: ModelRequest, text: str, calls: tuple[ToolCall, ...], *, model: str
+) -> ModelResponse:
+    """A test model's reply with deterministic token counts estimated from what was exchanged."""
+    prompt = sum(estimate_tokens(m.content) for m in request.messages)
+    prompt += sum(estimate_tokens(json.dumps(dict(t.parameters))) for t in request.tools)
+    completion = estimate_tokens(text) + sum(
+        estimate_tokens(json.dumps(dict(c.arguments))) for c in calls
+    )
+    return ModelResponse(
+        text=text,
+        tool_calls=calls,
+        usage=Usage(prompt_tokens=prompt, completion_tokens=completion),
+        finish_reason="tool_calls" if calls else "stop",
+        model=model,
+    )
+
+
 class MockLLM(LLM):
     """Calls each offered tool once (arguments generated from its schema; a tool with an enum argument
     once per value, e.g. once per coworker), then gives a final answer
@@ -45,18 +63,7 @@ class MockLLM(LLM):
             text = self._final_answer(request)
             if not self.profile.native_tools:
                 text = f"Final Answer: {text}"
-        prompt = sum(estimate_tokens(m.content) for m in request.messages)
-        prompt += sum(estimate_tokens(json.dumps(dict(t.parameters))) for t in request.tools)
-        completion = estimate_tokens(text) + sum(
-            estimate_tokens(json.dumps(dict(c.arguments))) for c in calls
-        )
-        return ModelResponse(
-            text=text,
-            tool_calls=calls,
-            usage=Usage(prompt_tokens=prompt, completion_tokens=completion),
-            finish_reason="tool_calls" if calls else "stop",
-            model="mock",
-        )
+        return estimated_response(request, text, calls, model="mock")
 
     def _uncalled_tool(self, request: ModelRequest) -> tuple[str, dict[str, object]] | None:
         called = {(c.name, _key(c.arguments)) for m in request.messages for c in m.tool_calls}
