@@ -1,4 +1,5 @@
-"""The suite never reaches the network: real model calls are blocked, loopback servers allowed."""
+"""The suite never reaches the network: real model calls and web searches are blocked; loopback
+servers that tests start themselves are allowed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ def _no_network_models(monkeypatch: pytest.MonkeyPatch) -> object:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     monkeypatch.delenv("CREWKIT_CASSETTE", raising=False)
     monkeypatch.delenv("CREWKIT_CASSETTE_MODE", raising=False)
+    # Web search tools refuse at once (subprocesses inherit this too): no DNS, no HTTP.
+    monkeypatch.setenv("CREWKIT_OFFLINE", "1")
     # With the local extra installed the default chain would pick "local"; tests that rely on
     # "no model configured" must not depend on what this machine has installed.
     monkeypatch.setattr(registry, "_llama_cpp_installed", lambda: False)

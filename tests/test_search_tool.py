@@ -60,3 +60,11 @@ def test_a_missing_extra_says_how_to_install_it() -> None:
 
 def test_no_results_is_said_plainly() -> None:
     assert asyncio.run(WebSearch(backend=lambda *a: []).arun("zzz")) == 'No results for "zzz".'
+
+
+def test_the_default_backend_refuses_in_offline_mode_without_touching_the_network() -> None:
+    import os
+
+    assert os.environ["CREWKIT_OFFLINE"] == "1"  # set for every test by conftest
+    text = asyncio.run(WebSearch().arun("AAPL"))
+    assert text.startswith("Search is unavailable right now (ConnectionError: offline mode")

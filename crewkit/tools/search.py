@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from collections.abc import Callable
 from typing import Any, Literal
@@ -21,7 +22,9 @@ SearchBackend = Callable[[str, str, int, float], list[dict[str, Any]]]
 
 
 def ddgs_backend(kind: str, query: str, max_results: int, timeout: float) -> list[dict[str, Any]]:
-    """Search with the ``ddgs`` package."""
+    """Search with the ``ddgs`` package (refused while ``CREWKIT_OFFLINE`` is set, as in tests)."""
+    if os.environ.get("CREWKIT_OFFLINE", "").strip() not in ("", "0"):
+        raise ConnectionError("offline mode: CREWKIT_OFFLINE is set")
     from ddgs import DDGS
 
     client = DDGS(timeout=int(max(1, timeout)))
@@ -48,7 +51,8 @@ class WebSearch(Tool):
         self.kind = kind
         self.max_results = max_results
         self.timeout = timeout
-        self.backend = backend or ddgs_backend
+        self.backend = backend
+        """Where results come from; ``None`` means ``ddgs`` (looked up at call time)."""
         self.name = name or ("news_search" if kind == "news" else "web_search")
         self.description = (
             "Search recent news articles. Returns titles, dates, sources and summaries."
@@ -60,7 +64,9 @@ class WebSearch(Tool):
         """Run the search in a worker thread, bounded by ``timeout``."""
         try:
             results = await asyncio.wait_for(
-                _in_daemon_thread(self.backend, self.kind, query, self.max_results, self.timeout),
+                _in_daemon_thread(
+                    self.backend or ddgs_backend, self.kind, query, self.max_results, self.timeout
+                ),
                 self.timeout,
             )
         except ModuleNotFoundError:
