@@ -121,3 +121,17 @@ def test_the_cli_runs_the_yaml_crew_and_writes_the_report(tmp_path: Path) -> Non
     report = data["tasks_output"][-1]["json_dict"]
     assert (report["position_shares"], report["stop_loss"]) == (20, 174.7)
     assert (tmp_path / "reports" / "AAPL-Low.md").exists()
+
+
+def test_the_chart_is_drawn_when_matplotlib_is_installed(
+    example: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("matplotlib")
+    monkeypatch.chdir(tmp_path)
+    kickoff(example, risk_tolerance="Medium")
+    png = tmp_path / "reports" / "AAPL-Medium.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (
+        "![Price history, drawdown and stop-loss](AAPL-Medium.png)"
+        in (tmp_path / "reports" / "AAPL-Medium.md").read_text()
+    )
