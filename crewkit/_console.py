@@ -1,8 +1,17 @@
-"""``verbose=True``: the run drawn as a live tree on stderr (crew → task → agent → model/tool)."""
+"""A run as people watch it — ``Crew(verbose=True)`` and ``crewkit kickoff`` alike: a live rich tree
+on a terminal, plain lines otherwise (pipes, logs, ``NO_COLOR``).
+
+Both read the same events. Nesting follows each event's ``parent_id``, so a delegated agent appears under
+the tool call that delegated to it (manager → coworker → its tools).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import json
+import os
+import sys
+from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING, Any
 
 from crewkit.events import (
     AgentFinished,
@@ -19,86 +28,199 @@ from crewkit.events import (
 )
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.live import Live
     from rich.tree import Tree
 
+_DELEGATION = {"delegate_work_to_coworker": "delegates to", "ask_question_to_coworker": "asks"}
 
-def _short(text: str, limit: int = 100) -> str:
-    flat = " ".join(text.split())
+
+def short(text: str, limit: int = 100) -> str:
+    """One line of at most ``limit`` characters."""
+    flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-_DELEGATION = {"delegate_work_to_coworker": "delegate to", "ask_question_to_coworker": "ask"}
+def tool_line(tool: str, arguments: Mapping[str, Any]) -> str:
+    """How a tool call is shown; delegations read as sentences."""
+    if tool in _DELEGATION:
+        coworker = arguments.get("coworker", "?")
+        what = arguments.get("task") or arguments.get("question") or ""
+        return f"{_DELEGATION[tool]} {coworker}: {short(str(what), 80)}"
+    return f"tool {tool} {short(json.dumps(dict(arguments), default=str), 80)}"
 
 
-def _tool_label(event: ToolCallStarted) -> str:
-    from rich.markup import escape
+class _Steps:
+    """Turns events into (depth, kind, text) steps; renderers decide how to draw them."""
 
-    args = dict(event.arguments)
-    verb = _DELEGATION.get(event.tool_name)
-    if verb is not None:
-        what = args.get("task", args.get("question", ""))
-        coworker = str(args.get("coworker", ""))
-        return f"[bold yellow]{verb}[/] {escape(coworker)}: {escape(_short(str(what), 80))}"
-    return f"[yellow]tool[/] {escape(event.tool_name)} {escape(_short(str(args), 80))}"
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+        self.depth: dict[str, int] = {}
+        self.task_spans: set[str] = set()
+
+    def step(self, event: Event) -> tuple[int, str, str] | None:
+        parent = self.depth.get(event.parent_id or "", -1)
+        depth = parent + 1
+        if isinstance(event, CrewStarted):
+            self.depth[event.span_id] = -1
+            return 0, "crew", f"crew {event.crew_name}"
+        if isinstance(event, TaskStarted):
+            self.depth[event.span_id] = depth
+            self.task_spans.add(event.span_id)
+            return depth, "task", f"task {event.task_name} → {event.agent_role}"
+        if isinstance(event, AgentStarted):
+            # a task's own agent is already named on the task line; a delegated one gets its own level
+            nested = event.parent_id not in self.task_spans
+            self.depth[event.span_id] = depth if nested else parent
+            return (
+                (depth, "agent", f"{event.agent_role} starts on {event.task_name}")
+                if nested
+                else None
+            )
+        if isinstance(event, ToolCallStarted):
+            self.depth[event.span_id] = depth
+            return depth, "tool", tool_line(event.tool_name, event.arguments)
+        if isinstance(event, ToolCallCompleted):
+            if event.error:
+                return depth + 1, "error", f"failed: {short(event.result)}"
+            return (depth + 1, "result", f"→ {short(event.result)}") if self.verbose else None
+        if isinstance(event, ModelCallCompleted):
+            if not self.verbose:
+                return None
+            usage = event.usage
+            return (
+                depth,
+                "model",
+                (
+                    f"{event.model}: {usage.prompt_tokens}+{usage.completion_tokens} tokens, "
+                    f"{event.duration:.2f}s"
+                ),
+            )
+        if isinstance(event, AgentFinished):
+            mark = " (forced at max_iter)" if event.forced else ""
+            return depth, "answer", f"{event.agent_role} answered{mark}: {short(event.answer, 90)}"
+        if isinstance(event, TaskCompleted):
+            usage = event.output.token_usage
+            return (
+                depth,
+                "done",
+                (f"✓ {event.output.name}: {_calls(usage.requests)}, {usage.total_tokens} tokens"),
+            )
+        if isinstance(event, CrewFailed):
+            return 0, "failed", f"✗ failed: {short(str(event.error), 200)}"
+        if isinstance(event, CrewCompleted):
+            usage = event.output.token_usage
+            return (
+                0,
+                "finished",
+                f"finished: {_calls(usage.requests)}, {usage.total_tokens} tokens",
+            )
+        return None
 
 
-class LiveTree:
-    """An event listener that renders one run as a rich tree, updated live."""
+class LineProgress:
+    """Plain progress lines, for logs, pipes and ``NO_COLOR``."""
 
-    def __init__(self, console: Any = None) -> None:
-        from rich.console import Console
+    def __init__(self, stream: IO[str], *, verbose: bool = False) -> None:
+        self.stream = stream
+        self.steps = _Steps(verbose)
 
-        self.console = console or Console(stderr=True)
+    def __call__(self, event: Event) -> None:
+        step = self.steps.step(event)
+        if step is None:
+            return
+        depth, _, text = step
+        self.stream.write("  " * max(depth, 0) + text + "\n")
+        self.stream.flush()
+
+
+_STYLES = {
+    "crew": "bold",
+    "task": "bold cyan",
+    "agent": "magenta",
+    "tool": "yellow",
+    "error": "red",
+    "result": "dim",
+    "model": "dim",
+    "answer": "green",
+    "done": "green",
+    "failed": "bold red",
+    "finished": "bold green",
+}
+
+
+class TreeProgress:
+    """A rich tree on stderr, redrawn as events arrive."""
+
+    def __init__(self, console: Console, *, verbose: bool = False) -> None:
+        self.console = console
+        self.steps = _Steps(verbose)
         self.nodes: dict[str, Tree] = {}
-        self.live: Live | None = None
         self.root: Tree | None = None
+        self.live: Live | None = None
 
     def __call__(self, event: Event) -> None:
         from rich.live import Live
         from rich.markup import escape
         from rich.tree import Tree
 
+        step = self.steps.step(event)
         if isinstance(event, CrewStarted):
-            self.root = Tree(f"[bold]Crew[/] {escape(event.crew_name)}")
+            self.root = Tree(f"[bold]{escape(step[2] if step else 'crew')}[/]")
             self.nodes[event.span_id] = self.root
-            self.live = Live(self.root, console=self.console, refresh_per_second=8)
+            self.live = Live(self.root, console=self.console, refresh_per_second=8, transient=False)
             self.live.start()
             return
-        parent = self.nodes.get(event.parent_id or "", self.root)
-        if parent is None:
+        if self.root is None:
             return
-        if isinstance(event, TaskStarted):
-            self.nodes[event.span_id] = parent.add(
-                f"[bold cyan]Task[/] {escape(event.task_name)} → {escape(event.agent_role)}"
-            )
+        if step is not None:
+            _, kind, text = step
+            label = f"[{_STYLES.get(kind, '')}]{escape(text)}[/]"
+            if isinstance(event, TaskCompleted):
+                node = self.nodes.get(event.span_id)
+                if node is not None:
+                    node.label = (
+                        f"{node.label} [green]✓[/] [dim]{escape(text.split(': ', 1)[-1])}[/]"
+                    )
+            elif isinstance(event, (CrewCompleted, CrewFailed)):
+                self.root.add(label)
+            elif isinstance(event, ToolCallCompleted):
+                self.nodes.get(event.span_id, self._parent(event)).add(label)
+            else:
+                parent = self._parent(event)
+                node = parent.add(label)
+                if isinstance(event, (TaskStarted, ToolCallStarted, AgentStarted)):
+                    self.nodes[event.span_id] = node
         elif isinstance(event, AgentStarted):
-            self.nodes[event.span_id] = parent.add(f"[magenta]{escape(event.agent_role)}[/]")
-        elif isinstance(event, ToolCallStarted):
-            self.nodes[event.span_id] = parent.add(_tool_label(event))
-        elif isinstance(event, ToolCallCompleted):
-            node = self.nodes.get(event.span_id)
-            # A delegation's answer shows as the coworker's final answer, nested under the call.
-            if node is not None and (event.error or event.tool_name not in _DELEGATION):
-                style = "red" if event.error else "dim"
-                node.add(f"[{style}]{escape(_short(event.result))}[/]")
-        elif isinstance(event, ModelCallCompleted):
-            usage = event.usage
-            parent.add(
-                f"[dim]{escape(event.model)}: {usage.prompt_tokens}+{usage.completion_tokens} tokens, "
-                f"{event.duration:.2f}s[/]"
-            )
-        elif isinstance(event, AgentFinished):
-            mark = " (forced)" if event.forced else ""
-            self.nodes.get(event.span_id, parent).add(
-                f"[green]final answer{mark}[/] {escape(_short(event.answer))}"
-            )
-        elif isinstance(event, TaskCompleted):
-            node = self.nodes.get(event.span_id)
-            if node is not None:
-                node.label = f"{node.label} [green]✓[/]"
-        elif isinstance(event, (CrewCompleted, CrewFailed)) and self.live is not None:
-            if isinstance(event, CrewFailed):
-                parent.add(f"[red]failed: {escape(_short(str(event.error)))}[/]")
+            self.nodes[event.span_id] = self._parent(event)
+        if isinstance(event, (CrewCompleted, CrewFailed)) and self.live is not None:
             self.live.stop()
             self.live = None
+
+    def _parent(self, event: Event) -> Tree:
+        assert self.root is not None
+        return self.nodes.get(event.parent_id or "", self.root)
+
+    def close(self) -> None:
+        """Stop the live display (also when the run ended without a final event)."""
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
+
+def _calls(count: int) -> str:
+    return f"{count} model call{'s' if count != 1 else ''}"
+
+
+def plain_output() -> bool:
+    """Whether stderr wants plain lines rather than a live tree."""
+    return not sys.stderr.isatty() or bool(os.environ.get("NO_COLOR"))
+
+
+def progress(*, verbose: bool) -> LineProgress | TreeProgress:
+    """The listener that shows a run on stderr; ``verbose`` adds model calls and tool results."""
+    if plain_output():
+        return LineProgress(sys.stderr, verbose=verbose)
+    from rich.console import Console
+
+    return TreeProgress(Console(stderr=True), verbose=verbose)

@@ -230,7 +230,9 @@ def _load(args: argparse.Namespace, *, inputs: dict[str, Any] | None, require_mo
 
 
 def _plain() -> bool:
-    return not sys.stderr.isatty() or bool(os.environ.get("NO_COLOR"))
+    from crewkit._console import plain_output
+
+    return plain_output()
 
 
 def _uses_input(crew: Crew) -> bool:
@@ -245,7 +247,8 @@ def _uses_input(crew: Crew) -> bool:
 
 
 def _kickoff(args: argparse.Namespace) -> int:
-    from crewkit._cli import _output, _progress
+    from crewkit import _console
+    from crewkit._cli import _output
 
     given = _given_inputs(args)
     crew = _load(args, inputs=given, require_model=True)
@@ -253,12 +256,7 @@ def _kickoff(args: argparse.Namespace) -> int:
         sys.stderr.write("crewkit: note: --input was given but no text in the crew uses {input}\n")
     listener: Any = None
     if not args.quiet:
-        if _plain():
-            listener = _progress.LineProgress(sys.stderr, verbose=args.verbose)
-        else:
-            from rich.console import Console
-
-            listener = _progress.TreeProgress(Console(stderr=True), verbose=args.verbose)
+        listener = _console.progress(verbose=args.verbose)
         crew.listeners = [*crew.listeners, listener]
     crew.verbose = False  # the command draws its own progress
     for agent in crew.agents:
@@ -266,7 +264,7 @@ def _kickoff(args: argparse.Namespace) -> int:
     try:
         output = crew.kickoff(inputs=given)
     finally:
-        if isinstance(listener, _progress.TreeProgress):
+        if isinstance(listener, _console.TreeProgress):
             listener.close()
     if args.json:
         text = _output.as_json(output)

@@ -449,17 +449,17 @@ def test_verbose_shows_manager_then_coworker_then_its_tools(
     lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     depth = {
         key: next(i for i, line in enumerate(lines) if key in line)
-        for key in ("Crew Manager", "delegate to Researcher: Find tea facts", "tool search")
+        for key in ("Crew Manager", "delegates to Researcher: Find tea facts", "tool search")
     }
     indent = {k: len(lines[i]) - len(lines[i].lstrip("│├└─ ")) for k, i in depth.items()}
     assert (
         depth["Crew Manager"]
-        < depth["delegate to Researcher: Find tea facts"]
+        < depth["delegates to Researcher: Find tea facts"]
         < depth["tool search"]
     )
     assert (
         indent["Crew Manager"]
-        < indent["delegate to Researcher: Find tea facts"]
+        < indent["delegates to Researcher: Find tea facts"]
         < indent["tool search"]
     )
 

@@ -119,13 +119,14 @@ def test_a_failing_listener_does_not_lose_the_run(caplog: object) -> None:
     assert crew.kickoff().raw == "ok"
 
 
-def test_verbose_renders_a_tree_on_stderr(capsys: object) -> None:
+def test_verbose_shows_the_run_on_stderr(capsys: object) -> None:
     llm = ScriptedLLM([call("ping"), "done"])
     agent = Agent(role="Pinger", goal="g", backstory="b", tools=[ping])
     Crew(
         agents=[agent], tasks=[Task("t", "x", agent=agent, name="ping-task")], llm=llm, verbose=True
     ).kickoff()
     err = capsys.readouterr().err  # type: ignore[attr-defined]
-    assert "Task ping-task → Pinger" in err
-    assert "tool ping" in err
-    assert "final answer" in err
+    assert "task ping-task → Pinger" in err
+    assert "  tool ping {}" in err
+    assert "    → pong" in err  # verbose shows tool results
+    assert "  Pinger answered: done" in err

@@ -31,9 +31,9 @@ def _listeners(crew: Crew) -> list[Listener]:
     if task_done is not None:
         listeners.append(lambda e: task_done(e.output) if isinstance(e, TaskCompleted) else None)
     if crew.verbose or any(a.verbose for a in crew.agents):
-        from crewkit._console import LiveTree
+        from crewkit._console import progress
 
-        listeners.append(LiveTree())
+        listeners.append(progress(verbose=True))
     return listeners
 
 

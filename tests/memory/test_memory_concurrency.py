@@ -15,10 +15,15 @@ def test_concurrent_tasks_and_threads_lose_no_record(tmp_path: Path) -> None:
     other_connection = Memory(path)  # as another process would: its own connection to the file
     tasks, per_task, threads, per_thread = 40, 10, 4, 50
 
+    failures: list[BaseException] = []
+
     def thread_writer(n: int) -> None:
         target = other_connection if n % 2 else memory
-        for i in range(per_thread):
-            target.save(f"thread {n} record {i}", kind="long_term", extract_entities=False)
+        try:
+            for i in range(per_thread):
+                target.save(f"thread {n} record {i}", kind="long_term", extract_entities=False)
+        except BaseException as exc:  # a thread's error would otherwise vanish
+            failures.append(exc)
 
     async def task_writer(n: int) -> None:
         for i in range(per_task):
@@ -32,6 +37,7 @@ def test_concurrent_tasks_and_threads_lose_no_record(tmp_path: Path) -> None:
         await asyncio.to_thread(lambda: [w.join() for w in workers])
 
     asyncio.run(main())
+    assert failures == []
 
     texts = {r.text for r in Memory(path).list("long_term", limit=10_000)}
     expected = {f"task {n} record {i}" for n in range(tasks) for i in range(per_task)} | {
