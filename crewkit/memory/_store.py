@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -118,7 +119,7 @@ class Store:
         )
         try:
             if self.path != ":memory:":
-                conn.execute("PRAGMA journal_mode=WAL")
+                self._use_wal(conn)
                 conn.execute("PRAGMA synchronous=NORMAL")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -138,6 +139,22 @@ class Store:
             raise
         return conn
 
+    def _use_wal(self, conn: sqlite3.Connection) -> None:
+        """Switch the file to WAL. Changing the journal mode needs an exclusive lock, and SQLite
+        answers "locked" at once instead of waiting when two connections open a new file
+        together, so wait here, within the busy timeout."""
+        deadline = time.monotonic() + self.busy_timeout
+        pause = 0.005
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
     @contextmanager
     def _translated(self) -> Iterator[None]:
         """Turn sqlite3's errors about the file into one clear error that names it."""
@@ -148,7 +165,7 @@ class Store:
             if "locked" in text or "busy" in text:
                 raise MemoryStoreError(
                     f"memory file {self.path} is locked by another process "
-                    f"(waited {self.busy_timeout:g}s); close the other program using it, "
+                    f"({text}; waited up to {self.busy_timeout:g}s); close the other program using it, "
                     "or give this crew its own Memory(path=...)",
                     path=self.path,
                 ) from exc

@@ -44,3 +44,36 @@ def test_concurrent_tasks_and_threads_lose_no_record(tmp_path: Path) -> None:
         f"thread {n} record {i}" for n in range(threads) for i in range(per_thread)
     }
     assert texts == expected
+
+
+def test_connections_opening_a_new_file_together_all_succeed(tmp_path: Path) -> None:
+    # Switching a new file to WAL needs an exclusive lock, for which SQLite does not wait:
+    # before the fix, one of two simultaneous first saves failed with "database is locked".
+    for attempt in range(25):
+        path = tmp_path / f"fresh{attempt}.db"
+        start = threading.Barrier(3)
+        failures: list[BaseException] = []
+
+        def first_save(
+            n: int,
+            path: Path = path,
+            start: threading.Barrier = start,
+            failures: list[BaseException] = failures,
+        ) -> None:
+            start.wait()
+            try:
+                Memory(path).save(f"writer {n}", kind="long_term", extract_entities=False)
+            except BaseException as exc:
+                failures.append(exc)
+
+        writers = [threading.Thread(target=first_save, args=(n,)) for n in range(3)]
+        for writer in writers:
+            writer.start()
+        for writer in writers:
+            writer.join()
+        assert failures == []
+        assert {r.text for r in Memory(path).list("long_term")} == {
+            "writer 0",
+            "writer 1",
+            "writer 2",
+        }
