@@ -384,3 +384,40 @@ def test_unknown_keys_are_checked_against_the_real_fields(
         "output_json.properties.a.type: unknown JSON schema type 'strin'" in p and "'string'" in p
         for p in found
     )
+
+
+def test_a_tool_class_takes_settings_with_and_fixed_arguments_with_bind(tmp_path: Path) -> None:
+    tools = (
+        "    tools:\n"
+        "      - use: quotes:Quote\n"
+        "        with: {currency: EUR}\n"
+        "        bind: {ticker: '{topic}'}\n"
+    )
+    quotes = (
+        "from crewkit import Tool\n\n"
+        "class Quote(Tool):\n"
+        "    name = 'quote'\n"
+        "    description = 'Last price.'\n\n"
+        "    def __init__(self, currency: str) -> None:\n"
+        "        self.currency = currency\n\n"
+        "    def run(self, ticker: str, days: int = 1) -> str:\n"
+        "        return f'{ticker}: 10 {self.currency} over {days} days'\n"
+    )
+    write(
+        tmp_path,
+        {
+            "crew.yaml": CREW.replace("    tools: [helpers:count_words]\n", tools),
+            "quotes.py": quotes,
+        },
+    )
+    (quote,) = load_crew(tmp_path / "crew.yaml").agents[0].tools
+    assert quote.inner.currency == "EUR"
+    assert quote.bound == {"ticker": "{topic}"}
+    assert list(quote.spec().parameters["properties"]) == ["days"]
+
+
+def test_with_on_something_that_is_not_a_tool_class_is_a_clear_problem(crew_dir: Path) -> None:
+    tools = "    tools:\n      - {use: 'helpers:count_words', with: {x: 1}}\n"
+    write(crew_dir, {"crew.yaml": CREW.replace("    tools: [helpers:count_words]\n", tools)})
+    problems = problems_of(crew_dir / "crew.yaml")
+    assert any("'with' needs a Tool class, but 'helpers:count_words' is" in p for p in problems)

@@ -103,8 +103,15 @@ def convert_llm(kind: FieldKind, value: Any, path: FieldPath, report: Report) ->
     return True, value.strip()
 
 
-def convert_tool(value: Any, folder: Path, path: FieldPath, report: Report) -> Result:
-    """A built-in tool name or a ``module:attr`` naming a Tool, a Tool class or a function."""
+def convert_tool(
+    value: Any,
+    folder: Path,
+    path: FieldPath,
+    report: Report,
+    settings: dict[str, Any] | None = None,
+) -> Result:
+    """A built-in tool name or a ``module:attr`` naming a Tool, a Tool class or a function.
+    ``settings`` are keyword arguments for a Tool class (YAML ``with:``)."""
     from crewkit.errors import ConfigurationError
     from crewkit.tools._registry import builtin_tool, builtin_tools
     from crewkit.tools._tool import Tool, as_tool
@@ -133,9 +140,13 @@ def convert_tool(value: Any, folder: Path, path: FieldPath, report: Report) -> R
     except RefError as exc:
         report(path, exc.message, exc.hint)
         return _FAILED
+    tool_class = obj if inspect.isclass(obj) and issubclass(obj, Tool) else None
+    if settings and tool_class is None:
+        report(path, f"'with' needs a Tool class, but {name!r} is {describe(obj)}", "")
+        return _FAILED
     try:
-        if inspect.isclass(obj) and issubclass(obj, Tool):
-            obj = obj()
+        if tool_class is not None:
+            obj = tool_class(**(settings or {}))
         tools = (
             [as_tool(t, name) for t in obj]
             if isinstance(obj, (list, tuple))
@@ -154,19 +165,27 @@ def convert_tool(value: Any, folder: Path, path: FieldPath, report: Report) -> R
 def _convert_bound_tool(
     value: dict[str, Any], folder: Path, path: FieldPath, report: Report
 ) -> Result:
-    """``{use: tool, bind: {argument: value}}``: a tool with arguments fixed (``Tool.bind``)."""
+    """``{use: tool, with: {setting: value}, bind: {argument: value}}``: a Tool class built with
+    settings, and/or a tool with arguments fixed (``Tool.bind``)."""
     from crewkit.errors import ConfigurationError
     from crewkit.tools._tool import Tool
 
-    unknown = sorted(set(value) - {"use", "bind"})
+    unknown = sorted(set(value) - {"use", "with", "bind"})
     if unknown or "use" not in value:
         report(
             path,
-            f"a tool given as a mapping takes 'use' and optionally 'bind', found {sorted(value)}",
-            "e.g. {use: tools:quote, bind: {ticker: '{ticker}'}}",
+            "a tool given as a mapping takes 'use' and optionally 'with' (a Tool class's "
+            f"settings) and 'bind' (fixed arguments), found {sorted(value)}",
+            "e.g. {use: tools:Quote, with: {source: prices.csv}, bind: {ticker: '{ticker}'}}",
         )
         return _FAILED
-    ok, tool = convert_tool(value["use"], folder, path, report)
+    settings = value.get("with") or {}
+    if not isinstance(settings, dict):
+        report(path, f"'with' must map setting names to values, found {describe(settings)}", "")
+        return _FAILED
+    ok, tool = convert_tool(
+        value["use"], folder, path, report, {str(k): v for k, v in settings.items()}
+    )
     bound = value.get("bind") or {}
     if not ok:
         return _FAILED
