@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -66,6 +67,28 @@ class HTTPModel(LLM):
 
     default_base_url: str = ""
     """Where requests go when neither ``base_url=`` nor the provider's env variable says otherwise."""
+    base_url_env: str | None = None
+    """Environment variable that overrides the default address."""
+    api_key_env: str | None = None
+    """Environment variable holding the API key."""
+    key_required = False
+    """Whether the default address needs a key (local servers do not)."""
+
+    @classmethod
+    def address_and_key(
+        cls, model: str, base_url: str | None, api_key: str | None
+    ) -> tuple[str, str]:
+        """The address and key to use: arguments first, then the provider's environment variables,
+        then the default address. A provider's own address without a key is a clear error."""
+        env_url = os.environ.get(cls.base_url_env, "").strip() if cls.base_url_env else ""
+        url = base_url or env_url or cls.default_base_url
+        key = api_key or (os.environ.get(cls.api_key_env, "") if cls.api_key_env else "")
+        if cls.key_required and not key and url == cls.default_base_url:
+            raise ConfigurationError(
+                f"{cls.provider}/{model} needs an API key: set {cls.api_key_env} "
+                f"or pass api_key= (or base_url= for a server that needs none)"
+            )
+        return url, key
 
     def __init__(
         self,

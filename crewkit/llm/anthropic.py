@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crewkit import prompts
-from crewkit.errors import ConfigurationError
 from crewkit.llm._http import HTTPModel
 from crewkit.llm._retry import RetryPolicy
 from crewkit.llm._types import Message, ModelRequest, ModelResponse, ToolCall, Usage
@@ -30,6 +28,9 @@ class AnthropicChat(HTTPModel):
 
     provider = "anthropic"
     default_base_url = "https://api.anthropic.com"
+    base_url_env: str | None = "ANTHROPIC_BASE_URL"
+    api_key_env: str | None = "ANTHROPIC_API_KEY"
+    key_required = True
 
     def __init__(
         self,
@@ -46,12 +47,7 @@ class AnthropicChat(HTTPModel):
         max_rpm: int | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        url = base_url or os.environ.get("ANTHROPIC_BASE_URL", "").strip() or self.default_base_url
-        key = api_key or os.environ.get("ANTHROPIC_API_KEY", "")
-        if not key and url == self.default_base_url:
-            raise ConfigurationError(
-                f"anthropic/{model} needs an API key: set ANTHROPIC_API_KEY or pass api_key="
-            )
+        url, key = self.address_and_key(model, base_url, api_key)
         super().__init__(
             model,
             base_url=url,

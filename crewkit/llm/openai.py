@@ -9,12 +9,11 @@ base_url=...)``.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any, Literal
 
 from crewkit import prompts
-from crewkit.errors import BadRequestError, ConfigurationError, InvalidResponseError, ProviderError
+from crewkit.errors import BadRequestError, InvalidResponseError, ProviderError
 from crewkit.llm._http import HTTPModel, sse_events
 from crewkit.llm._profiles import ResponseFormat, Traits
 from crewkit.llm._retry import RetryPolicy
@@ -47,11 +46,8 @@ class OpenAIChat(HTTPModel):
     provider = "openai"
     default_base_url = "https://api.openai.com/v1"
     base_url_env: str | None = "OPENAI_BASE_URL"
-    """Environment variable that overrides the default address."""
     api_key_env: str | None = "OPENAI_API_KEY"
-    """Environment variable holding the API key."""
     key_required = True
-    """Whether the default address needs a key (local servers do not)."""
 
     def __init__(
         self,
@@ -70,14 +66,7 @@ class OpenAIChat(HTTPModel):
         headers: Mapping[str, str] | None = None,
         traits: Traits | None = None,
     ) -> None:
-        env_url = os.environ.get(self.base_url_env, "").strip() if self.base_url_env else ""
-        url = base_url or env_url or self.default_base_url
-        key = api_key or (os.environ.get(self.api_key_env, "") if self.api_key_env else "")
-        if self.key_required and not key and url == self.default_base_url:
-            raise ConfigurationError(
-                f"{self.provider}/{model} needs an API key: set {self.api_key_env} "
-                f"or pass api_key= (or base_url= for a server that needs none)"
-            )
+        url, key = self.address_and_key(model, base_url, api_key)
         super().__init__(
             model,
             base_url=url,

@@ -123,3 +123,21 @@ def test_the_limiter_is_shared_across_event_loops() -> None:
 def test_max_rpm_must_be_a_positive_integer() -> None:
     with pytest.raises(ValueError, match="max_rpm"):
         OllamaChat("m", max_rpm=0)
+
+
+def test_a_providers_own_address_without_a_key_is_a_clear_error_but_another_address_is_fine() -> (
+    None
+):
+    import pytest
+
+    from crewkit.errors import ConfigurationError
+    from crewkit.llm.anthropic import AnthropicChat
+    from crewkit.llm.openai import OllamaChat, OpenAIChat
+
+    for cls, env in ((OpenAIChat, "OPENAI_API_KEY"), (AnthropicChat, "ANTHROPIC_API_KEY")):
+        with pytest.raises(
+            ConfigurationError, match=f"needs an API key: set {env} or pass api_key="
+        ):
+            cls("m")
+        assert cls("m", base_url="http://127.0.0.1:9/v1").base_url == "http://127.0.0.1:9/v1"
+    assert OllamaChat("llama3.2").api_key.reveal() == ""  # local servers need no key
