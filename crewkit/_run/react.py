@@ -66,7 +66,7 @@ def parse_reply(text: str, tool_names: Collection[str] = ()) -> Reply:
             return _action(body, action, name, inline)
     if final:
         answer = body[final.end() :].strip()
-        answer = _FENCE.sub("", answer).strip() if answer.startswith("```") else answer
+        answer = strip_fences(answer) if answer.startswith("```") else answer
         return FinalAnswer(answer) if answer else Unreadable("the Final Answer was empty")
     bare = _bare_json_call(body, tool_names)
     if bare is not None:
@@ -97,10 +97,15 @@ def _action(body: str, action: re.Match[str], name: str, inline: str) -> Action:
     final = _FINAL.search(raw)
     if final:
         raw = raw[: final.start()]
-    raw = _FENCE.sub("", raw.strip()).strip()
+    raw = strip_fences(raw)
     end_of_action = len(body) - len(rest) + (marker.end() if marker else 0) + len(raw)
     arguments = parse_arguments(raw)
     return Action(tool=name, arguments=arguments, raw_input=raw, text=body[:end_of_action].strip())
+
+
+def strip_fences(text: str) -> str:
+    """``text`` without a surrounding markdown code fence (```json ... ```)."""
+    return _FENCE.sub("", text.strip()).strip()
 
 
 def parse_arguments(raw: str) -> dict[str, Any] | None:
@@ -150,7 +155,7 @@ def first_json_object(text: str) -> str | None:
 
 def _bare_json_call(body: str, tool_names: Collection[str]) -> Action | None:
     """A reply that is only ``{"name": ..., "arguments": {...}}``, as many small models write."""
-    stripped = _FENCE.sub("", body).strip()
+    stripped = strip_fences(body)
     if not stripped.startswith("{"):
         return None
     value = parse_arguments(stripped)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-from crewkit._run.react import first_json_object
+from crewkit._run.react import first_json_object, strip_fences
 from crewkit.llm._types import ResponseSchema
 from crewkit.tools._tool import compact_schema
-
-_FENCE = re.compile(r"^```[\w-]*\s*\n?|\n?```\s*$")
 
 
 def response_schema(model: type[Any]) -> ResponseSchema:
@@ -27,7 +24,7 @@ def parse_structured(text: str, model: type[Any]) -> tuple[Any, str | None]:
     """Read ``text`` as an instance of ``model``: ``(instance, None)`` or ``(None, errors)``."""
     from pydantic import ValidationError
 
-    body = _FENCE.sub("", text.strip()).strip()
+    body = strip_fences(text)
     try:
         data = json.loads(body)
     except ValueError:
