@@ -250,7 +250,7 @@ class Crew:
 
     def kickoff(self, inputs: dict[str, Any] | None = None) -> CrewOutput:
         """Run the crew and return its output. Works inside a running event loop too (notebooks)."""
-        from crewkit._run.sync import run_sync
+        from crewkit._sync import run_sync
 
         return run_sync(lambda: self.kickoff_async(inputs))
 
@@ -262,7 +262,7 @@ class Crew:
 
     def kickoff_for_each(self, inputs: Sequence[dict[str, Any]]) -> list[CrewOutput]:
         """Run the crew once per inputs dict, one after another; outputs in input order."""
-        from crewkit._run.sync import run_sync
+        from crewkit._sync import run_sync
 
         return run_sync(lambda: self.kickoff_for_each_async(inputs, concurrency=1))
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from crewkit import Agent, Crew, Task
-from crewkit._run import ratelimit
+from crewkit import _ratelimit as ratelimit
 from crewkit.errors import AgentTimeoutError, BudgetExceededError
 from crewkit.llm import ModelRequest, ModelResponse, Usage
 from crewkit.testing import FunctionLLM, ScriptedLLM

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from crewkit._inputs import interpolate, placeholders
-from crewkit._run.ratelimit import RateLimiter, limiter_for
+from crewkit._ratelimit import RateLimiter, limiter_for
 from crewkit.agent import Agent
 from crewkit.crew import DEFAULT_MANAGER_ROLE, Crew, Process
 from crewkit.errors import ConfigurationError, HumanInputError, MissingInputError

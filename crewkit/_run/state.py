@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from crewkit._run.ratelimit import RateLimiter
+from crewkit._ratelimit import RateLimiter
 from crewkit.errors import BudgetExceededError, CrewkitError, LLMError
 from crewkit.events import EventBus, ModelCallCompleted, ModelCallStarted
 from crewkit.llm._base import LLM

@@ -33,7 +33,7 @@ from crewkit.llm._types import (
 )
 
 if TYPE_CHECKING:
-    from crewkit._run.ratelimit import RateLimiter
+    from crewkit._ratelimit import RateLimiter
     from crewkit.llm._cassette import Cassette, cassette
     from crewkit.llm._limiter import shared_limiter
     from crewkit.llm._profiles import Traits, traits_for
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Cassette": "crewkit.llm._cassette",
     "cassette": "crewkit.llm._cassette",
-    "RateLimiter": "crewkit._run.ratelimit",
+    "RateLimiter": "crewkit._ratelimit",
     "shared_limiter": "crewkit.llm._limiter",
     "Traits": "crewkit.llm._profiles",
     "traits_for": "crewkit.llm._profiles",

@@ -28,7 +28,7 @@ from crewkit.llm._retry import RetryPolicy, call_with_retries, parse_retry_after
 if TYPE_CHECKING:
     import httpx
 
-    from crewkit._run.ratelimit import RateLimiter
+    from crewkit._ratelimit import RateLimiter
 
 T = TypeVar("T")
 

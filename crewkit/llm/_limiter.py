@@ -1,6 +1,6 @@
 """Requests-per-minute limits per model, shared by every agent (and every run) that uses it.
 
-The limiter itself is the run's :class:`~crewkit._run.ratelimit.RateLimiter` (also behind
+The limiter itself is the run's :class:`~crewkit._ratelimit.RateLimiter` (also behind
 ``Agent``/``Crew`` ``max_rpm``); this module only keys one instance per model label and limit.
 """
 
@@ -10,7 +10,7 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from crewkit._run.ratelimit import RateLimiter
+    from crewkit._ratelimit import RateLimiter
 
 _shared: dict[tuple[str, int], RateLimiter] = {}
 _shared_lock = threading.Lock()
@@ -21,7 +21,7 @@ def shared_limiter(key: str, max_rpm: int) -> RateLimiter:
     process-wide, so that every agent naming the same model draws from the same budget."""
     if not isinstance(max_rpm, int) or isinstance(max_rpm, bool) or max_rpm < 1:
         raise ValueError(f"max_rpm must be a positive integer, got {max_rpm!r}")
-    from crewkit._run.ratelimit import RateLimiter
+    from crewkit._ratelimit import RateLimiter
 
     with _shared_lock:
         limiter = _shared.get((key, max_rpm))

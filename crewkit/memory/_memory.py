@@ -339,7 +339,7 @@ class Memory:
         assert self.embedder is not None
         result: Any = self.embedder(texts)
         if inspect.isawaitable(result):
-            from crewkit._run.sync import run_sync
+            from crewkit._sync import run_sync
 
             awaitable = result
 
