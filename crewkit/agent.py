@@ -10,6 +10,9 @@ from crewkit.errors import ConfigurationError
 from crewkit.llm._base import LLM
 from crewkit.tools._tool import Tool, as_tool
 
+AGENT_TEXTS = ("role", "goal", "backstory")
+"""The agent's texts: required, and filled from the kickoff inputs."""
+
 
 @dataclass(eq=False)
 class Agent:
@@ -38,7 +41,7 @@ class Agent:
     """Model requests per minute this agent may make, across all runs and concurrent tasks."""
 
     def __post_init__(self) -> None:
-        for name in ("role", "goal", "backstory"):
+        for name in AGENT_TEXTS:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise ConfigurationError(

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 from crewkit.llm._types import ModelResponse, Usage
 
 if TYPE_CHECKING:
-    from crewkit.crew import CrewOutput
-    from crewkit.task import TaskOutput
+    from crewkit.task import CrewOutput, TaskOutput
 
 log = logging.getLogger("crewkit")
 

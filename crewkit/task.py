@@ -1,4 +1,4 @@
-"""Task: what is to be done, and TaskOutput: what came of it."""
+"""Task: what is to be done; TaskOutput and CrewOutput: what came of it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from crewkit.llm._types import Usage
 Guardrail: TypeAlias = Callable[["TaskOutput"], "tuple[bool, Any]"]
 """Checks an output: returns ``(True, value)`` to accept (``value`` may replace the answer) or
 ``(False, "feedback")`` to send the agent back to work with that feedback."""
+
+TASK_TEXTS = ("description", "expected_output")
+"""The task's texts: required, and filled from the kickoff inputs."""
 
 
 @dataclass(eq=False)
@@ -50,7 +53,7 @@ class Task:
     """Called with the output when the task is done."""
 
     def __post_init__(self) -> None:
-        for attr in ("description", "expected_output"):
+        for attr in TASK_TEXTS:
             value = getattr(self, attr)
             if not isinstance(value, str) or not value.strip():
                 raise ConfigurationError(
@@ -169,4 +172,40 @@ class TaskOutput:
             "forced": self.forced,
             "plan": self.plan,
             "token_usage": self.token_usage.as_dict(),
+        }
+
+
+@dataclass
+class CrewOutput:
+    """What a kickoff produced."""
+
+    raw: str
+    """The last task's final answer."""
+    tasks_output: list[TaskOutput]
+    """Every task's output, in task order."""
+    token_usage: Usage
+    """Tokens and requests of the whole run, each model call counted once."""
+    usage_by_agent: dict[str, Usage] = field(default_factory=dict)
+    """The same usage split by agent role."""
+
+    def __str__(self) -> str:
+        return self.raw
+
+    @property
+    def pydantic(self) -> Any:
+        """The last task's validated model instance, if it has ``output_pydantic``."""
+        return self.tasks_output[-1].pydantic if self.tasks_output else None
+
+    @property
+    def json_dict(self) -> dict[str, Any] | None:
+        """The last task's structured answer as a dict, if it has an output schema."""
+        return self.tasks_output[-1].json_dict if self.tasks_output else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "raw": self.raw,
+            "tasks_output": [t.to_dict() for t in self.tasks_output],
+            "token_usage": self.token_usage.as_dict(),
+            "usage_by_agent": {k: v.as_dict() for k, v in self.usage_by_agent.items()},
         }

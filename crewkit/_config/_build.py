@@ -18,11 +18,10 @@ from crewkit._config._convert import (
 )
 from crewkit._config._fields import FieldSpec, field_specs
 from crewkit._config._source import FieldPath, Source, describe, did_you_mean, read_yaml
-from crewkit._run.plan import _AGENT_TEXTS, _TASK_TEXTS
-from crewkit.agent import Agent
+from crewkit.agent import AGENT_TEXTS, Agent
 from crewkit.crew import Crew
 from crewkit.errors import ConfigProblem, ConfigurationError, CrewFileError
-from crewkit.task import Task
+from crewkit.task import TASK_TEXTS, Task
 
 ASSIGN_RULES = ("in-order",)
 """Ways to give tasks without ``agent:`` an agent (CrewAI files leave that to Python code)."""
@@ -149,7 +148,7 @@ class _Builder:
         if not defs and isinstance(section.value, dict):
             section.source.problem(section.path, "no agents defined", "")
         self.agent_defs = defs
-        self.sections.append((section, defs, _AGENT_TEXTS))
+        self.sections.append((section, defs, AGENT_TEXTS))
         for key, definition in defs.items():
             path = (*section.path, key)
             self.agents[str(key)] = self._object(Agent, definition, section.source, path, str(key))
@@ -163,7 +162,7 @@ class _Builder:
         if not defs and isinstance(section.value, dict):
             section.source.problem(section.path, "no tasks defined", "")
         self.task_keys = [str(k) for k in defs]
-        self.sections.append((section, defs, _TASK_TEXTS))
+        self.sections.append((section, defs, TASK_TEXTS))
         context_problems(defs, section, self.task_keys)
         agent_keys = list(self.agents)
         for index, (key, definition) in enumerate(defs.items()):

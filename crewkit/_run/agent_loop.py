@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from crewkit import prompts
-from crewkit._run.plan import RunAgent
+from crewkit._run.prepare import RunAgent
 from crewkit._run.react import Action, FinalAnswer, parse_reply
 from crewkit._run.state import Run, Scope
 from crewkit._run.toolbox import Observation, ToolBox

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from crewkit import prompts
 from crewkit._run.agent_loop import run_agent
-from crewkit._run.plan import RunAgent
+from crewkit._run.prepare import RunAgent
 from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
 from crewkit.llm._types import ToolSpec

@@ -9,24 +9,27 @@ from collections.abc import Sequence
 
 from crewkit import prompts
 from crewkit._run.delegation import delegation_tools
-from crewkit._run.plan import Plan, RunAgent, RunTask
+from crewkit._run.prepare import ResolvedCrew, RunAgent, RunTask
 from crewkit._run.scheduler import Executor
 from crewkit._run.state import Run
 from crewkit._run.task_runner import execute_task
 from crewkit.task import TaskOutput
 
 
-def hierarchical_executor(run: Run, plan: Plan, parent: str, *, max_delegations: int) -> Executor:
+def hierarchical_executor(
+    run: Run, resolved: ResolvedCrew, parent: str, *, max_delegations: int
+) -> Executor:
     """Execute every task with the manager, who delegates to the crew."""
-    manager = plan.manager
+    manager = resolved.manager
     assert manager is not None, "prepare() resolves a manager for hierarchical crews"
     roster: list[dict[str, object]] = [
-        {"role": a.role, "goal": a.goal, "tools": [t.name for t in a.tools]} for a in plan.agents
+        {"role": a.role, "goal": a.goal, "tools": [t.name for t in a.tools]}
+        for a in resolved.agents
     ]
 
     async def execute(task: RunTask, context: Sequence[TaskOutput]) -> TaskOutput:
         briefed = managing(manager, roster, task.agent)
-        helpers = delegation_tools(briefed, plan.agents, limit=max_delegations)
+        helpers = delegation_tools(briefed, resolved.agents, limit=max_delegations)
         tools = [*helpers, *manager.tools]
         return await execute_task(run, task, briefed, context, tools=tools, parent=parent)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from crewkit._run.plan import prepare
+from crewkit._crew_definition import CrewDefinition, Process
+from crewkit._run.prepare import prepare
 from crewkit._run.scheduler import schedule
 from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
-from crewkit.crew import Crew, CrewOutput, Process
 from crewkit.events import (
     AgentFinished,
     CrewCompleted,
@@ -19,11 +19,12 @@ from crewkit.events import (
     TaskCompleted,
     ToolCallCompleted,
 )
+from crewkit.task import CrewOutput
 
 _STEP_EVENTS = (ToolCallCompleted, AgentFinished)
 
 
-def _listeners(crew: Crew) -> list[Listener]:
+def _listeners(crew: CrewDefinition) -> list[Listener]:
     listeners: list[Listener] = list(crew.listeners)
     step, task_done = crew.step_callback, crew.task_callback
     if step is not None:
@@ -37,9 +38,9 @@ def _listeners(crew: Crew) -> list[Listener]:
     return listeners
 
 
-async def run_crew(crew: Crew, inputs: dict[str, Any]) -> CrewOutput:
+async def run_crew(crew: CrewDefinition, inputs: dict[str, Any]) -> CrewOutput:
     """Run ``crew`` once with ``inputs``. All checks that need no model happen before the first call."""
-    plan = prepare(crew, inputs)
+    resolved = prepare(crew, inputs)
     run = Run(
         bus=EventBus(_listeners(crew)),
         inputs=inputs,
@@ -55,16 +56,18 @@ async def run_crew(crew: Crew, inputs: dict[str, Any]) -> CrewOutput:
     run.bus.emit(CrewStarted(run_id=run.run_id, span_id=span, crew_name=crew.name, inputs=inputs))
     try:
         if crew.planning:
-            from crewkit._run.planning import with_step_plans
+            from crewkit._run.step_plans import with_step_plans
 
-            plan = await with_step_plans(run, plan, parent=span)
+            resolved = await with_step_plans(run, resolved, parent=span)
         if crew.process is Process.sequential:
-            execute = sequential_executor(run, plan, span, max_delegations=crew.max_delegations)
+            execute = sequential_executor(run, resolved, span, max_delegations=crew.max_delegations)
         else:
             from crewkit._run.hierarchical import hierarchical_executor
 
-            execute = hierarchical_executor(run, plan, span, max_delegations=crew.max_delegations)
-        outputs = await schedule(plan, execute)
+            execute = hierarchical_executor(
+                run, resolved, span, max_delegations=crew.max_delegations
+            )
+        outputs = await schedule(resolved, execute)
     except BaseException as exc:
         run.bus.emit(CrewFailed(run_id=run.run_id, span_id=span, error=exc))
         raise

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
-from crewkit._run.plan import Plan, RunTask
+from crewkit._run.prepare import ResolvedCrew, RunTask
 from crewkit.errors import CrewkitError
 from crewkit.task import TaskOutput
 
@@ -25,9 +25,9 @@ def context_for(task: RunTask, done: Sequence[TaskOutput | None]) -> list[TaskOu
     return [out for i in indexes if (out := done[i]) is not None]
 
 
-async def schedule(plan: Plan, execute: Executor) -> list[TaskOutput]:
+async def schedule(resolved: ResolvedCrew, execute: Executor) -> list[TaskOutput]:
     """Run every task by the rule above; on failure the error carries the completed outputs."""
-    done: list[TaskOutput | None] = [None] * len(plan.tasks)
+    done: list[TaskOutput | None] = [None] * len(resolved.tasks)
     running: dict[int, asyncio.Task[TaskOutput]] = {}
 
     async def run_async(task: RunTask) -> TaskOutput:
@@ -38,7 +38,7 @@ async def schedule(plan: Plan, execute: Executor) -> list[TaskOutput]:
         return output
 
     try:
-        for task in plan.tasks:
+        for task in resolved.tasks:
             if task.definition.async_execution:
                 running[task.index] = asyncio.ensure_future(run_async(task))
                 continue

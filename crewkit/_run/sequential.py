@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from crewkit._run.plan import Plan, RunTask
+from crewkit._run.prepare import ResolvedCrew, RunTask
 from crewkit._run.scheduler import Executor
 from crewkit._run.state import Run
 from crewkit._run.task_runner import execute_task
 from crewkit.task import TaskOutput
 
 
-def sequential_executor(run: Run, plan: Plan, parent: str, *, max_delegations: int) -> Executor:
+def sequential_executor(
+    run: Run, resolved: ResolvedCrew, parent: str, *, max_delegations: int
+) -> Executor:
     """Execute each task with the agent it names; an agent with ``allow_delegation`` also gets the
     delegation tools over the other agents."""
 
@@ -19,10 +21,10 @@ def sequential_executor(run: Run, plan: Plan, parent: str, *, max_delegations: i
         agent = task.agent
         assert agent is not None, "Crew validation guarantees an agent in sequential crews"
         tools = None
-        if agent.definition.allow_delegation and len(plan.agents) > 1:
+        if agent.definition.allow_delegation and len(resolved.agents) > 1:
             from crewkit._run.delegation import delegation_tools
 
-            helpers = delegation_tools(agent, plan.agents, limit=max_delegations)
+            helpers = delegation_tools(agent, resolved.agents, limit=max_delegations)
             tools = [*agent.tools, *helpers]
         return await execute_task(run, task, agent, context, tools=tools, parent=parent)
 

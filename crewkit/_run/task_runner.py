@@ -12,7 +12,7 @@ from typing import Any
 
 from crewkit import prompts
 from crewkit._run.agent_loop import AgentLoop, AgentResult
-from crewkit._run.plan import RunAgent, RunTask
+from crewkit._run.prepare import RunAgent, RunTask
 from crewkit._run.state import Run
 from crewkit._run.structured import parse_structured, response_schema, schema_text
 from crewkit.errors import ConfigurationError, GuardrailError, OutputValidationError

@@ -18,7 +18,7 @@ from crewkit.tools._tool import Tool
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from crewkit._run.plan import RunTask
+    from crewkit._run.prepare import RunTask
     from crewkit.task import TaskOutput
 
 log = logging.getLogger("crewkit")

@@ -1,4 +1,4 @@
-"""Turn a crew definition plus inputs into what one run works on, checking everything a run needs
+"""Resolve a crew definition plus inputs into what one run works on, checking everything a run needs
 before any model is called: every placeholder has a value and every agent has a model."""
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crewkit._crew_definition import DEFAULT_MANAGER_ROLE, CrewDefinition, Process
 from crewkit._inputs import interpolate, placeholders
 from crewkit._ratelimit import RateLimiter, limiter_for
-from crewkit.agent import Agent
-from crewkit.crew import DEFAULT_MANAGER_ROLE, Crew, Process
+from crewkit.agent import AGENT_TEXTS, Agent
 from crewkit.errors import ConfigurationError, HumanInputError, MissingInputError
 from crewkit.llm._base import LLM
 from crewkit.llm._registry import default_llm_spec, resolve_llm
-from crewkit.task import Task
+from crewkit.task import TASK_TEXTS, Task
 from crewkit.tools._tool import BoundTool, Tool
 
 
@@ -55,8 +55,8 @@ class RunTask:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """Everything a run of one crew with one set of inputs works on."""
+class ResolvedCrew:
+    """The crew as this run sees it: everything a run of one crew with one set of inputs works on."""
 
     agents: tuple[RunAgent, ...]
     tasks: tuple[RunTask, ...]
@@ -66,15 +66,11 @@ class Plan:
     """The planner's model when the crew plans."""
 
 
-_AGENT_TEXTS = ("role", "goal", "backstory")
-_TASK_TEXTS = ("description", "expected_output")
-
-
-def check_inputs(crew: Crew, inputs: Mapping[str, Any]) -> None:
+def check_inputs(crew: CrewDefinition, inputs: Mapping[str, Any]) -> None:
     """Raise one :class:`MissingInputError` listing every missing placeholder and where it is used."""
     missing: dict[str, list[str]] = {}
     for agent in _all_agents(crew):
-        texts = [(attr, getattr(agent, attr)) for attr in _AGENT_TEXTS]
+        texts = [(attr, getattr(agent, attr)) for attr in AGENT_TEXTS]
         texts += [
             (f"tools[{t.name!r}].{arg}", value)
             for t in agent.tools
@@ -88,7 +84,7 @@ def check_inputs(crew: Crew, inputs: Mapping[str, Any]) -> None:
                     missing.setdefault(name, []).append(f"agent {agent.role!r}.{attr}")
     for index, task in enumerate(crew.tasks):
         label = task.name or f"#{index + 1}"
-        for attr in _TASK_TEXTS:
+        for attr in TASK_TEXTS:
             for name in placeholders(getattr(task, attr)):
                 if name not in inputs:
                     missing.setdefault(name, []).append(f"task {label!r}.{attr}")
@@ -96,7 +92,7 @@ def check_inputs(crew: Crew, inputs: Mapping[str, Any]) -> None:
         raise MissingInputError(missing)
 
 
-def prepare(crew: Crew, inputs: Mapping[str, Any]) -> Plan:
+def prepare(crew: CrewDefinition, inputs: Mapping[str, Any]) -> ResolvedCrew:
     """Check inputs and models, then build the run's view of agents and tasks."""
     check_inputs(crew, inputs)
     _check_human_input(crew)
@@ -131,18 +127,18 @@ def prepare(crew: Crew, inputs: Mapping[str, Any]) -> Plan:
     if crew.planning:
         spec = crew.planning_llm if crew.planning_llm is not None else crew.llm
         planner_llm = resolve_llm(spec if spec is not None else default_llm_spec())
-    return Plan(
+    return ResolvedCrew(
         agents=tuple(agents.values()), tasks=tuple(tasks), manager=manager, planner_llm=planner_llm
     )
 
 
-def _all_agents(crew: Crew) -> list[Agent]:
+def _all_agents(crew: CrewDefinition) -> list[Agent]:
     manager = [crew.manager_agent] if crew.manager_agent is not None else []
     return [*crew.agents, *manager]
 
 
 def _manager(
-    crew: Crew, inputs: Mapping[str, Any], crew_limits: tuple[RateLimiter, ...]
+    crew: CrewDefinition, inputs: Mapping[str, Any], crew_limits: tuple[RateLimiter, ...]
 ) -> RunAgent:
     """The manager: ``manager_agent`` (its model, else ``manager_llm``, else the crew's), or the
     built-in one on ``manager_llm``."""
@@ -162,7 +158,7 @@ def _manager(
 
 def run_agent_for(
     agent: Agent,
-    crew: Crew,
+    crew: CrewDefinition,
     inputs: Mapping[str, Any],
     crew_limits: tuple[RateLimiter, ...] = (),
     *,
@@ -206,7 +202,7 @@ def output_path(path: str, output_dir: str | None) -> Path:
     return target
 
 
-def _check_human_input(crew: Crew) -> None:
+def _check_human_input(crew: CrewDefinition) -> None:
     needs = [t for t in crew.tasks if t.human_input]
     if needs and crew.ask_human is None and not sys.stdin.isatty():
         raise HumanInputError(

@@ -15,7 +15,7 @@ import logging
 from typing import Any
 
 from crewkit import prompts
-from crewkit._run.plan import Plan
+from crewkit._run.prepare import ResolvedCrew
 from crewkit._run.state import Run, Scope
 from crewkit.events import AgentFinished, AgentStarted
 from crewkit.llm._types import Message, ModelRequest, ResponseSchema
@@ -41,11 +41,11 @@ def plan_schema(keys: list[str]) -> dict[str, Any]:
     }
 
 
-async def with_step_plans(run: Run, plan: Plan, *, parent: str) -> Plan:
-    """``plan`` with each task's ``step_plan`` filled in by the planner model."""
-    llm = plan.planner_llm
+async def with_step_plans(run: Run, resolved: ResolvedCrew, *, parent: str) -> ResolvedCrew:
+    """``resolved`` with each task's ``step_plan`` filled in by the planner model."""
+    llm = resolved.planner_llm
     assert llm is not None, "prepare() resolves the planner's model when the crew plans"
-    keys = [f"task_{t.index + 1}" for t in plan.tasks]
+    keys = [f"task_{t.index + 1}" for t in resolved.tasks]
     tasks = [
         {
             "key": key,
@@ -53,16 +53,17 @@ async def with_step_plans(run: Run, plan: Plan, *, parent: str) -> Plan:
             "expected_output": t.expected_output,
             "agent": t.agent.role if t.agent is not None else None,
         }
-        for key, t in zip(keys, plan.tasks, strict=True)
+        for key, t in zip(keys, resolved.tasks, strict=True)
     ]
     team = [
-        {"role": a.role, "goal": a.goal, "tools": [t.name for t in a.tools]} for a in plan.agents
+        {"role": a.role, "goal": a.goal, "tools": [t.name for t in a.tools]}
+        for a in resolved.agents
     ]
     messages = [
         Message(
             "user",
             prompts.render(
-                "planning", tasks=tasks, team=team, manager=plan.manager is not None, keys=keys
+                "planning", tasks=tasks, team=team, manager=resolved.manager is not None, keys=keys
             ),
         )
     ]
@@ -108,9 +109,9 @@ async def with_step_plans(run: Run, plan: Plan, *, parent: str) -> Plan:
     )
     planned = tuple(
         dataclasses.replace(t, step_plan=plans.get(key))
-        for key, t in zip(keys, plan.tasks, strict=True)
+        for key, t in zip(keys, resolved.tasks, strict=True)
     )
-    return dataclasses.replace(plan, tasks=planned)
+    return dataclasses.replace(resolved, tasks=planned)
 
 
 def read_plans(text: str, keys: list[str]) -> tuple[dict[str, str], str | None]:
