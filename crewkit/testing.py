@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Awaitable, Callable, Sequence
 
 from crewkit.errors import ScriptExhaustedError
 from crewkit.llm._base import LLM
 from crewkit.llm._guard import allow_network_models, block_network_models, network_models_blocked
 from crewkit.llm._mock import MockLLM, estimated_response
+from crewkit.llm._text_protocol import write_action
 from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, ToolCall
 
 __all__ = [
@@ -57,7 +57,7 @@ def _to_response(reply: Reply, profile: ModelProfile, request: ModelRequest) -> 
     if calls and not profile.native_tools:
         # The text protocol has one action per reply; a script written with call() still works.
         first = calls[0]
-        text = f"Action: {first.name}\nAction Input: {json.dumps(dict(first.arguments))}"
+        text = write_action(first.name, first.arguments)
         calls = ()
     return estimated_response(request, text, calls, model="test")
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crewkit import tool
-from crewkit._run.react import Action, FinalAnswer, Unreadable, parse_reply
+from crewkit.llm._text_protocol import Action, FinalAnswer, Unreadable, parse_reply
 from crewkit.testing import ScriptedLLM
 from tests.helpers import one_task_crew
 

@@ -13,11 +13,17 @@ from typing import TypeVar
 
 from crewkit import prompts
 from crewkit._run.prepare import RunAgent
-from crewkit._run.react import Action, FinalAnswer, parse_reply
 from crewkit._run.state import Run, Scope
 from crewkit._run.toolbox import Observation, ToolBox
 from crewkit.errors import AgentTimeoutError
 from crewkit.events import AgentFinished, AgentStarted
+from crewkit.llm._text_protocol import (
+    STOP_WORDS,
+    Action,
+    FinalAnswer,
+    parse_reply,
+    write_final_answer,
+)
 from crewkit.llm._types import (
     Message,
     ModelRequest,
@@ -25,11 +31,11 @@ from crewkit.llm._types import (
     ResponseSchema,
     ToolCall,
     ToolSpec,
+    normalize_name,
 )
-from crewkit.tools._tool import Tool, normalize_name
+from crewkit.tools._tool import Tool
 
 T = TypeVar("T")
-_OBSERVATION_STOP = ("\nObservation:",)
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ class AgentLoop:
 
     def _answer_as_sent(self) -> str:
         answer = self.last_answer or ""
-        return answer if self.native else f"Final Answer: {answer}"
+        return answer if self.native else write_final_answer(answer)
 
     async def _within_time(self, step: Awaitable[T]) -> T:
         if self.deadline is None:
@@ -135,7 +141,7 @@ class AgentLoop:
 
     async def _ask(self, *, tools: bool) -> ModelResponse:
         self.calls += 1
-        stop = () if self.native or not self.llm.profile.stop_words else _OBSERVATION_STOP
+        stop = () if self.native or not self.llm.profile.stop_words else STOP_WORDS
         request = ModelRequest(
             messages=tuple(self.messages),
             tools=self.specs if tools else (),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crewkit._run.react import first_json_object, strip_fences
+from crewkit._json import first_json_object, strip_fences
 from crewkit.llm._types import ResponseSchema
 from crewkit.tools._tool import compact_schema
 

@@ -17,7 +17,8 @@ from crewkit._run.state import Run, Scope
 from crewkit._run.structured import describe_validation_error
 from crewkit.errors import CrewkitError
 from crewkit.events import ToolCallCompleted, ToolCallStarted
-from crewkit.tools._tool import Tool, normalize_name
+from crewkit.llm._types import normalize_name
+from crewkit.tools._tool import Tool
 
 
 @dataclass(frozen=True)

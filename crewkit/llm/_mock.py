@@ -8,6 +8,7 @@ from typing import Any
 
 from crewkit._schema_sample import sample
 from crewkit.llm._base import LLM
+from crewkit.llm._text_protocol import Action, parse_reply, write_action, write_final_answer
 from crewkit.llm._types import Message, ModelProfile, ModelRequest, ModelResponse, ToolCall, Usage
 
 
@@ -56,13 +57,13 @@ class MockLLM(LLM):
             if self.profile.native_tools:
                 calls = (ToolCall(name, args, id=f"call_{len(request.messages)}"),)
             else:
-                text = f"Action: {name}\nAction Input: {json.dumps(args, sort_keys=True)}"
+                text = write_action(name, args)
         elif request.response_schema is not None:
             text = json.dumps(sample(request.response_schema.schema), sort_keys=True)
         else:
             text = self._final_answer(request)
             if not self.profile.native_tools:
-                text = f"Final Answer: {text}"
+                text = write_final_answer(text)
         return estimated_response(request, text, calls, model="mock")
 
     def _uncalled_tool(self, request: ModelRequest) -> tuple[str, dict[str, object]] | None:
@@ -123,16 +124,7 @@ def _key(arguments: Mapping[str, Any]) -> str:
 
 def _text_action(content: str) -> tuple[str, str] | None:
     """The (tool, arguments) of a text-protocol action the mock wrote."""
-    name = payload = None
-    for line in content.splitlines():
-        if line.startswith("Action:"):
-            name = line.split(":", 1)[1].strip()
-        elif line.startswith("Action Input:"):
-            payload = line.split(":", 1)[1].strip()
-    if name is None:
+    reply = parse_reply(content)
+    if not isinstance(reply, Action):
         return None
-    try:
-        arguments = json.loads(payload) if payload else {}
-    except json.JSONDecodeError:
-        arguments = {}
-    return name, _key(arguments if isinstance(arguments, dict) else {})
+    return reply.tool, _key(reply.arguments or {})

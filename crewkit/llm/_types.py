@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -49,6 +50,19 @@ class ToolSpec:
     """What the tool does and when to use it."""
     parameters: Mapping[str, Any]
     """JSON schema of the arguments object."""
+
+
+_NAME_INVALID = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def tool_name(text: str) -> str:
+    """A name every provider accepts (letters, digits, ``_`` and ``-``, at most 64 characters)."""
+    return _NAME_INVALID.sub("_", text.strip()).strip("_")[:64]
+
+
+def normalize_name(text: str) -> str:
+    """The form two tool names are compared in: case, quotes and separators ignored."""
+    return tool_name(text.strip().strip("`'\"[]()*")).lower().replace("-", "_")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from crewkit.errors import ConfigurationError
-from crewkit.llm._types import ToolSpec
+from crewkit.llm._types import ToolSpec, tool_name
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -16,17 +16,6 @@ if TYPE_CHECKING:
 # is paid when the first tool is defined or run.
 
 F = TypeVar("F", bound=Callable[..., Any])
-_NAME_INVALID = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-def tool_name(text: str) -> str:
-    """A name every provider accepts (letters, digits, ``_`` and ``-``, at most 64 characters)."""
-    return _NAME_INVALID.sub("_", text.strip()).strip("_")[:64]
-
-
-def normalize_name(text: str) -> str:
-    """The form two tool names are compared in: case, quotes and separators ignored."""
-    return tool_name(text.strip().strip("`'\"[]()*")).lower().replace("-", "_")
 
 
 class Tool:

@@ -1,17 +1,20 @@
-"""The text protocol for models without native tool calls: read a reply as an action or a final
-answer. Lenient on purpose — small local models decorate, misspell and ramble, and each of those
-should cost at most one corrective observation, never a crashed run."""
+"""The text protocol for models without native tool calls: the one place that writes an action or a
+final answer and reads a reply as one. Lenient on purpose: small local models decorate, misspell
+and ramble, and each of those should cost at most one corrective observation, never a crashed run.
+
+The agent loop reads replies with it; the test models (``MockLLM``, ``ScriptedLLM``) write theirs
+with it. The prompts that teach the protocol are ``agent_system.j2`` and ``parse_error.j2``."""
 
 from __future__ import annotations
 
-import ast
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crewkit.tools._tool import normalize_name
+from crewkit._json import first_json_object, parse_object, strip_fences
+from crewkit.llm._types import normalize_name
 
 
 @dataclass(frozen=True)
@@ -42,16 +45,28 @@ class Unreadable:
 
 Reply = Action | FinalAnswer | Unreadable
 
+STOP_WORDS = ("\nObservation:",)
+"""Where a reply must end: a model that goes on to imagine the tool's result is cut off there."""
+
 _DECOR = r"[ \t>*_#`]*"
 _ACTION = re.compile(rf"^{_DECOR}action{_DECOR}:{_DECOR}(.*)$", re.IGNORECASE | re.MULTILINE)
 _INPUT = re.compile(rf"^{_DECOR}action[ \t_]*input{_DECOR}:[ \t*_]*", re.IGNORECASE | re.MULTILINE)
 _FINAL = re.compile(rf"^{_DECOR}final[ \t_]*answer{_DECOR}:[ \t*_]*", re.IGNORECASE | re.MULTILINE)
 _OBSERVATION = re.compile(rf"^{_DECOR}observation{_DECOR}:", re.IGNORECASE | re.MULTILINE)
 _THOUGHT = re.compile(rf"^{_DECOR}thought{_DECOR}:.*$", re.IGNORECASE | re.MULTILINE)
-_FENCE = re.compile(r"^```[\w-]*\s*\n?|\n?```\s*$")
 _NO_TOOL = {"", "none", "n/a", "na", "null", "no action", "nothing", "final answer"}
 _NAME_KEYS = ("name", "tool", "action", "function", "tool_name")
 _ARG_KEYS = ("arguments", "args", "parameters", "action_input", "input", "tool_input")
+
+
+def write_action(tool: str, arguments: Mapping[str, Any]) -> str:
+    """A reply that calls ``tool`` with ``arguments``."""
+    return f"Action: {tool}\nAction Input: {json.dumps(dict(arguments), sort_keys=True)}"
+
+
+def write_final_answer(text: str) -> str:
+    """A reply that gives ``text`` as the final answer."""
+    return f"Final Answer: {text}"
 
 
 def parse_reply(text: str, tool_names: Collection[str] = ()) -> Reply:
@@ -103,54 +118,12 @@ def _action(body: str, action: re.Match[str], name: str, inline: str) -> Action:
     return Action(tool=name, arguments=arguments, raw_input=raw, text=body[:end_of_action].strip())
 
 
-def strip_fences(text: str) -> str:
-    """``text`` without a surrounding markdown code fence (```json ... ```)."""
-    return _FENCE.sub("", text.strip()).strip()
-
-
 def parse_arguments(raw: str) -> dict[str, Any] | None:
     """The first JSON object in ``raw`` (Python-literal dicts accepted); ``{}`` for empty input."""
     if not raw.strip():
         return {}
     found = first_json_object(raw)
-    if found is None:
-        return None
-    for loader in (json.loads, ast.literal_eval):
-        try:
-            value = loader(found)
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            continue
-        if isinstance(value, dict):
-            return {str(k): v for k, v in value.items()}
-    return None
-
-
-def first_json_object(text: str) -> str | None:
-    """The first balanced ``{...}``, respecting quoted strings."""
-    start = text.find("{")
-    if start < 0:
-        return None
-    depth = 0
-    quote: str | None = None
-    escaped = False
-    for i in range(start, len(text)):
-        ch = text[i]
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == quote:
-                quote = None
-        elif ch in "\"'":
-            quote = ch
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return text[start : i + 1]
-    return None
+    return None if found is None else parse_object(found)
 
 
 def _bare_json_call(body: str, tool_names: Collection[str]) -> Action | None:
