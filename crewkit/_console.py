@@ -24,6 +24,7 @@ from crewkit.events import (
     TaskCompleted,
     TaskStarted,
     ToolCallCompleted,
+    ToolCallFailed,
     ToolCallStarted,
 )
 
@@ -80,6 +81,12 @@ class _Steps:
         if isinstance(event, ToolCallStarted):
             self.depth[event.span_id] = depth
             return depth, "tool", tool_line(event.tool_name, event.arguments)
+        if isinstance(event, ToolCallFailed):
+            return (
+                depth + 1,
+                "error",
+                f"failed: {short(f'{type(event.error).__name__}: {event.error}')}",
+            )
         if isinstance(event, ToolCallCompleted):
             if event.error:
                 return depth + 1, "error", f"failed: {short(event.result)}"
@@ -184,7 +191,7 @@ class TreeProgress:
                     )
             elif isinstance(event, (CrewCompleted, CrewFailed)):
                 self.root.add(label)
-            elif isinstance(event, ToolCallCompleted):
+            elif isinstance(event, (ToolCallCompleted, ToolCallFailed)):
                 self.nodes.get(event.span_id, self._parent(event)).add(label)
             else:
                 parent = self._parent(event)

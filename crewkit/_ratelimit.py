@@ -44,14 +44,30 @@ class RateLimiter:
             await asyncio.sleep(delay)
 
 
-_limiters: weakref.WeakKeyDictionary[object, RateLimiter] = weakref.WeakKeyDictionary()
-_registry_lock = threading.Lock()
+_limiters: dict[tuple[object, int, float], RateLimiter] = {}
+_registry_lock = threading.RLock()  # reentrant: a definition's weakref callback may fire inside
 
 
-def limiter_for(owner: object, per_minute: int) -> RateLimiter:
-    """The limiter shared by everything ``owner`` (a crew or agent definition) runs."""
+def shared_limiter(owner: object, per_minute: int) -> RateLimiter:
+    """The one limiter for ``owner`` at ``per_minute`` requests a minute, process-wide.
+
+    ``owner`` is a model label (every model object with that label draws from the same budget) or a
+    definition, an agent or a crew (every run and concurrent task of it does); a definition is held
+    weakly, so dropping it drops its limiter. This is crewkit's only limiter registry; the model
+    gateway acquires the limiters, backends never do.
+    """
+    if not isinstance(per_minute, int) or isinstance(per_minute, bool) or per_minute < 1:
+        raise ValueError(f"max_rpm must be a positive integer, got {per_minute!r}")
+    held = owner if isinstance(owner, str) else weakref.ref(owner, _forget)
+    key = (held, per_minute, PERIOD)
     with _registry_lock:
-        limiter = _limiters.get(owner)
-        if limiter is None or limiter.per_minute != per_minute or limiter.period != PERIOD:
-            limiter = _limiters[owner] = RateLimiter(per_minute)
+        limiter = _limiters.get(key)
+        if limiter is None:
+            limiter = _limiters[key] = RateLimiter(per_minute)
         return limiter
+
+
+def _forget(dead: weakref.ref[object]) -> None:
+    with _registry_lock:
+        for key in [key for key in _limiters if key[0] is dead]:
+            del _limiters[key]

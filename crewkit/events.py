@@ -1,11 +1,14 @@
-"""Typed events a run emits, and the listeners that receive them.
+"""Typed events a run emits, the spans that emit them, and the listeners that receive them.
 
-Events carry a ``span_id`` and the ``parent_id`` of the step that caused them, so a delegation shows up
-nested under the tool call that made it (crew → task → agent → model/tool → agent ...).
+Every step of a run (crew, task, agent, model call, tool call) is a span: it opens with a
+``...Started`` event and closes with a ``...Completed`` (``AgentFinished``) or a ``...Failed`` event,
+all three carrying its ``span_id``. The ``parent_id`` is the step that caused it, so a delegation
+shows up nested under the tool call that made it (crew → task → agent → model/tool → agent ...).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -53,10 +56,16 @@ class CrewCompleted(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CrewFailed(Event):
-    """A kickoff ended with an error."""
+class Failed(Event):
+    """Base of the events that close a step which raised."""
 
     error: BaseException
+    """What ended the step."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrewFailed(Failed):
+    """A kickoff ended with an error."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,6 +81,14 @@ class TaskCompleted(Event):
     """A task produced its output."""
 
     output: TaskOutput
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskFailed(Failed):
+    """A task ended with an error (the run's error, or a task cancelled because of it)."""
+
+    task_name: str
+    agent_role: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +111,14 @@ class AgentFinished(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AgentFailed(Failed):
+    """An agent's loop ended with an error (a time limit, a model that failed, ...)."""
+
+    agent_role: str
+    task_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ModelCallStarted(Event):
     """A request went to a model."""
 
@@ -113,6 +138,14 @@ class ModelCallCompleted(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ModelCallFailed(Failed):
+    """A model call raised (after the backend's own retries)."""
+
+    agent_role: str
+    model: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ToolCallStarted(Event):
     """An agent called a tool."""
 
@@ -123,13 +156,39 @@ class ToolCallStarted(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ToolCallCompleted(Event):
-    """A tool returned (or failed; then ``error`` is true and ``result`` says why)."""
+    """A tool returned; ``error`` is true when the call was refused (a delegation guard) and
+    ``result`` says why. A tool that raises ends in :class:`ToolCallFailed` instead."""
 
     agent_role: str
     tool_name: str
     result: str
     error: bool
     duration: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToolCallFailed(Failed):
+    """A tool raised. The agent reads the error as its observation and works on (unless it was a
+    run-ending error, such as a coworker's model failing)."""
+
+    agent_role: str
+    tool_name: str
+
+
+@dataclass(frozen=True)
+class SpanKind:
+    """The three events of one kind of step: how it opens, closes and fails."""
+
+    started: type[Event]
+    completed: type[Event]
+    failed: type[Failed]
+
+
+CREW_SPAN = SpanKind(CrewStarted, CrewCompleted, CrewFailed)
+TASK_SPAN = SpanKind(TaskStarted, TaskCompleted, TaskFailed)
+AGENT_SPAN = SpanKind(AgentStarted, AgentFinished, AgentFailed)
+MODEL_SPAN = SpanKind(ModelCallStarted, ModelCallCompleted, ModelCallFailed)
+TOOL_SPAN = SpanKind(ToolCallStarted, ToolCallCompleted, ToolCallFailed)
 
 
 _global_listeners: list[Listener] = []
@@ -154,3 +213,53 @@ class EventBus:
                 listener(event)
             except Exception:
                 log.exception("event listener %r failed on %s", listener, type(event).__name__)
+
+
+class Span:
+    """One step of a run. Opening it emits its kind's start event; :meth:`end` or :meth:`fail` emit
+    the closing one, which repeats the opening fields it shares (an agent's role, a tool's name)."""
+
+    def __init__(
+        self,
+        bus: EventBus,
+        kind: SpanKind,
+        *,
+        run_id: str,
+        span_id: str,
+        parent_id: str | None,
+        fields: Mapping[str, Any],
+    ) -> None:
+        self.bus, self.kind, self.fields = bus, kind, fields
+        self.ids: dict[str, Any] = {"run_id": run_id, "span_id": span_id, "parent_id": parent_id}
+        self.id = span_id
+        """This step's ``span_id``: the ``parent_id`` of the steps it causes."""
+        self.opened = time.perf_counter()
+        bus.emit(kind.started(**self.ids, **fields))
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the step opened."""
+        return time.perf_counter() - self.opened
+
+    def end(self, **outcome: Any) -> None:
+        """Close the step with its kind's completed event."""
+        self.bus.emit(self._closing(self.kind.completed, outcome))
+
+    def fail(self, error: BaseException, **outcome: Any) -> None:
+        """Close the step with its kind's failed event."""
+        self.bus.emit(self._closing(self.kind.failed, {"error": error, **outcome}))
+
+    def _closing(self, event: type[Event], outcome: Mapping[str, Any]) -> Event:
+        names = _field_names(event)
+        shared = {k: v for k, v in self.fields.items() if k in names}
+        return event(**self.ids, **shared, **outcome)
+
+
+_names: dict[type[Event], frozenset[str]] = {}
+
+
+def _field_names(event: type[Event]) -> frozenset[str]:
+    names = _names.get(event)
+    if names is None:
+        names = _names[event] = frozenset(f.name for f in dataclasses.fields(event))
+    return names

@@ -130,3 +130,61 @@ def test_verbose_shows_the_run_on_stderr(capsys: object) -> None:
     assert "  tool ping {}" in err
     assert "    → pong" in err  # verbose shows tool results
     assert "  Pinger answered: done" in err
+
+
+@tool
+def explode() -> str:
+    """Always fails."""
+    raise RuntimeError("boom")
+
+
+def test_a_failing_tool_closes_its_span_with_tool_call_failed_and_the_agent_works_on() -> None:
+    from crewkit.events import ToolCallFailed
+
+    seen: list[Event] = []
+    llm = ScriptedLLM([call("explode"), "done anyway"])
+    agent = Agent(role="A", goal="g", backstory="b", tools=[explode])
+    crew = Crew(
+        agents=[agent], tasks=[Task("t", "x", agent=agent)], llm=llm, listeners=[seen.append]
+    )
+    assert crew.kickoff().raw == "done anyway"
+
+    started = next(e for e in seen if isinstance(e, ToolCallStarted))
+    failed = next(e for e in seen if isinstance(e, ToolCallFailed))
+    assert (failed.span_id, failed.tool_name, failed.agent_role) == (
+        started.span_id,
+        "explode",
+        "A",
+    )
+    assert isinstance(failed.error, RuntimeError) and str(failed.error) == "boom"
+    assert not any(isinstance(e, ToolCallCompleted) for e in seen)
+
+
+def test_a_failing_model_call_fails_its_model_agent_task_and_crew_spans() -> None:
+    import pytest
+
+    from crewkit.errors import LLMError
+    from crewkit.events import AgentFailed, CrewFailed, ModelCallFailed, TaskFailed
+
+    seen: list[Event] = []
+    llm = ScriptedLLM([ValueError("server melted")])
+    agent = Agent(role="A", goal="g", backstory="b")
+    task = Task("t", "x", agent=agent, name="t")
+    crew = Crew(agents=[agent], tasks=[task], llm=llm, listeners=[seen.append])
+    with pytest.raises(LLMError):
+        crew.kickoff()
+
+    failed = [
+        e for e in seen if isinstance(e, (ModelCallFailed, AgentFailed, TaskFailed, CrewFailed))
+    ]
+    assert [type(e) for e in failed] == [ModelCallFailed, AgentFailed, TaskFailed, CrewFailed]
+    assert all(isinstance(e.error, LLMError) for e in failed)
+    opened = {
+        e.span_id
+        for e in seen
+        if isinstance(e, (ModelCallStarted, AgentStarted, TaskStarted, CrewStarted))
+    }
+    assert {e.span_id for e in failed} == opened
+    task_failed = failed[2]
+    assert isinstance(task_failed, TaskFailed)
+    assert (task_failed.task_name, task_failed.agent_role) == ("t", "A")

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from crewkit import prompts
+from crewkit._run.gateway import call_model
 from crewkit._run.prepare import RunAgent
 from crewkit._run.state import Run, Scope
 from crewkit._run.toolbox import Observation, ToolBox
 from crewkit.errors import AgentTimeoutError
-from crewkit.events import AgentFinished, AgentStarted
+from crewkit.events import AGENT_SPAN
 from crewkit.llm._text_protocol import (
     STOP_WORDS,
     Action,
@@ -49,7 +50,8 @@ class AgentResult:
 
 
 class AgentLoop:
-    """One agent working on one prompt. Create it, ``await work()``, then optionally ``revise()``."""
+    """One agent working on one prompt. Create it (the agent's span opens), ``await work()``, then
+    optionally ``revise()``."""
 
     def __init__(
         self,
@@ -62,9 +64,9 @@ class AgentLoop:
         parent: str,
         response_schema: ResponseSchema | None = None,
     ) -> None:
-        self.run, self.agent, self.parent = run, agent, parent
-        self.span = run.new_span()
-        self.scope = Scope(task=task, agent=agent.role, parent=self.span)
+        self.run, self.agent = run, agent
+        self.span = run.open_span(AGENT_SPAN, parent=parent, agent_role=agent.role, task_name=task)
+        self.scope = Scope(task=task, agent=agent.role, parent=self.span.id)
         self.llm = agent.llm
         self.native = self.llm.profile.native_tools
         self.toolbox = ToolBox(tools)
@@ -77,23 +79,15 @@ class AgentLoop:
         self.deadline = None if limit is None else time.monotonic() + limit
 
     async def work(self) -> AgentResult:
-        """Work until a final answer (or the forced one at ``max_iter``)."""
-        if self.last_answer is None:
-            self.run.bus.emit(
-                AgentStarted(
-                    run_id=self.run.run_id, span_id=self.span, parent_id=self.parent,
-                    agent_role=self.agent.role, task_name=self.scope.task,
-                )
-            )  # fmt: skip
-        result = await self._within_time(self._until_answer())
+        """Work until a final answer (or the forced one at ``max_iter``). Each answer ends the agent's
+        span with ``AgentFinished`` (a revised answer ends it again); an error fails it."""
+        try:
+            result = await self._within_time(self._until_answer())
+        except BaseException as exc:
+            self.span.fail(exc)
+            raise
         self.last_answer = result.text
-        self.run.bus.emit(
-            AgentFinished(
-                run_id=self.run.run_id, span_id=self.span, parent_id=self.parent,
-                agent_role=self.agent.role, task_name=self.scope.task,
-                answer=result.text, forced=result.forced,
-            )
-        )  # fmt: skip
+        self.span.end(answer=result.text, forced=result.forced)
         return result
 
     async def revise(self, feedback: str) -> AgentResult:
@@ -149,7 +143,7 @@ class AgentLoop:
             stop=stop,
             metadata={"agent": self.agent.role, "task": self.scope.task},
         )
-        return await self.run.call_model(self.llm, request, self.scope, self.agent.limiters)
+        return await call_model(self.run, self.llm, request, self.scope, self.agent.limiters)
 
     async def _native_step(self, response: ModelResponse) -> str | None:
         if not response.tool_calls:
@@ -204,20 +198,6 @@ class AgentLoop:
             reply = parse_reply(text)
             text = reply.text if isinstance(reply, FinalAnswer) else text
         return AgentResult(text, forced=True, model_calls=self.calls)
-
-
-async def run_agent(
-    run: Run,
-    agent: RunAgent,
-    *,
-    task: str,
-    prompt: str,
-    tools: Sequence[Tool],
-    parent: str,
-) -> AgentResult:
-    """Let ``agent`` work on ``prompt`` until it answers; ``task`` labels usage and events."""
-    loop = AgentLoop(run, agent, task=task, prompt=prompt, tools=tools, parent=parent)
-    return await loop.work()
 
 
 def _opening(

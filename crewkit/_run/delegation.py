@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from crewkit import prompts
-from crewkit._run.agent_loop import run_agent
+from crewkit._run.agent_loop import AgentLoop
 from crewkit._run.prepare import RunAgent
 from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
@@ -148,14 +148,11 @@ class _DelegationTool(RunTool):
         coworker = self.coworkers[role]
         prompt = prompts.render(self.template, text=request.text, context=request.context.strip())
         try:
-            result = await run_agent(
-                run,
-                coworker,
-                task=scope.task,
-                prompt=prompt,
-                tools=coworker.tools,
+            loop = AgentLoop(
+                run, coworker, task=scope.task, prompt=prompt, tools=coworker.tools,
                 parent=scope.parent,
-            )
+            )  # fmt: skip
+            result = await loop.work()
         except BaseException:
             del self.guard.answers[key]
             raise

@@ -11,7 +11,7 @@ from typing import Any
 
 from crewkit._crew_definition import DEFAULT_MANAGER_ROLE, CrewDefinition, Process
 from crewkit._inputs import interpolate, placeholders
-from crewkit._ratelimit import RateLimiter, limiter_for
+from crewkit._ratelimit import RateLimiter, shared_limiter
 from crewkit.agent import AGENT_TEXTS, Agent
 from crewkit.errors import ConfigurationError, HumanInputError, MissingInputError
 from crewkit.llm._base import LLM
@@ -96,7 +96,7 @@ def prepare(crew: CrewDefinition, inputs: Mapping[str, Any]) -> ResolvedCrew:
     """Check inputs and models, then build the run's view of agents and tasks."""
     check_inputs(crew, inputs)
     _check_human_input(crew)
-    crew_limits = (limiter_for(crew, crew.max_rpm),) if crew.max_rpm else ()
+    crew_limits = (shared_limiter(crew, crew.max_rpm),) if crew.max_rpm else ()
     agents: dict[int, RunAgent] = {}
     for agent in crew.agents:
         agents[id(agent)] = run_agent_for(agent, crew, inputs, crew_limits)
@@ -167,7 +167,7 @@ def run_agent_for(
     """The run's view of ``agent``: texts filled in, model resolved (agent's, ``fallback_llm``,
     crew's, default)."""
     spec = next((s for s in (agent.llm, fallback_llm, crew.llm) if s is not None), None)
-    own_limit = (limiter_for(agent, agent.max_rpm),) if agent.max_rpm else ()
+    own_limit = (shared_limiter(agent, agent.max_rpm),) if agent.max_rpm else ()
     return RunAgent(
         definition=agent,
         role=interpolate(agent.role, inputs),

@@ -5,23 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from crewkit._crew_definition import CrewDefinition, Process
-from crewkit._run.prepare import prepare
+from crewkit._run.prepare import ResolvedCrew, prepare
 from crewkit._run.scheduler import schedule
 from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
 from crewkit.events import (
+    CREW_SPAN,
     AgentFinished,
-    CrewCompleted,
-    CrewFailed,
-    CrewStarted,
     EventBus,
     Listener,
     TaskCompleted,
     ToolCallCompleted,
+    ToolCallFailed,
 )
-from crewkit.task import CrewOutput
+from crewkit.task import CrewOutput, TaskOutput
 
-_STEP_EVENTS = (ToolCallCompleted, AgentFinished)
+_STEP_EVENTS = (ToolCallCompleted, ToolCallFailed, AgentFinished)
 
 
 def _listeners(crew: CrewDefinition) -> list[Listener]:
@@ -52,33 +51,34 @@ async def run_crew(crew: CrewDefinition, inputs: dict[str, Any]) -> CrewOutput:
 
         run.memory = RunMemory(crew.memory, run.run_id)
         run.bus.listeners.append(run.memory.on_event)
-    span = run.new_span()
-    run.bus.emit(CrewStarted(run_id=run.run_id, span_id=span, crew_name=crew.name, inputs=inputs))
-    try:
-        if crew.planning:
-            from crewkit._run.step_plans import with_step_plans
-
-            resolved = await with_step_plans(run, resolved, parent=span)
-        if crew.process is Process.sequential:
-            execute = sequential_executor(run, resolved, span, max_delegations=crew.max_delegations)
-        else:
-            from crewkit._run.hierarchical import hierarchical_executor
-
-            execute = hierarchical_executor(
-                run, resolved, span, max_delegations=crew.max_delegations
-            )
-        outputs = await schedule(resolved, execute)
-    except BaseException as exc:
-        run.bus.emit(CrewFailed(run_id=run.run_id, span_id=span, error=exc))
-        raise
-    finally:
-        if run.memory is not None:
-            await run.memory.finish()
-    output = CrewOutput(
-        raw=outputs[-1].raw,
-        tasks_output=outputs,
-        token_usage=run.ledger.total,
-        usage_by_agent=dict(run.ledger.by_agent),
-    )
-    run.bus.emit(CrewCompleted(run_id=run.run_id, span_id=span, output=output))
+    with run.span(CREW_SPAN, parent=None, crew_name=crew.name, inputs=inputs) as span:
+        try:
+            outputs = await _tasks(run, crew, resolved, span.id)
+        finally:
+            if run.memory is not None:
+                await run.memory.finish()
+        output = CrewOutput(
+            raw=outputs[-1].raw,
+            tasks_output=outputs,
+            token_usage=run.ledger.total,
+            usage_by_agent=dict(run.ledger.by_agent),
+        )
+        span.end(output=output)
     return output
+
+
+async def _tasks(
+    run: Run, crew: CrewDefinition, resolved: ResolvedCrew, span: str
+) -> list[TaskOutput]:
+    """Step plans if the crew plans, then every task by the crew's process."""
+    if crew.planning:
+        from crewkit._run.step_plans import with_step_plans
+
+        resolved = await with_step_plans(run, resolved, parent=span)
+    if crew.process is Process.sequential:
+        execute = sequential_executor(run, resolved, span, max_delegations=crew.max_delegations)
+    else:
+        from crewkit._run.hierarchical import hierarchical_executor
+
+        execute = hierarchical_executor(run, resolved, span, max_delegations=crew.max_delegations)
+    return await schedule(resolved, execute)

@@ -1,21 +1,18 @@
-"""The state of one run: its events, its usage ledger and the one path every model call takes."""
+"""The state of one run: its ids, its events and spans, its usage ledger, and what the kickoff
+asked for (inputs, token budget, human review). Model calls go through ``_run/gateway.py``."""
 
 from __future__ import annotations
 
 import itertools
-import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from crewkit._ratelimit import RateLimiter
-from crewkit.errors import BudgetExceededError, CrewkitError, LLMError
-from crewkit.events import EventBus, ModelCallCompleted, ModelCallStarted
-from crewkit.llm._base import LLM
-from crewkit.llm._cassette import send
-from crewkit.llm._types import ModelRequest, ModelResponse, Usage
+from crewkit.events import EventBus, Span, SpanKind
+from crewkit.llm._types import Usage
 
 if TYPE_CHECKING:
     from crewkit.memory._session import RunMemory
@@ -67,56 +64,20 @@ class Run:
         """A fresh step id, unique within the run."""
         return f"{self.run_id}.{next(self._spans)}"
 
-    async def call_model(
-        self,
-        llm: LLM,
-        request: ModelRequest,
-        scope: Scope,
-        limiters: Sequence[RateLimiter] = (),
-    ) -> ModelResponse:
-        """Send ``request`` to ``llm``: budget, rate limits, events, usage, and (in ``send``) the
-        network guard and any record/replay cassette — the only way models are called, so each
-        call is counted exactly once."""
-        used = self.ledger.total.total_tokens
-        if self.max_tokens is not None and used >= self.max_tokens:
-            raise BudgetExceededError(
-                f"token budget exhausted: {used} tokens used of max_tokens={self.max_tokens} "
-                f"before {scope.agent!r} could continue {scope.task!r}"
-            )
-        for limiter in limiters:
-            await limiter.acquire()
-        span = self.new_span()
-        self.bus.emit(
-            ModelCallStarted(
-                run_id=self.run_id,
-                span_id=span,
-                parent_id=scope.parent,
-                agent_role=scope.agent,
-                model=llm.label,
-            )
-        )
-        started = time.perf_counter()
+    def open_span(self, kind: SpanKind, *, parent: str | None, **fields: Any) -> Span:
+        """Open a step of this run (emits its start event); the caller ends or fails it."""
+        return Span(
+            self.bus, kind, run_id=self.run_id, span_id=self.new_span(), parent_id=parent,
+            fields=fields,
+        )  # fmt: skip
+
+    @contextmanager
+    def span(self, kind: SpanKind, *, parent: str | None, **fields: Any) -> Iterator[Span]:
+        """A step of this run as a ``with`` block: an exception that leaves it fails the step (and
+        goes on); the block ends the step itself with ``span.end(...)``."""
+        span = self.open_span(kind, parent=parent, **fields)
         try:
-            response = await send(llm, request)
-        except CrewkitError:
+            yield span
+        except BaseException as exc:
+            span.fail(exc)
             raise
-        except Exception as exc:
-            raise LLMError(
-                f"model call failed: {type(exc).__name__}: {exc}",
-                provider=llm.provider,
-                model=llm.model,
-            ) from exc
-        self.ledger.record(scope.agent, scope.task, response.usage)
-        self.bus.emit(
-            ModelCallCompleted(
-                run_id=self.run_id,
-                span_id=span,
-                parent_id=scope.parent,
-                agent_role=scope.agent,
-                model=llm.label,
-                response=response,
-                usage=response.usage,
-                duration=time.perf_counter() - started,
-            )
-        )
-        return response

@@ -15,9 +15,11 @@ import logging
 from typing import Any
 
 from crewkit import prompts
+from crewkit._run.gateway import call_model
 from crewkit._run.prepare import ResolvedCrew
 from crewkit._run.state import Run, Scope
-from crewkit.events import AgentFinished, AgentStarted
+from crewkit.events import AGENT_SPAN
+from crewkit.llm._base import LLM
 from crewkit.llm._types import Message, ModelRequest, ResponseSchema
 
 PLANNER_ROLE = "Crew Planner"
@@ -67,17 +69,24 @@ async def with_step_plans(run: Run, resolved: ResolvedCrew, *, parent: str) -> R
             ),
         )
     ]
-    span = run.new_span()
-    scope = Scope(task=PLANNING_TASK, agent=PLANNER_ROLE, parent=span)
-    run.bus.emit(
-        AgentStarted(
-            run_id=run.run_id,
-            span_id=span,
-            parent_id=parent,
-            agent_role=PLANNER_ROLE,
-            task_name=PLANNING_TASK,
+    with run.span(
+        AGENT_SPAN, parent=parent, agent_role=PLANNER_ROLE, task_name=PLANNING_TASK
+    ) as span:
+        plans = await _ask_planner(
+            run, llm, messages, keys, Scope(PLANNING_TASK, PLANNER_ROLE, span.id)
         )
+        span.end(answer="\n\n".join(f"{k}:\n{v}" for k, v in plans.items()), forced=False)
+    planned = tuple(
+        dataclasses.replace(t, step_plan=plans.get(key))
+        for key, t in zip(keys, resolved.tasks, strict=True)
     )
+    return dataclasses.replace(resolved, tasks=planned)
+
+
+async def _ask_planner(
+    run: Run, llm: LLM, messages: list[Message], keys: list[str], scope: Scope
+) -> dict[str, str]:
+    """The plans the planner gives, with one correction when its reply cannot be read."""
     schema = ResponseSchema("task_plans", plan_schema(keys)) if llm.profile.json_schema else None
     plans: dict[str, str] = {}
     for _ in range(MAX_ATTEMPTS):
@@ -86,32 +95,16 @@ async def with_step_plans(run: Run, resolved: ResolvedCrew, *, parent: str) -> R
             response_schema=schema,
             metadata={"agent": PLANNER_ROLE, "task": PLANNING_TASK},
         )
-        response = await run.call_model(llm, request, scope)
+        response = await call_model(run, llm, request, scope)
         found, problem = read_plans(response.text, keys)
         plans.update(found)
         if problem is None:
-            break
+            return plans
         messages.append(Message("assistant", response.text))
         messages.append(Message("user", prompts.render("planning_retry", problem=problem)))
-    else:
-        missing = [k for k in keys if k not in plans]
-        log.warning("planner gave no usable plan for %s; those tasks run without one", missing)
-    run.bus.emit(
-        AgentFinished(
-            run_id=run.run_id,
-            span_id=span,
-            parent_id=parent,
-            agent_role=PLANNER_ROLE,
-            task_name=PLANNING_TASK,
-            answer="\n\n".join(f"{k}:\n{v}" for k, v in plans.items()),
-            forced=False,
-        )
-    )
-    planned = tuple(
-        dataclasses.replace(t, step_plan=plans.get(key))
-        for key, t in zip(keys, resolved.tasks, strict=True)
-    )
-    return dataclasses.replace(resolved, tasks=planned)
+    missing = [k for k in keys if k not in plans]
+    log.warning("planner gave no usable plan for %s; those tasks run without one", missing)
+    return plans
 
 
 def read_plans(text: str, keys: list[str]) -> tuple[dict[str, str], str | None]:

@@ -16,7 +16,7 @@ from crewkit._run.prepare import RunAgent, RunTask
 from crewkit._run.state import Run
 from crewkit._run.structured import parse_structured, response_schema, schema_text
 from crewkit.errors import ConfigurationError, GuardrailError, OutputValidationError
-from crewkit.events import TaskCompleted, TaskStarted
+from crewkit.events import TASK_SPAN
 from crewkit.llm._types import Usage
 from crewkit.task import Task, TaskOutput
 from crewkit.tools._tool import Tool
@@ -52,13 +52,23 @@ async def execute_task(
     parent: str,
 ) -> TaskOutput:
     """Run ``task`` with ``agent`` until an answer is accepted, and return its output."""
-    span = run.new_span()
-    run.bus.emit(
-        TaskStarted(
-            run_id=run.run_id, span_id=span, parent_id=parent,
-            task_name=task.label, agent_role=agent.role,
-        )
-    )  # fmt: skip
+    with run.span(TASK_SPAN, parent=parent, task_name=task.label, agent_role=agent.role) as span:
+        output = await _work_on(run, task, agent, context, tools, span.id)
+        span.end(output=output)
+    if task.definition.callback is not None:
+        await _maybe_await(task.definition.callback(output))
+    return output
+
+
+async def _work_on(
+    run: Run,
+    task: RunTask,
+    agent: RunAgent,
+    context: Sequence[TaskOutput],
+    tools: Sequence[Tool] | None,
+    span: str,
+) -> TaskOutput:
+    """Memory recall, the agent loop, acceptance, memory and the output file: the task's span."""
     tools = list(agent.tools if tools is None else tools)
     memories: list[dict[str, str]] = []
     if run.memory is not None:
@@ -80,9 +90,6 @@ async def execute_task(
         await run.memory.remember_task(task, output)
     if task.output_path is not None:
         await asyncio.to_thread(_write, task, output)
-    run.bus.emit(TaskCompleted(run_id=run.run_id, span_id=span, parent_id=parent, output=output))
-    if task.definition.callback is not None:
-        await _maybe_await(task.definition.callback(output))
     return output
 
 

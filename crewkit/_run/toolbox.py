@@ -4,7 +4,6 @@ raises — becomes text the model reads next; nothing here ends a run."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,7 @@ from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
 from crewkit._run.structured import describe_validation_error
 from crewkit.errors import CrewkitError
-from crewkit.events import ToolCallCompleted, ToolCallStarted
+from crewkit.events import TOOL_SPAN
 from crewkit.llm._types import normalize_name
 from crewkit.tools._tool import Tool
 
@@ -80,48 +79,28 @@ class ToolBox:
         return observation
 
     async def _run(self, run: Run, scope: Scope, tool: Tool, args: dict[str, Any]) -> Observation:
-        span = run.new_span()
-        run.bus.emit(
-            ToolCallStarted(
-                run_id=run.run_id,
-                span_id=span,
-                parent_id=scope.parent,
-                agent_role=scope.agent,
-                tool_name=tool.name,
-                arguments=args,
-            )
-        )
-        started = time.perf_counter()
-        try:
-            if isinstance(tool, RunTool):
-                inner = Scope(task=scope.task, agent=scope.agent, parent=span)
-                result = await tool.arun_in(run, inner, **args)
-            else:
-                result = await tool.arun(**args)
+        with run.span(
+            TOOL_SPAN, parent=scope.parent, agent_role=scope.agent, tool_name=tool.name,
+            arguments=args,
+        ) as span:  # fmt: skip
+            try:
+                if isinstance(tool, RunTool):
+                    inner = Scope(task=scope.task, agent=scope.agent, parent=span.id)
+                    result = await tool.arun_in(run, inner, **args)
+                else:
+                    result = await tool.arun(**args)
+            except Exception as exc:
+                if isinstance(tool, RunTool) and isinstance(exc, CrewkitError):
+                    raise  # a coworker's model failing, a budget or time limit: ends the run
+                span.fail(exc)
+                error = f"{type(exc).__name__}: {exc}"
+                return Observation(prompts.render("tool_error", tool=tool.name, error=error), True)
             if isinstance(result, Refusal):
                 self.must_answer = True
                 observation = Observation(result.text, error=True, final=True)
             else:
                 observation = Observation(_truncate(_as_text(result), tool.max_result_chars))
-        except Exception as exc:
-            if isinstance(tool, RunTool) and isinstance(exc, CrewkitError):
-                raise  # a coworker's model failing, a budget or time limit: ends the run as anywhere
-            error = f"{type(exc).__name__}: {exc}"
-            observation = Observation(
-                prompts.render("tool_error", tool=tool.name, error=error), True
-            )
-        run.bus.emit(
-            ToolCallCompleted(
-                run_id=run.run_id,
-                span_id=span,
-                parent_id=scope.parent,
-                agent_role=scope.agent,
-                tool_name=tool.name,
-                result=observation.text,
-                error=observation.error,
-                duration=time.perf_counter() - started,
-            )
-        )
+            span.end(result=observation.text, error=observation.error, duration=span.elapsed)
         return observation
 
     def _invalid(self, tool: Tool, errors: str) -> Observation:

@@ -33,9 +33,8 @@ from crewkit.llm._types import (
 )
 
 if TYPE_CHECKING:
-    from crewkit._ratelimit import RateLimiter
+    from crewkit._ratelimit import RateLimiter, shared_limiter
     from crewkit.llm._cassette import Cassette, cassette
-    from crewkit.llm._limiter import shared_limiter
     from crewkit.llm._profiles import Traits, traits_for
     from crewkit.llm._retry import RetryPolicy
     from crewkit.llm.anthropic import AnthropicChat
@@ -54,7 +53,7 @@ _LAZY = {
     "Cassette": "crewkit.llm._cassette",
     "cassette": "crewkit.llm._cassette",
     "RateLimiter": "crewkit._ratelimit",
-    "shared_limiter": "crewkit.llm._limiter",
+    "shared_limiter": "crewkit._ratelimit",
     "Traits": "crewkit.llm._profiles",
     "traits_for": "crewkit.llm._profiles",
     "RetryPolicy": "crewkit.llm._retry",

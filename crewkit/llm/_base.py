@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import abc
 from collections.abc import AsyncIterator
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, TextDelta
+
+if TYPE_CHECKING:
+    from crewkit._ratelimit import RateLimiter
 
 
 class LLM(abc.ABC):
@@ -22,6 +25,9 @@ class LLM(abc.ABC):
     """The model's name at its provider."""
     profile: ModelProfile = ModelProfile()
     """Capabilities the agent loop relies on."""
+    limiter: RateLimiter | None = None
+    """The requests-per-minute limit (``max_rpm=``) shared by every model object with the same label;
+    a run's model gateway waits for it before each call. ``None`` when unlimited."""
 
     @property
     def endpoint(self) -> str | None:

@@ -8,7 +8,8 @@ messages, tools, schema, stop and temperature), with no network, and raises
 
 Turn it on with ``with crewkit.llm.cassette("run.jsonl", mode="record"):`` or, for a whole process,
 ``CREWKIT_CASSETTE=run.jsonl`` (``CREWKIT_CASSETTE_MODE=record|replay``; by default it replays when
-the file exists and records otherwise).
+the file exists and records otherwise). A run's model gateway consults the active cassette on
+every model call; the cassette itself only reads and writes the tape.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from typing import Any, Literal
 
 from crewkit.errors import CassetteMismatchError, ConfigurationError
 from crewkit.llm._base import LLM
-from crewkit.llm._guard import check_allowed
 from crewkit.llm._types import (
     Message,
     ModelRequest,
@@ -77,19 +77,16 @@ class Cassette:
                 f"{self.unused} recorded exchanges in {self.path} were not replayed"
             )
 
-    async def complete(self, llm: LLM, request: ModelRequest) -> ModelResponse:
-        """Answer ``request`` from the tape (replay) or from ``llm``, writing it down (record)."""
-        key = encode_request(request)
-        if self.mode == "replay":
-            return self._replay(llm, key)
-        check_allowed(llm)
-        response = await llm.complete(request)
-        line = _dumps({"model": llm.label, "request": key, "response": encode_response(response)})
+    def record(self, llm: LLM, request: ModelRequest, response: ModelResponse) -> None:
+        """Write one exchange down (record mode)."""
+        entry = {"model": llm.label, "request": encode_request(request)}
+        line = _dumps({**entry, "response": encode_response(response)})
         with self._lock, self.path.open("a", encoding="utf-8") as tape:
             tape.write(line + "\n")
-        return response
 
-    def _replay(self, llm: LLM, key: dict[str, Any]) -> ModelResponse:
+    def replay(self, llm: LLM, request: ModelRequest) -> ModelResponse:
+        """The recorded response to an identical request (replay mode), each recording used once."""
+        key = encode_request(request)
         with self._lock:
             for index, entry in enumerate(self._entries):
                 if (
@@ -171,16 +168,6 @@ def active_cassette() -> Cassette | None:
             mode: Mode = "replay" if setting == "replay" or (not setting and exists) else "record"
             tape = _env_cassettes[(path, setting)] = Cassette(path, mode)
         return tape
-
-
-async def send(llm: LLM, request: ModelRequest) -> ModelResponse:
-    """Send ``request``: through the active cassette if there is one, else straight to ``llm``;
-    real calls pass the network guard first, replays need no network."""
-    tape = active_cassette()
-    if tape is not None:
-        return await tape.complete(llm, request)
-    check_allowed(llm)
-    return await llm.complete(request)
 
 
 # -- canonical JSON --------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""What every HTTP backend shares: keys kept secret, timeouts, retries, rate limits, error mapping."""
+"""What every HTTP backend shares: keys kept secret, timeouts, retries, error mapping. Rate limits
+are not here: a run's model gateway waits for the model's ``limiter`` once per call."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from crewkit._ratelimit import shared_limiter
 from crewkit.errors import (
     AuthenticationError,
     BadRequestError,
@@ -21,14 +23,11 @@ from crewkit.errors import (
     ServerError,
 )
 from crewkit.llm._base import LLM
-from crewkit.llm._limiter import shared_limiter
 from crewkit.llm._profiles import Traits, traits_for
 from crewkit.llm._retry import RetryPolicy, call_with_retries, parse_retry_after
 
 if TYPE_CHECKING:
     import httpx
-
-    from crewkit._ratelimit import RateLimiter
 
 T = TypeVar("T")
 
@@ -117,10 +116,8 @@ class HTTPModel(LLM):
         """Seconds allowed for one request (connect, send, wait, read)."""
         self.retry = retry or RetryPolicy()
         """When and how failed requests are retried."""
-        self.limiter: RateLimiter | None = (
-            shared_limiter(self.label, max_rpm) if max_rpm is not None else None
-        )
-        """Shared by every model object with the same label and limit; ``None`` when unlimited."""
+        if max_rpm is not None:
+            self.limiter = shared_limiter(self.label, max_rpm)
         self.headers = dict(headers or {})
         """Extra headers sent with every request."""
         self.traits = traits or traits_for(self.provider, model)
@@ -158,8 +155,6 @@ class HTTPModel(LLM):
         async with self._client() as client:
 
             async def attempt() -> T:
-                if self.limiter is not None:
-                    await self.limiter.acquire()
                 try:
                     response = await client.post(path, json=payload)
                     body = response.content
@@ -186,8 +181,6 @@ class HTTPModel(LLM):
         async with self._client() as client:
 
             async def attempt() -> httpx.Response:
-                if self.limiter is not None:
-                    await self.limiter.acquire()
                 try:
                     request = client.build_request("POST", path, json=payload)
                     response = await client.send(request, stream=True)
