@@ -1,7 +1,13 @@
-"""The model interface: requests in, completions out, plus capability profiles and model strings.
+"""Choosing and configuring a model: model strings, the clients, record/replay, and the types a
+model call exchanges (for writing your own backend).
 
-Backends and helpers that pull in heavier modules (httpx, tenacity, asyncio, llama.cpp) are loaded
-on first attribute access, so ``import crewkit`` stays small.
+Most crews only name a model string: ``"openai/gpt-4o-mini"``, ``"ollama/llama3.2"``,
+``"anthropic/claude-3-5-haiku-latest"``, ``"local"`` (see ``crewkit models``). Build a client
+yourself to set its options: ``OpenAIChat("my-model", base_url="http://127.0.0.1:8000/v1")``.
+
+The clients and helpers that pull in heavier modules (httpx, tenacity, llama.cpp) are loaded on
+first attribute access, so ``import crewkit`` stays small. Test models and the switch that forbids
+network models are in :mod:`crewkit.testing`.
 """
 
 from __future__ import annotations
@@ -10,22 +16,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from crewkit.llm._base import LLM
-from crewkit.llm._guard import allow_network_models, block_network_models, network_models_blocked
-from crewkit.llm._registry import (
-    ProviderInfo,
-    default_llm_spec,
-    provider_info,
-    providers,
-    register_provider,
-    resolve_llm,
-)
+from crewkit.llm._registry import register_provider, resolve_llm
 from crewkit.llm._types import (
     Message,
     ModelProfile,
     ModelRequest,
     ModelResponse,
     ResponseSchema,
-    Role,
     TextDelta,
     ToolCall,
     ToolSpec,
@@ -33,39 +30,19 @@ from crewkit.llm._types import (
 )
 
 if TYPE_CHECKING:
-    from crewkit._ratelimit import RateLimiter, shared_limiter
+    from crewkit.llm._anthropic import AnthropicChat
     from crewkit.llm._cassette import Cassette, cassette
-    from crewkit.llm._profiles import Traits, traits_for
+    from crewkit.llm._local import LocalLlama
+    from crewkit.llm._openai import OpenAIChat
     from crewkit.llm._retry import RetryPolicy
-    from crewkit.llm.anthropic import AnthropicChat
-    from crewkit.llm.local import LocalLlama
-    from crewkit.llm.openai import (
-        GroqChat,
-        LlamaCppChat,
-        LMStudioChat,
-        OllamaChat,
-        OpenAIChat,
-        OpenRouterChat,
-        VLLMChat,
-    )
 
 _LAZY = {
+    "AnthropicChat": "crewkit.llm._anthropic",
     "Cassette": "crewkit.llm._cassette",
     "cassette": "crewkit.llm._cassette",
-    "RateLimiter": "crewkit._ratelimit",
-    "shared_limiter": "crewkit._ratelimit",
-    "Traits": "crewkit.llm._profiles",
-    "traits_for": "crewkit.llm._profiles",
+    "LocalLlama": "crewkit.llm._local",
+    "OpenAIChat": "crewkit.llm._openai",
     "RetryPolicy": "crewkit.llm._retry",
-    "AnthropicChat": "crewkit.llm.anthropic",
-    "LocalLlama": "crewkit.llm.local",
-    "OpenAIChat": "crewkit.llm.openai",
-    "OllamaChat": "crewkit.llm.openai",
-    "VLLMChat": "crewkit.llm.openai",
-    "LlamaCppChat": "crewkit.llm.openai",
-    "LMStudioChat": "crewkit.llm.openai",
-    "OpenRouterChat": "crewkit.llm.openai",
-    "GroqChat": "crewkit.llm.openai",
 }
 
 
@@ -80,37 +57,19 @@ __all__ = [
     "LLM",
     "AnthropicChat",
     "Cassette",
-    "GroqChat",
-    "LMStudioChat",
-    "LlamaCppChat",
     "LocalLlama",
     "Message",
     "ModelProfile",
     "ModelRequest",
     "ModelResponse",
-    "OllamaChat",
     "OpenAIChat",
-    "OpenRouterChat",
-    "ProviderInfo",
-    "RateLimiter",
     "ResponseSchema",
     "RetryPolicy",
-    "Role",
     "TextDelta",
     "ToolCall",
     "ToolSpec",
-    "Traits",
     "Usage",
-    "VLLMChat",
-    "allow_network_models",
-    "block_network_models",
     "cassette",
-    "default_llm_spec",
-    "network_models_blocked",
-    "provider_info",
-    "providers",
     "register_provider",
     "resolve_llm",
-    "shared_limiter",
-    "traits_for",
 ]

@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from crewkit._ratelimit import shared_limiter
 from crewkit.errors import (
@@ -23,7 +23,7 @@ from crewkit.errors import (
     ServerError,
 )
 from crewkit.llm._base import LLM
-from crewkit.llm._profiles import Traits, traits_for
+from crewkit.llm._providers import ProviderInfo, Traits, provider_info, traits_for
 from crewkit.llm._retry import RetryPolicy, call_with_retries, parse_retry_after
 
 if TYPE_CHECKING:
@@ -60,40 +60,33 @@ def mask(key: str) -> str:
     return f"{key[:3]}…{key[-4:]}" if len(key) > 12 else "…"
 
 
+class HTTPOptions(TypedDict, total=False):
+    """The options every HTTP client takes (``OpenAIChat(model, **options)``)."""
+
+    base_url: str | None
+    """Root of the API; default: the provider's variable, then its usual address."""
+    api_key: str | None
+    """The key; default: the provider's key variable."""
+    timeout: float
+    """Seconds allowed for one request (connect, send, wait, read)."""
+    retry: RetryPolicy | None
+    """When and how failed requests are retried."""
+    max_rpm: int | None
+    """Requests per minute, shared by every model object with the same label."""
+    headers: Mapping[str, str] | None
+    """Extra headers sent with every request."""
+
+
 class HTTPModel(LLM):
     """Base of the HTTP clients. Holds configuration only; each call opens its own connection pool,
-    so one object serves any number of event loops, threads and runs."""
-
-    default_base_url: str = ""
-    """Where requests go when neither ``base_url=`` nor the provider's env variable says otherwise."""
-    base_url_env: str | None = None
-    """Environment variable that overrides the default address."""
-    api_key_env: str | None = None
-    """Environment variable holding the API key."""
-    key_required = False
-    """Whether the default address needs a key (local servers do not)."""
-
-    @classmethod
-    def address_and_key(
-        cls, model: str, base_url: str | None, api_key: str | None
-    ) -> tuple[str, str]:
-        """The address and key to use: arguments first, then the provider's environment variables,
-        then the default address. A provider's own address without a key is a clear error."""
-        env_url = os.environ.get(cls.base_url_env, "").strip() if cls.base_url_env else ""
-        url = base_url or env_url or cls.default_base_url
-        key = api_key or (os.environ.get(cls.api_key_env, "") if cls.api_key_env else "")
-        if cls.key_required and not key and url == cls.default_base_url:
-            raise ConfigurationError(
-                f"{cls.provider}/{model} needs an API key: set {cls.api_key_env} "
-                f"or pass api_key= (or base_url= for a server that needs none)"
-            )
-        return url, key
+    so one object serves any number of event loops, threads and runs. The provider's address and
+    key variables come from its record in ``_providers.py``."""
 
     def __init__(
         self,
         model: str,
         *,
-        base_url: str,
+        base_url: str | None = None,
         api_key: str | None = None,
         timeout: float = 120.0,
         retry: RetryPolicy | None = None,
@@ -108,9 +101,10 @@ class HTTPModel(LLM):
         if timeout <= 0:
             raise ConfigurationError(f"timeout must be a positive number of seconds, got {timeout}")
         self.model = model
-        self.base_url = base_url.rstrip("/")
+        url, key = self._address_and_key(base_url, api_key)
+        self.base_url = url.rstrip("/")
         """Root of the API, e.g. ``http://127.0.0.1:8080/v1``."""
-        self.api_key = Secret(api_key or "")
+        self.api_key = Secret(key)
         """The key, masked in every display."""
         self.timeout = timeout
         """Seconds allowed for one request (connect, send, wait, read)."""
@@ -121,8 +115,24 @@ class HTTPModel(LLM):
         self.headers = dict(headers or {})
         """Extra headers sent with every request."""
         self.traits = traits or traits_for(self.provider, model)
-        """Provider and model quirks (see ``crewkit.llm._profiles``)."""
+        """Provider and model quirks (see ``crewkit.llm._providers``)."""
         self.profile = self.traits.profile
+
+    def _address_and_key(self, base_url: str | None, api_key: str | None) -> tuple[str, str]:
+        """Arguments first, then the provider's environment variables, then its usual address. A
+        provider's own address without a key is a clear error."""
+        info = provider_info(self.provider) or ProviderInfo(self.provider)
+        env_url = os.environ.get(info.base_url_env, "").strip() if info.base_url_env else ""
+        url = base_url or env_url or info.base_url
+        key = api_key or (os.environ.get(info.api_key_env, "") if info.api_key_env else "")
+        if info.key_required and not key and url == info.base_url:
+            raise ConfigurationError(
+                f"{self.label} needs an API key: set {info.api_key_env} "
+                f"or pass api_key= (or base_url= for a server that needs none)"
+            )
+        if not url:
+            raise ConfigurationError(f"{self.label} needs base_url= (the server's address)")
+        return url, key
 
     @property
     def endpoint(self) -> str:

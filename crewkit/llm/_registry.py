@@ -1,4 +1,5 @@
-"""Model strings (``provider/model``) resolved to model objects in one place.
+"""Model strings (``provider/model``) resolved to model objects in one place; what each provider
+is lives in ``_providers.py``.
 
 Factories import their backend on first use, so naming a provider costs nothing until a model of
 it is built, and ``import crewkit`` never loads httpx or llama.cpp.
@@ -6,41 +7,48 @@ it is built, and ``import crewkit`` never loads httpx or llama.cpp.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from crewkit.errors import ConfigurationError, ModelNotConfiguredError
 from crewkit.llm._base import LLM
+from crewkit.llm._providers import BUILTIN, ProviderInfo, add_provider, provider_info
+
+__all__ = [
+    "ModelFactory",
+    "default_llm_spec",
+    "provider_info",
+    "providers",
+    "register_provider",
+    "resolve_llm",
+]
 
 ModelFactory = Callable[..., LLM]
 """Builds a model from the part of the model string after ``provider/`` (plus keyword options)."""
 
-_factories: dict[str, ModelFactory] = {}
-_info: dict[str, ProviderInfo] = {}
+
+def _builtin(provider: str, model: str, **options: Any) -> LLM:
+    """A model of one of crewkit's own providers, its backend imported on first use."""
+    if provider == "mock":
+        from crewkit.llm._mock import MockLLM
+
+        return MockLLM(native_tools=model != "text", **options)
+    if provider == "anthropic":
+        from crewkit.llm._anthropic import AnthropicChat
+
+        return AnthropicChat(model, **options)
+    if provider == "local":
+        from crewkit.llm._local import LocalLlama
+
+        return LocalLlama(model, **options)
+    from crewkit.llm._openai import CLIENTS
+
+    return CLIENTS[provider](model, **options)
 
 
-@dataclass(frozen=True)
-class ProviderInfo:
-    """What a provider needs to be usable here; ``crewkit models`` reports it."""
-
-    name: str
-    """The provider part of model strings."""
-    env: tuple[str, ...] = ()
-    """Environment variables that must be set (API keys); only their presence is checked."""
-    modules: tuple[str, ...] = ()
-    """Python modules that must be importable (an installed extra)."""
-    description: str = ""
-    """One line for listings."""
-
-    def missing(self) -> list[str]:
-        """What is missing for this provider to work here; empty when it is usable."""
-        from importlib.util import find_spec
-
-        gaps = [f"environment variable {var}" for var in self.env if not os.environ.get(var)]
-        gaps += [f"module {mod!r}" for mod in self.modules if find_spec(mod) is None]
-        return gaps
+_factories: dict[str, ModelFactory] = {p.name: functools.partial(_builtin, p.name) for p in BUILTIN}
 
 
 def register_provider(
@@ -55,63 +63,7 @@ def register_provider(
     ``modules`` declare what the provider needs (API key variables, importable modules) so tools can
     say whether it is usable."""
     _factories[name] = factory
-    _info[name] = ProviderInfo(name, tuple(env), tuple(modules), description)
-
-
-def provider_info(name: str) -> ProviderInfo | None:
-    """What ``name`` needs to be usable, or ``None`` if it is not registered."""
-    return _info.get(name)
-
-
-def _mock(model: str, **options: Any) -> LLM:
-    from crewkit.llm._mock import MockLLM
-
-    return MockLLM(native_tools=model != "text", **options)
-
-
-def _chat_preset(provider: str) -> ModelFactory:
-    def factory(model: str, **options: Any) -> LLM:
-        from crewkit.llm.openai import PRESETS
-
-        return PRESETS[provider](model, **options)
-
-    factory.__name__ = f"{provider}_factory"
-    return factory
-
-
-def _anthropic(model: str, **options: Any) -> LLM:
-    from crewkit.llm.anthropic import AnthropicChat
-
-    return AnthropicChat(model, **options)
-
-
-def _local(model: str, **options: Any) -> LLM:
-    from crewkit.llm.local import LocalLlama
-
-    return LocalLlama(model, **options)
-
-
-register_provider("mock", _mock, description="deterministic test model, no network")
-_CHAT_PRESETS: dict[str, tuple[tuple[str, ...], str]] = {
-    "openai": (("OPENAI_API_KEY",), "OpenAI Chat Completions (or any server via base_url=)"),
-    "ollama": ((), "Ollama server, localhost:11434 (OLLAMA_BASE_URL)"),
-    "vllm": ((), "vLLM server, localhost:8000 (VLLM_BASE_URL)"),
-    "llamacpp": ((), "llama.cpp server, 127.0.0.1:8080 (LLAMACPP_BASE_URL)"),
-    "lmstudio": ((), "LM Studio server, localhost:1234 (LMSTUDIO_BASE_URL)"),
-    "openrouter": (("OPENROUTER_API_KEY",), "OpenRouter"),
-    "groq": (("GROQ_API_KEY",), "Groq"),
-}
-for _name, (_env, _description) in _CHAT_PRESETS.items():
-    register_provider(_name, _chat_preset(_name), env=_env, description=_description)
-register_provider(
-    "anthropic", _anthropic, env=("ANTHROPIC_API_KEY",), description="Anthropic Messages API"
-)
-register_provider(
-    "local",
-    _local,
-    modules=("llama_cpp",),
-    description="embedded llama.cpp; 'local' alone is SmolLM2-135M (crewkit[local])",
-)
+    add_provider(ProviderInfo(name, description, env=tuple(env), modules=tuple(modules)))
 
 
 def providers() -> list[str]:

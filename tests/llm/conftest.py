@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from loopback import ScriptedServer
 
-import crewkit.llm.openai as openai_backend
+import crewkit.llm._openai as openai_backend
 
 
 @pytest.fixture

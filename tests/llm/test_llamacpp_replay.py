@@ -9,7 +9,8 @@ from pathlib import Path
 from local_support import weather_crew
 
 from crewkit.events import Event, ToolCallStarted
-from crewkit.llm import LlamaCppChat, cassette
+from crewkit.llm import cassette
+from crewkit.llm._openai import LlamaCppChat
 
 TAPE = Path(__file__).parent / "cassettes" / "llamacpp_one_tool.jsonl"
 OUTPUT = TAPE.with_suffix(".out.txt")

@@ -18,9 +18,10 @@ import httpx
 import pytest
 from local_support import SERVER_MODULES, require, weather_crew
 
-import crewkit.llm.openai as openai_backend
+import crewkit.llm._openai as openai_backend
 from crewkit.events import Event, ToolCallCompleted
-from crewkit.llm import LlamaCppChat, cassette, resolve_llm
+from crewkit.llm import cassette, resolve_llm
+from crewkit.llm._openai import LlamaCppChat
 
 MODEL_NAME = "smollm2-135m"
 SAVE_TO = os.environ.get("CREWKIT_SAVE_LLAMACPP_CASSETTE")
@@ -36,7 +37,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require(SERVER_MODULES)
-    from crewkit.llm.local import default_model_path
+    from crewkit.llm._local import default_model_path
 
     port = _free_port()
     command = [

@@ -11,7 +11,6 @@ from loopback import FAST_RETRY, Reply, ScriptedServer, Stream, chat_reply, wire
 from crewkit import Agent, Crew, Task, tool
 from crewkit.errors import BadRequestError, ConfigurationError, InvalidResponseError
 from crewkit.llm import (
-    LlamaCppChat,
     Message,
     ModelRequest,
     ModelResponse,
@@ -22,6 +21,7 @@ from crewkit.llm import (
     ToolSpec,
     Usage,
 )
+from crewkit.llm._openai import LlamaCppChat
 
 WEATHER = ToolSpec(
     "get_weather",

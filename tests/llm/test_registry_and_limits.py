@@ -8,17 +8,11 @@ import time
 import pytest
 
 import crewkit.llm._registry as registry
+from crewkit._ratelimit import RateLimiter, shared_limiter
 from crewkit.errors import ConfigurationError, ModelNotConfiguredError
-from crewkit.llm import (
-    GroqChat,
-    LlamaCppChat,
-    OllamaChat,
-    OpenAIChat,
-    RateLimiter,
-    default_llm_spec,
-    resolve_llm,
-    shared_limiter,
-)
+from crewkit.llm import OpenAIChat, resolve_llm
+from crewkit.llm._openai import GroqChat, LlamaCppChat, OllamaChat
+from crewkit.llm._registry import default_llm_spec
 
 
 @pytest.mark.parametrize(
@@ -131,8 +125,8 @@ def test_a_providers_own_address_without_a_key_is_a_clear_error_but_another_addr
     import pytest
 
     from crewkit.errors import ConfigurationError
-    from crewkit.llm.anthropic import AnthropicChat
-    from crewkit.llm.openai import OllamaChat, OpenAIChat
+    from crewkit.llm._anthropic import AnthropicChat
+    from crewkit.llm._openai import OllamaChat, OpenAIChat
 
     for cls, env in ((OpenAIChat, "OPENAI_API_KEY"), (AnthropicChat, "ANTHROPIC_API_KEY")):
         with pytest.raises(

@@ -20,7 +20,7 @@ from typing import Any
 
 from crewkit.errors import ConfigurationError, InvalidResponseError, LLMError
 from crewkit.llm._base import LLM
-from crewkit.llm._profiles import traits_for
+from crewkit.llm._providers import traits_for
 from crewkit.llm._schema_tools import bounded, decision_schema, read_decision, rewrite_messages
 from crewkit.llm._types import ModelRequest, ModelResponse, Usage
 
@@ -113,7 +113,7 @@ class LocalLlama(LLM):
         self.repeat_penalty = repeat_penalty
         """Discourages the loops small models fall into ("The data is incomplete. The data is...")."""
         self.traits = traits_for("local", self.model)
-        """Capabilities (see ``crewkit.llm._profiles``)."""
+        """Capabilities (see ``crewkit.llm._providers``)."""
         self.profile = self.traits.profile
 
     def _llama(self) -> tuple[Any, threading.Lock]:

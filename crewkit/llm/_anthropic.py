@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from crewkit import prompts
-from crewkit.llm._http import HTTPModel
-from crewkit.llm._retry import RetryPolicy
+from crewkit.llm._http import HTTPModel, HTTPOptions
 from crewkit.llm._types import Message, ModelRequest, ModelResponse, ToolCall, Usage
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 API_VERSION = "2023-06-01"
 """The ``anthropic-version`` header this client's mapping follows."""
@@ -27,36 +29,18 @@ class AnthropicChat(HTTPModel):
     stop sequences, usage."""
 
     provider = "anthropic"
-    default_base_url = "https://api.anthropic.com"
-    base_url_env: str | None = "ANTHROPIC_BASE_URL"
-    api_key_env: str | None = "ANTHROPIC_API_KEY"
-    key_required = True
 
     def __init__(
         self,
         model: str,
         *,
-        base_url: str | None = None,
-        api_key: str | None = None,
         max_tokens: int = 4096,
         temperature: float | None = None,
         tool_choice: str | None = None,
         stop: Sequence[str] = (),
-        timeout: float = 120.0,
-        retry: RetryPolicy | None = None,
-        max_rpm: int | None = None,
-        headers: Mapping[str, str] | None = None,
+        **options: Unpack[HTTPOptions],
     ) -> None:
-        url, key = self.address_and_key(model, base_url, api_key)
-        super().__init__(
-            model,
-            base_url=url,
-            api_key=key,
-            timeout=timeout,
-            retry=retry,
-            max_rpm=max_rpm,
-            headers=headers,
-        )
+        super().__init__(model, **options)
         self.max_tokens = max_tokens
         """Cap on reply tokens (the API requires one)."""
         self.temperature = temperature

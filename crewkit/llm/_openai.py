@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from crewkit import prompts
 from crewkit.errors import BadRequestError, InvalidResponseError, ProviderError
-from crewkit.llm._http import HTTPModel, sse_events
-from crewkit.llm._profiles import ResponseFormat, Traits
-from crewkit.llm._retry import RetryPolicy
+from crewkit.llm._http import HTTPModel, HTTPOptions, sse_events
+from crewkit.llm._providers import ResponseFormat, Traits
 from crewkit.llm._schema_tools import decision_schema, read_decision, rewrite_messages
 from crewkit.llm._types import (
     Message,
@@ -27,6 +26,9 @@ from crewkit.llm._types import (
     ToolCall,
     Usage,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 ToolChoice = Literal["auto", "required", "none"] | str
 """``auto``, ``required``, ``none``, or the name of the one tool the model must call."""
@@ -44,39 +46,20 @@ class OpenAIChat(HTTPModel):
     """A model behind a Chat Completions endpoint."""
 
     provider = "openai"
-    default_base_url = "https://api.openai.com/v1"
-    base_url_env: str | None = "OPENAI_BASE_URL"
-    api_key_env: str | None = "OPENAI_API_KEY"
-    key_required = True
 
     def __init__(
         self,
         model: str,
         *,
-        base_url: str | None = None,
-        api_key: str | None = None,
         tool_choice: ToolChoice | None = None,
         temperature: float | None = None,
         seed: int | None = None,
         max_tokens: int | None = None,
         stop: Sequence[str] = (),
-        timeout: float = 120.0,
-        retry: RetryPolicy | None = None,
-        max_rpm: int | None = None,
-        headers: Mapping[str, str] | None = None,
         traits: Traits | None = None,
+        **options: Unpack[HTTPOptions],
     ) -> None:
-        url, key = self.address_and_key(model, base_url, api_key)
-        super().__init__(
-            model,
-            base_url=url,
-            api_key=key,
-            timeout=timeout,
-            retry=retry,
-            max_rpm=max_rpm,
-            headers=headers,
-            traits=traits,
-        )
+        super().__init__(model, traits=traits, **options)
         self.tool_choice = tool_choice
         """Sent with native tools; ``None`` leaves the server's default (``auto``)."""
         self.temperature = temperature
@@ -318,20 +301,12 @@ class OllamaChat(OpenAIChat):
     """An Ollama server (``ollama/<model>``), by default on ``localhost:11434``."""
 
     provider = "ollama"
-    default_base_url = "http://localhost:11434/v1"
-    base_url_env = "OLLAMA_BASE_URL"
-    api_key_env = None
-    key_required = False
 
 
 class VLLMChat(OpenAIChat):
     """A vLLM server (``vllm/<model>``), by default on ``localhost:8000``."""
 
     provider = "vllm"
-    default_base_url = "http://localhost:8000/v1"
-    base_url_env = "VLLM_BASE_URL"
-    api_key_env = "VLLM_API_KEY"
-    key_required = False
 
 
 class LlamaCppChat(OpenAIChat):
@@ -339,41 +314,27 @@ class LlamaCppChat(OpenAIChat):
     llama_cpp.server``), by default on ``127.0.0.1:8080``. Tools go through constrained JSON."""
 
     provider = "llamacpp"
-    default_base_url = "http://127.0.0.1:8080/v1"
-    base_url_env = "LLAMACPP_BASE_URL"
-    api_key_env = "LLAMACPP_API_KEY"
-    key_required = False
 
 
 class LMStudioChat(OpenAIChat):
     """An LM Studio server (``lmstudio/<model>``), by default on ``localhost:1234``."""
 
     provider = "lmstudio"
-    default_base_url = "http://localhost:1234/v1"
-    base_url_env = "LMSTUDIO_BASE_URL"
-    api_key_env = None
-    key_required = False
 
 
 class OpenRouterChat(OpenAIChat):
     """OpenRouter (``openrouter/<vendor>/<model>``); key in ``OPENROUTER_API_KEY``."""
 
     provider = "openrouter"
-    default_base_url = "https://openrouter.ai/api/v1"
-    base_url_env = "OPENROUTER_BASE_URL"
-    api_key_env = "OPENROUTER_API_KEY"
 
 
 class GroqChat(OpenAIChat):
     """Groq (``groq/<model>``); key in ``GROQ_API_KEY``."""
 
     provider = "groq"
-    default_base_url = "https://api.groq.com/openai/v1"
-    base_url_env = "GROQ_BASE_URL"
-    api_key_env = "GROQ_API_KEY"
 
 
-PRESETS: dict[str, type[OpenAIChat]] = {
+CLIENTS: dict[str, type[OpenAIChat]] = {
     cls.provider: cls
     for cls in (
         OpenAIChat,
@@ -385,4 +346,4 @@ PRESETS: dict[str, type[OpenAIChat]] = {
         GroqChat,
     )
 }
-"""Provider name → client class, for the registry."""
+"""Provider name → client class, for the registry; addresses and keys are in ``_providers.py``."""
