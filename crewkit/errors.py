@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 
 class CrewkitError(Exception):
@@ -85,6 +85,9 @@ class ModelNotConfiguredError(ConfigurationError):
 class LLMError(CrewkitError):
     """A model call failed. Says which provider and model, and never contains an API key."""
 
+    retryable: ClassVar[bool] = False
+    """Whether another attempt can fix it (the retry policy only retries these)."""
+
     def __init__(
         self,
         message: str,
@@ -92,12 +95,12 @@ class LLMError(CrewkitError):
         provider: str = "",
         model: str = "",
         status: int | None = None,
+        retry_after: float | None = None,
         attempts: int | None = None,
     ) -> None:
-        self.message = message
-        self.provider = provider
-        self.model = model
-        self.status = status
+        self.message, self.provider, self.model, self.status = message, provider, model, status
+        self.retry_after = retry_after
+        """Seconds the server asked us to wait before trying again (``Retry-After``), if it said."""
         self.attempts = attempts
         """How many requests were made before giving up (set by the retry policy)."""
         super().__init__(message)
@@ -113,19 +116,6 @@ class LLMError(CrewkitError):
 class ProviderError(LLMError):
     """The provider answered with an error status; ``message`` is what its server said."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        provider: str = "",
-        model: str = "",
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(message, provider=provider, model=model, status=status)
-        self.retry_after = retry_after
-        """Seconds the server asked us to wait before trying again (``Retry-After``), if it said."""
-
 
 class BadRequestError(ProviderError):
     """The provider rejected the request itself (400, 404, 422...); retrying cannot help."""
@@ -138,21 +128,31 @@ class AuthenticationError(ProviderError):
 class RateLimitError(ProviderError):
     """Too many requests (429)."""
 
+    retryable = True
+
 
 class ServerError(ProviderError):
     """The provider failed (5xx)."""
+
+    retryable = True
 
 
 class ModelTimeoutError(LLMError):
     """The model did not answer within the request timeout."""
 
+    retryable = True
+
 
 class ModelConnectionError(LLMError):
     """The connection failed or dropped before a complete answer arrived."""
 
+    retryable = True
+
 
 class InvalidResponseError(LLMError):
     """The provider answered 200 with a body that is not the expected format."""
+
+    retryable = True
 
 
 class CassetteMismatchError(LLMError):
@@ -165,6 +165,17 @@ class NetworkBlockedError(LLMError):
 
 class ScriptExhaustedError(LLMError):
     """A scripted test model was called more times than it had replies."""
+
+
+def provider_error_for(status: int) -> type[ProviderError]:
+    """The error an HTTP error status means."""
+    if status == 429:
+        return RateLimitError
+    if status >= 500:
+        return ServerError
+    if status in (401, 403):
+        return AuthenticationError
+    return BadRequestError
 
 
 class OutputValidationError(CrewkitError):

@@ -41,21 +41,6 @@ class Event:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CrewStarted(Event):
-    """A kickoff began."""
-
-    crew_name: str
-    inputs: Mapping[str, Any]
-
-
-@dataclass(frozen=True, kw_only=True)
-class CrewCompleted(Event):
-    """A kickoff finished."""
-
-    output: CrewOutput
-
-
-@dataclass(frozen=True, kw_only=True)
 class Failed(Event):
     """Base of the events that close a step which raised."""
 
@@ -64,115 +49,145 @@ class Failed(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CrewStarted(Event):
+    """A kickoff began."""
+
+    crew_name: str
+    """The crew's ``name``."""
+    inputs: Mapping[str, Any]
+    """The kickoff inputs."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrewCompleted(Event):
+    """A kickoff finished."""
+
+    output: CrewOutput
+    """What it produced."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class CrewFailed(Failed):
     """A kickoff ended with an error."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class TaskStarted(Event):
-    """An agent (or the manager) began a task."""
-
+class _TaskStep(Event):
     task_name: str
+    """The task's label."""
     agent_role: str
+    """Who works on it (the manager, in a hierarchical crew)."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class TaskCompleted(Event):
+class TaskStarted(_TaskStep):
+    """An agent (or the manager) began a task."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskCompleted(_TaskStep):
     """A task produced its output."""
 
     output: TaskOutput
+    """The accepted output."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class TaskFailed(Failed):
-    """A task ended with an error (the run's error, or a task cancelled because of it)."""
+class TaskFailed(_TaskStep, Failed):
+    """A task ended with an error (its own, or the run's when it was cancelled because of it)."""
 
-    task_name: str
+
+@dataclass(frozen=True, kw_only=True)
+class _AgentStep(Event):
     agent_role: str
+    """The agent's role."""
+    task_name: str
+    """The task it works on (a delegated piece of work keeps its task's label)."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class AgentStarted(Event):
+class AgentStarted(_AgentStep):
     """An agent's loop began, for a task or a delegated sub-task."""
 
-    agent_role: str
-    task_name: str
-
 
 @dataclass(frozen=True, kw_only=True)
-class AgentFinished(Event):
-    """An agent gave its final answer."""
+class AgentFinished(_AgentStep):
+    """An agent gave its final answer (again, when an answer was sent back for revision)."""
 
-    agent_role: str
-    task_name: str
     answer: str
+    """The final answer's text."""
     forced: bool
     """True when the answer was demanded at a limit rather than given freely."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class AgentFailed(Failed):
+class AgentFailed(_AgentStep, Failed):
     """An agent's loop ended with an error (a time limit, a model that failed, ...)."""
 
+
+@dataclass(frozen=True, kw_only=True)
+class _ModelStep(Event):
     agent_role: str
-    task_name: str
+    """Who asked."""
+    model: str
+    """The model's ``provider/model`` label."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class ModelCallStarted(Event):
+class ModelCallStarted(_ModelStep):
     """A request went to a model."""
 
-    agent_role: str
-    model: str
-
 
 @dataclass(frozen=True, kw_only=True)
-class ModelCallCompleted(Event):
+class ModelCallCompleted(_ModelStep):
     """A model answered; ``usage`` is this call's, counted once."""
 
-    agent_role: str
-    model: str
     response: ModelResponse
+    """The answer."""
     usage: Usage
+    """Tokens of this call."""
     duration: float
+    """Seconds the call took, cassette and retries included."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class ModelCallFailed(Failed):
+class ModelCallFailed(_ModelStep, Failed):
     """A model call raised (after the backend's own retries)."""
 
+
+@dataclass(frozen=True, kw_only=True)
+class _ToolStep(Event):
     agent_role: str
-    model: str
+    """Who called the tool."""
+    tool_name: str
+    """The tool's name."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class ToolCallStarted(Event):
+class ToolCallStarted(_ToolStep):
     """An agent called a tool."""
 
-    agent_role: str
-    tool_name: str
     arguments: Mapping[str, Any]
+    """The validated arguments."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class ToolCallCompleted(Event):
+class ToolCallCompleted(_ToolStep):
     """A tool returned; ``error`` is true when the call was refused (a delegation guard) and
     ``result`` says why. A tool that raises ends in :class:`ToolCallFailed` instead."""
 
-    agent_role: str
-    tool_name: str
     result: str
+    """What the agent reads next."""
     error: bool
+    """The call was refused."""
     duration: float
+    """Seconds the tool took."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class ToolCallFailed(Failed):
+class ToolCallFailed(_ToolStep, Failed):
     """A tool raised. The agent reads the error as its observation and works on (unless it was a
     run-ending error, such as a coworker's model failing)."""
-
-    agent_role: str
-    tool_name: str
 
 
 @dataclass(frozen=True)

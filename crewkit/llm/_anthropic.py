@@ -35,20 +35,14 @@ class AnthropicChat(HTTPModel):
         model: str,
         *,
         max_tokens: int = 4096,
-        temperature: float | None = None,
         tool_choice: str | None = None,
-        stop: Sequence[str] = (),
         **options: Unpack[HTTPOptions],
     ) -> None:
         super().__init__(model, **options)
         self.max_tokens = max_tokens
         """Cap on reply tokens (the API requires one)."""
-        self.temperature = temperature
-        """Default temperature when the request sets none."""
         self.tool_choice = tool_choice
         """``auto``, ``any`` (some tool), ``none``, or one tool's name; ``None`` for the default."""
-        self.stop = tuple(stop)
-        """Stop sequences added to every request's own."""
 
     def _auth_headers(self) -> dict[str, str]:
         headers = {"anthropic-version": API_VERSION}
@@ -83,12 +77,7 @@ class AnthropicChat(HTTPModel):
                     if self.tool_choice in ("auto", "any", "none")
                     else {"type": "tool", "name": self.tool_choice}
                 )
-        stop = [*request.stop, *self.stop]
-        if stop:
-            body["stop_sequences"] = stop
-        temperature = request.temperature if request.temperature is not None else self.temperature
-        if temperature is not None:
-            body["temperature"] = temperature
+        self.add_sampling(body, request, stop_key="stop_sequences")
         return body
 
     async def complete(self, request: ModelRequest) -> ModelResponse:

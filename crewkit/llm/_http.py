@@ -5,26 +5,24 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from crewkit._ratelimit import shared_limiter
 from crewkit.errors import (
-    AuthenticationError,
-    BadRequestError,
     ConfigurationError,
     InvalidResponseError,
     LLMError,
     ModelConnectionError,
     ModelTimeoutError,
     ProviderError,
-    RateLimitError,
-    ServerError,
+    provider_error_for,
 )
 from crewkit.llm._base import LLM
 from crewkit.llm._providers import ProviderInfo, Traits, provider_info, traits_for
 from crewkit.llm._retry import RetryPolicy, call_with_retries, parse_retry_after
+from crewkit.llm._types import ModelRequest
 
 if TYPE_CHECKING:
     import httpx
@@ -75,6 +73,10 @@ class HTTPOptions(TypedDict, total=False):
     """Requests per minute, shared by every model object with the same label."""
     headers: Mapping[str, str] | None
     """Extra headers sent with every request."""
+    temperature: float | None
+    """Default temperature when the request sets none."""
+    stop: Sequence[str]
+    """Stop sequences added to every request's own."""
 
 
 class HTTPModel(LLM):
@@ -92,6 +94,8 @@ class HTTPModel(LLM):
         retry: RetryPolicy | None = None,
         max_rpm: int | None = None,
         headers: Mapping[str, str] | None = None,
+        temperature: float | None = None,
+        stop: Sequence[str] = (),
         traits: Traits | None = None,
     ) -> None:
         if not model:
@@ -114,6 +118,10 @@ class HTTPModel(LLM):
             self.limiter = shared_limiter(self.label, max_rpm)
         self.headers = dict(headers or {})
         """Extra headers sent with every request."""
+        self.temperature = temperature
+        """Default temperature when the request sets none."""
+        self.stop = tuple(stop)
+        """Stop sequences added to every request's own."""
         self.traits = traits or traits_for(self.provider, model)
         """Provider and model quirks (see ``crewkit.llm._providers``)."""
         self.profile = self.traits.profile
@@ -133,6 +141,18 @@ class HTTPModel(LLM):
         if not url:
             raise ConfigurationError(f"{self.label} needs base_url= (the server's address)")
         return url, key
+
+    def add_sampling(
+        self, body: dict[str, Any], request: ModelRequest, *, stop_key: str = "stop"
+    ) -> None:
+        """Put the stop sequences (the request's and this client's) and the temperature (the
+        request's, else this client's) into ``body``, when there are any."""
+        stop = [*request.stop, *self.stop]
+        if stop:
+            body[stop_key] = stop
+        temperature = request.temperature if request.temperature is not None else self.temperature
+        if temperature is not None:
+            body["temperature"] = temperature
 
     @property
     def endpoint(self) -> str:
@@ -232,16 +252,7 @@ class HTTPModel(LLM):
 
     def status_error(self, status: int, body: bytes, headers: Mapping[str, str]) -> ProviderError:
         """Map an error status to the matching :class:`ProviderError`, with the server's message."""
-        kind: type[ProviderError]
-        if status == 429:
-            kind = RateLimitError
-        elif status >= 500:
-            kind = ServerError
-        elif status in (401, 403):
-            kind = AuthenticationError
-        else:
-            kind = BadRequestError
-        return kind(
+        return provider_error_for(status)(
             self.scrub(server_message(body)),
             provider=self.provider,
             model=self.model,

@@ -9,7 +9,7 @@ base_url=...)``.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from crewkit import prompts
@@ -52,24 +52,18 @@ class OpenAIChat(HTTPModel):
         model: str,
         *,
         tool_choice: ToolChoice | None = None,
-        temperature: float | None = None,
         seed: int | None = None,
         max_tokens: int | None = None,
-        stop: Sequence[str] = (),
         traits: Traits | None = None,
         **options: Unpack[HTTPOptions],
     ) -> None:
         super().__init__(model, traits=traits, **options)
         self.tool_choice = tool_choice
         """Sent with native tools; ``None`` leaves the server's default (``auto``)."""
-        self.temperature = temperature
-        """Default temperature when the request sets none."""
         self.seed = seed
         """Sampling seed, for servers that make runs repeatable with it."""
         self.max_tokens = max_tokens
         """Cap on reply tokens; ``None`` leaves the server's default."""
-        self.stop = tuple(stop)
-        """Stop sequences added to every request's own."""
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -121,12 +115,7 @@ class OpenAIChat(HTTPModel):
             }
         elif target is not None and fmt == "json_object":
             body["response_format"] = {"type": "json_object", "schema": dict(target.schema)}
-        stop = [*request.stop, *self.stop]
-        if stop:
-            body["stop"] = stop
-        temperature = request.temperature if request.temperature is not None else self.temperature
-        if temperature is not None:
-            body["temperature"] = temperature
+        self.add_sampling(body, request)
         if self.seed is not None and self.traits.seed:
             body["seed"] = self.seed
         if self.max_tokens is not None:

@@ -9,26 +9,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from crewkit.errors import (
-    InvalidResponseError,
-    LLMError,
-    ModelConnectionError,
-    ModelTimeoutError,
-    ProviderError,
-    RateLimitError,
-    ServerError,
-)
+from crewkit.errors import LLMError, ProviderError
 
 T = TypeVar("T")
-
-RETRYABLE: tuple[type[LLMError], ...] = (
-    RateLimitError,
-    ServerError,
-    ModelTimeoutError,
-    ModelConnectionError,
-    InvalidResponseError,
-)
-"""Failures another attempt can fix. Bad requests and bad keys (400/401/403/404) are never retried."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +63,7 @@ async def call_with_retries(
 ) -> T:
     """Run ``attempt`` until it succeeds or the policy gives up; the last error is raised with
     ``attempts`` set."""
-    from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
+    from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
     started = time.monotonic()
 
@@ -98,7 +81,7 @@ async def call_with_retries(
     retrying = AsyncRetrying(
         stop=stop,
         wait=wait,
-        retry=retry_if_exception_type(RETRYABLE),
+        retry=retry_if_exception(_retryable),
         reraise=True,
         **extra,  # type: ignore[arg-type]
     )
@@ -112,6 +95,11 @@ async def call_with_retries(
         error.attempts = attempts
         raise
     raise AssertionError("unreachable: tenacity returns or raises")  # pragma: no cover
+
+
+def _retryable(error: BaseException) -> bool:
+    """Failures another attempt can fix; bad requests and bad keys (400/401/403/404) are not."""
+    return isinstance(error, LLMError) and error.retryable
 
 
 def _error_of(state: object) -> BaseException | None:
