@@ -4,6 +4,7 @@ module back."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,42 +32,34 @@ class Crew(CrewDefinition):
 
     def kickoff(self, inputs: dict[str, Any] | None = None) -> CrewOutput:
         """Run the crew and return its output. Works inside a running event loop too (notebooks)."""
+        from crewkit._run.runner import run_crew
         from crewkit._sync import run_sync
 
-        return run_sync(lambda: self.kickoff_async(inputs))
+        return run_sync(functools.partial(run_crew, self, inputs))
 
     async def kickoff_async(self, inputs: dict[str, Any] | None = None) -> CrewOutput:
         """Run the crew on the current event loop."""
         from crewkit._run.runner import run_crew
 
-        return await run_crew(self, {**self.inputs, **(inputs or {})})
+        return await run_crew(self, inputs)
 
     def kickoff_for_each(self, inputs: Sequence[dict[str, Any]]) -> list[CrewOutput]:
         """Run the crew once per inputs dict, one after another; outputs in input order."""
+        from crewkit._run.runner import run_crew_for_each
         from crewkit._sync import run_sync
 
-        return run_sync(lambda: self.kickoff_for_each_async(inputs, concurrency=1))
+        return run_sync(functools.partial(run_crew_for_each, self, inputs, concurrency=1))
 
     async def kickoff_for_each_async(
         self, inputs: Sequence[dict[str, Any]], *, concurrency: int = 4
     ) -> list[CrewOutput]:
         """Run the crew once per inputs dict, up to ``concurrency`` runs at a time; outputs in input
         order, each with its own usage. Runs share nothing but the definition and rate limits."""
-        import asyncio
-
         if not isinstance(concurrency, int) or concurrency < 1:
             raise ConfigurationError(f"concurrency must be a positive integer, got {concurrency!r}")
-        from crewkit._run.prepare import check_inputs
+        from crewkit._run.runner import run_crew_for_each
 
-        for each in inputs:
-            check_inputs(self, {**self.inputs, **each})
-        gate = asyncio.Semaphore(concurrency)
-
-        async def one(each: dict[str, Any]) -> CrewOutput:
-            async with gate:
-                return await self.kickoff_async(each)
-
-        return list(await asyncio.gather(*(one(each) for each in inputs)))
+        return await run_crew_for_each(self, inputs, concurrency=concurrency)
 
     def __repr__(self) -> str:
         return f"Crew(name={self.name!r}, agents={len(self.agents)}, tasks={len(self.tasks)})"

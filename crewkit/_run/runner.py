@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crewkit._crew_definition import CrewDefinition, Process
-from crewkit._run.prepare import ResolvedCrew, prepare
+from crewkit._run.prepare import ResolvedCrew, check_inputs, prepare
 from crewkit._run.scheduler import schedule
 from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
@@ -37,8 +39,10 @@ def _listeners(crew: CrewDefinition) -> list[Listener]:
     return listeners
 
 
-async def run_crew(crew: CrewDefinition, inputs: dict[str, Any]) -> CrewOutput:
-    """Run ``crew`` once with ``inputs``. All checks that need no model happen before the first call."""
+async def run_crew(crew: CrewDefinition, inputs: Mapping[str, Any] | None) -> CrewOutput:
+    """Run ``crew`` once with ``inputs`` (over the crew's own). All checks that need no model
+    happen before the first call."""
+    inputs = {**crew.inputs, **(inputs or {})}
     resolved = prepare(crew, inputs)
     run = Run(
         bus=EventBus(_listeners(crew)),
@@ -65,6 +69,22 @@ async def run_crew(crew: CrewDefinition, inputs: dict[str, Any]) -> CrewOutput:
         )
         span.end(output=output)
     return output
+
+
+async def run_crew_for_each(
+    crew: CrewDefinition, inputs: Sequence[Mapping[str, Any]], *, concurrency: int
+) -> list[CrewOutput]:
+    """One run per inputs dict, at most ``concurrency`` at a time; every dict is checked before
+    the first run starts, so a missing input costs no model call."""
+    for each in inputs:
+        check_inputs(crew, {**crew.inputs, **each})
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(each: Mapping[str, Any]) -> CrewOutput:
+        async with gate:
+            return await run_crew(crew, each)
+
+    return list(await asyncio.gather(*(one(each) for each in inputs)))
 
 
 async def _tasks(
