@@ -9,6 +9,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from crewkit._numbers import is_whole
+
 if TYPE_CHECKING:
     from crewkit._ratelimit import RateLimiter
 
@@ -19,7 +21,7 @@ _shared_lock = threading.Lock()
 def shared_limiter(key: str, max_rpm: int) -> RateLimiter:
     """The limiter for ``key`` (a model label) at ``max_rpm``: one object per key and limit,
     process-wide, so that every agent naming the same model draws from the same budget."""
-    if not isinstance(max_rpm, int) or isinstance(max_rpm, bool) or max_rpm < 1:
+    if not is_whole(max_rpm, 1):
         raise ValueError(f"max_rpm must be a positive integer, got {max_rpm!r}")
     from crewkit._ratelimit import RateLimiter
 

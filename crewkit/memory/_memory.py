@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from crewkit._numbers import is_whole
 from crewkit.errors import ConfigurationError
 from crewkit.memory._embed import Embedder, Vector, check_vectors, cosine, pack, unpack
 from crewkit.memory._entities import entity_facts
@@ -100,7 +101,7 @@ class Memory:
         self.path = str(path) if str(path) == ":memory:" else str(Path(path).expanduser())
         """Where the memories are kept."""
         for name, value in (("recall_limit", recall_limit), ("recall_chars", recall_chars)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            if not is_whole(value, 0):
                 raise ConfigurationError(f"Memory.{name} must be an integer >= 0, got {value!r}")
         for name, weight in (
             ("recency_weight", recency_weight),
