@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crewkit._numbers import is_whole
 from crewkit.agent import Agent
 from crewkit.errors import ConfigurationError
 from crewkit.llm._base import LLM
@@ -98,9 +99,7 @@ class CrewDefinition:
             raise ConfigurationError(f"Crew.llm must be a model object or string, got {self.llm!r}")
         for attr in ("max_rpm", "max_tokens"):
             value = getattr(self, attr)
-            if value is not None and (
-                not isinstance(value, int) or isinstance(value, bool) or value < 1
-            ):
+            if value is not None and not is_whole(value, 1):
                 raise ConfigurationError(
                     f"Crew.{attr} must be a positive integer or None, got {value!r}"
                 )
@@ -134,7 +133,7 @@ class CrewDefinition:
                 f"Crew.manager_agent must be an Agent, got {self.manager_agent!r}"
             )
         limit = self.max_delegations
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        if not is_whole(limit, 1):
             raise ConfigurationError(
                 f"Crew.max_delegations must be an integer of at least 1, got {limit!r}"
             )

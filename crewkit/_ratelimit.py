@@ -8,6 +8,8 @@ import time
 import weakref
 from collections import deque
 
+from crewkit._numbers import is_whole
+
 PERIOD = 60.0
 """The window a per-minute limit counts over, in seconds."""
 
@@ -56,7 +58,7 @@ def shared_limiter(owner: object, per_minute: int) -> RateLimiter:
     weakly, so dropping it drops its limiter. This is crewkit's only limiter registry; the model
     gateway acquires the limiters, backends never do.
     """
-    if not isinstance(per_minute, int) or isinstance(per_minute, bool) or per_minute < 1:
+    if not is_whole(per_minute, 1):
         raise ValueError(f"max_rpm must be a positive integer, got {per_minute!r}")
     held = owner if isinstance(owner, str) else weakref.ref(owner, _forget)
     key = (held, per_minute, PERIOD)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from crewkit._numbers import is_positive, is_whole
 from crewkit.errors import ConfigurationError
 from crewkit.llm._base import LLM
 from crewkit.tools._tool import Tool, as_tool
@@ -53,19 +54,13 @@ class Agent:
                 f"agent {self.role!r}: tools must be a list, got {self.tools!r}"
             )
         self.tools = [as_tool(t, f"agent {self.role!r}") for t in self.tools]
-        if (
-            not isinstance(self.max_iter, int)
-            or isinstance(self.max_iter, bool)
-            or self.max_iter < 1
-        ):
+        if not is_whole(self.max_iter, 1):
             raise ConfigurationError(
                 f"agent {self.role!r}: max_iter must be an integer of at least 1, got {self.max_iter!r}"
             )
         for attr in ("max_execution_time", "max_rpm"):
             value = getattr(self, attr)
-            if value is not None and (
-                not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0
-            ):
+            if value is not None and not is_positive(value):
                 raise ConfigurationError(
                     f"agent {self.role!r}: {attr} must be a positive number or None, got {value!r}"
                 )

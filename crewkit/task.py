@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
+from crewkit._numbers import is_whole
 from crewkit.agent import Agent
 from crewkit.errors import ConfigurationError
 from crewkit.llm._types import Usage
@@ -91,7 +92,7 @@ class Task:
             )
         for attr in ("output_retries", "guardrail_max_retries"):
             value = getattr(self, attr)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            if not is_whole(value, 0):
                 raise ConfigurationError(
                     f"Task.{attr} must be a whole number >= 0, got {value!r}{self._where()}"
                 )

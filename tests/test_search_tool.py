@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any
 
-from crewkit.tools.search import WebSearch
+from crewkit.tools import WebSearch
 
 
 def test_results_are_listed_with_date_source_and_link() -> None:

@@ -1,1 +1,1 @@
-"""Pieces of the ``crewkit`` command line: progress display, result output, scaffolding, graphs."""
+"""The ``crewkit`` command line: its arguments, one module per command, and what they share."""

@@ -3,9 +3,14 @@ what, context edges and the manager of a hierarchical crew."""
 
 from __future__ import annotations
 
+import argparse
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
+from crewkit._cli._common import OK, UsageError, load
 from crewkit.crew import Crew, Process
+from crewkit.errors import CrewkitError
 
 
 @dataclass(frozen=True)
@@ -103,3 +108,32 @@ def dot(crew: Crew) -> str:
 
 def _dot_text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def run_graph(args: argparse.Namespace) -> int:
+    """Print (or write) the drawing; ``png`` goes through Graphviz's ``dot`` program."""
+    import shutil
+    import subprocess
+
+    crew = load(args, inputs=None, require_model=False)
+    if args.format == "png":
+        program = shutil.which("dot")
+        if program is None:
+            raise UsageError(
+                "--format png needs Graphviz's 'dot' program, which is not on PATH; install Graphviz "
+                "(e.g. apt install graphviz), or use the default Mermaid output with any Mermaid viewer"
+            )
+        target = Path(args.output or f"{crew.name}.png")
+        done = subprocess.run([program, "-Tpng", "-o", str(target)], input=dot(crew),
+                              text=True, capture_output=True, check=False)  # fmt: skip
+        if done.returncode != 0:
+            raise CrewkitError(f"dot failed: {done.stderr.strip()}")
+        sys.stderr.write(f"wrote {target}\n")
+        return OK
+    text = mermaid(crew) if args.format == "mermaid" else dot(crew)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        sys.stderr.write(f"wrote {args.output}\n")
+    else:
+        sys.stdout.write(text)
+    return OK

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import re
+import sys
 from pathlib import Path
 
+from crewkit._cli._common import OK
 from crewkit.errors import ConfigurationError
 
 _FILES = {
@@ -34,3 +37,15 @@ def scaffold(target: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """Write the scaffold into NAME and say what to do next."""
+    target = Path(args.name)
+    for path in scaffold(target):
+        sys.stdout.write(f"created {path}\n")
+    sys.stdout.write(
+        f'\nnext:\n  cd {target}\n  crewkit kickoff crew.yaml --input "your topic"\n'
+        "  python -m pytest          # runs the crew on the mock model\n"
+    )
+    return OK

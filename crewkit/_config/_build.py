@@ -8,16 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from crewkit._config._checks import context_problems, missing_placeholders
-from crewkit._config._convert import (
-    convert_callable,
-    convert_enum,
-    convert_llm,
-    convert_model_class,
-    convert_plain,
-    convert_tool,
-)
-from crewkit._config._fields import FieldSpec, field_specs
-from crewkit._config._source import FieldPath, Source, describe, did_you_mean, read_yaml
+from crewkit._config._fields import field_specs
+from crewkit._config._objects import DefinitionBuilder
+from crewkit._config._source import FieldPath, Section, Source, describe, did_you_mean, read_yaml
 from crewkit.agent import AGENT_TEXTS, Agent
 from crewkit.crew import Crew
 from crewkit.errors import ConfigProblem, ConfigurationError, CrewFileError
@@ -39,15 +32,6 @@ class LoadOptions:
     """When given, every placeholder must have a value here or among the file's ``inputs:``."""
     require_model: bool = False
     """Report agents left with no model at all (none in the file, no override, no CREWKIT_MODEL)."""
-
-
-@dataclass(frozen=True)
-class Section:
-    """A part of a file: where it is and what it holds."""
-
-    source: Source
-    path: FieldPath
-    value: Any
 
 
 def load(
@@ -79,14 +63,10 @@ def load(
     return crew
 
 
-class _Builder:
+class _Builder(DefinitionBuilder):
     def __init__(self, problems: list[ConfigProblem], options: LoadOptions) -> None:
-        self.problems = problems
+        super().__init__(problems, options.model)
         self.options = options
-        self.agent_defs: dict[str, Any] = {}
-        self.agents: dict[str, Agent | None] = {}
-        self.tasks: dict[str, Task | None] = {}
-        self.task_keys: list[str] = []
         self.two_files = False
         self.sections: list[tuple[Section, dict[str, Any], tuple[str, ...]]] = []
 
@@ -147,11 +127,12 @@ class _Builder:
         )
         if not defs and isinstance(section.value, dict):
             section.source.problem(section.path, "no agents defined", "")
-        self.agent_defs = defs
         self.sections.append((section, defs, AGENT_TEXTS))
         for key, definition in defs.items():
             path = (*section.path, key)
-            self.agents[str(key)] = self._object(Agent, definition, section.source, path, str(key))
+            self.agents[str(key)] = self.build_object(
+                Agent, definition, section.source, path, str(key)
+            )
 
     def _tasks(self, section: Section, process: Any) -> None:
         defs = self._mapping(
@@ -169,7 +150,9 @@ class _Builder:
             path = (*section.path, key)
             if isinstance(definition, dict) and definition.get("agent") is None:
                 definition = self._assign(definition, index, agent_keys, process, section, path)
-            self.tasks[str(key)] = self._object(Task, definition, section.source, path, str(key))
+            self.tasks[str(key)] = self.build_object(
+                Task, definition, section.source, path, str(key)
+            )
 
     def _assign(
         self,
@@ -201,7 +184,7 @@ class _Builder:
         return definition
 
     def _crew(self, source: Source, fields: dict[str, Any], default_name: str) -> Crew | None:
-        kwargs = self._convert_all(Crew, fields, source, (), "crew")
+        kwargs = self.convert_fields(Crew, fields, source, (), "crew")
         manager = fields.get("manager_agent")
         members = [
             a
@@ -251,150 +234,6 @@ class _Builder:
     def _agent_path(self, source: Source, key: str) -> FieldPath:
         return (key,) if self.two_files else ("agents", key)
 
-    # -- objects -------------------------------------------------------------------------------
-
-    def _object(self, cls: type, definition: Any, source: Source, path: FieldPath, key: str) -> Any:
-        noun = _noun(cls)
-        if not isinstance(definition, dict):
-            source.problem(
-                path, f"expected a mapping of {noun} fields, found {describe(definition)}", ""
-            )
-            return None
-        before = len(self.problems)
-        specs = field_specs(cls)
-        kwargs = self._convert_all(cls, definition, source, path, noun)
-        if "name" in specs and issubclass(cls, Task):
-            kwargs.setdefault("name", key)
-        for spec in specs.values():
-            if spec.required and spec.name not in definition:
-                source.problem(path, f"missing required field {spec.name!r} of {noun} {key!r}", "")
-        if len(self.problems) > before:
-            return None
-        try:
-            return cls(**kwargs)
-        except ConfigurationError as exc:
-            source.problem(path, str(exc))
-            return None
-
-    def _convert_all(
-        self, cls: type, definition: dict[str, Any], source: Source, path: FieldPath, noun: str
-    ) -> dict[str, Any]:
-        specs = field_specs(cls)
-        reserved = {"agents", "tasks"} if issubclass(cls, Crew) else set()
-        allowed = [n for n in specs if n not in reserved]
-        kwargs: dict[str, Any] = {}
-        for key, value in definition.items():
-            spec = specs.get(key) if isinstance(key, str) else None
-            if spec is None or key in reserved:
-                hint = did_you_mean(key, allowed) or f"{noun} fields: {', '.join(allowed)}"
-                source.problem((*path, key), f"unknown {noun} field {key!r}", hint)
-                continue
-            ok, converted = self._convert(spec, value, source, (*path, key))
-            if ok:
-                kwargs[key] = converted
-        return kwargs
-
-    def _convert(
-        self, spec: FieldSpec, value: Any, source: Source, path: FieldPath
-    ) -> tuple[bool, Any]:
-        kind = spec.kind
-        report = source.problem
-        if kind.kind == "plain":
-            return convert_plain(kind, value, path, report)
-        if kind.kind == "enum":
-            return convert_enum(kind, value, path, report)
-        if kind.kind == "llm":
-            if self.options.model and value is not None:
-                return True, self.options.model
-            return convert_llm(kind, value, path, report)
-        if kind.kind == "model_class":
-            name = "".join(p.title() for p in str(path[-2]).replace("-", "_").split("_")) + "Output"
-            return convert_model_class(kind, value, source.folder, name, path, report)
-        if kind.kind == "callable":
-            return convert_callable(kind, value, source.folder, path, report)
-        if kind.kind == "tools":
-            return self._tools(value, source, path)
-        if kind.kind in ("agent", "agents"):
-            return self._agent_refs(kind.kind, kind.optional, value, source, path)
-        return self._task_refs(kind.kind, kind.optional, value, source, path)
-
-    def _tools(self, value: Any, source: Source, path: FieldPath) -> tuple[bool, Any]:
-        if value is None:
-            return True, []
-        if not isinstance(value, list):
-            source.problem(
-                path,
-                f"expected a list of tool names, found {describe(value)}",
-                "e.g. tools: [search, tools:word_count]",
-            )
-            return False, None
-        tools: list[Any] = []
-        ok = True
-        for index, item in enumerate(value):
-            good, tool = convert_tool(item, source.folder, (*path, index), source.problem)
-            ok = ok and good
-            if good:
-                tools.extend(tool if isinstance(tool, list) else [tool])
-        return ok, tools
-
-    def _agent_refs(
-        self, kind: str, optional: bool, value: Any, source: Source, path: FieldPath
-    ) -> tuple[bool, Any]:
-        if value is None and optional:
-            return True, None
-        if kind == "agents":
-            if not isinstance(value, list):
-                source.problem(path, f"expected a list of agent keys, found {describe(value)}", "")
-                return False, None
-            results = [
-                self._agent_refs("agent", False, v, source, (*path, i)) for i, v in enumerate(value)
-            ]
-            return all(ok for ok, _ in results), [v for _, v in results]
-        if isinstance(value, dict):  # an agent defined in place, e.g. manager_agent: {role: ...}
-            agent = self._object(Agent, value, source, path, str(path[-1]))
-            return agent is not None, agent
-        if not isinstance(value, str):
-            source.problem(
-                path,
-                f"expected an agent key, found {describe(value)}",
-                f"agents: {', '.join(self.agents)}",
-            )
-            return False, None
-        if value not in self.agents:
-            source.problem(
-                path,
-                f"unknown agent {value!r}; agents: {', '.join(self.agents) or 'none'}",
-                did_you_mean(value, list(self.agents)),
-            )
-            return False, None
-        agent = self.agents[value]
-        return agent is not None, agent  # None: its own problems are already reported
-
-    def _task_refs(
-        self, kind: str, optional: bool, value: Any, source: Source, path: FieldPath
-    ) -> tuple[bool, Any]:
-        if value is None and optional:
-            return True, None
-        if kind == "task":
-            return self._one_task(value, source, path)
-        if not isinstance(value, list):
-            hint = f"write a list: [{value}]" if isinstance(value, str) else ""
-            source.problem(path, f"expected a list of task keys, found {describe(value)}", hint)
-            return False, None
-        results = [self._one_task(v, source, (*path, i)) for i, v in enumerate(value)]
-        return all(ok for ok, _ in results), [v for _, v in results]
-
-    def _one_task(self, value: Any, source: Source, path: FieldPath) -> tuple[bool, Any]:
-        if not isinstance(value, str) or value not in self.task_keys:
-            source.problem(
-                path,
-                f"unknown task {value!r}; tasks: {', '.join(self.task_keys)}",
-                did_you_mean(value, self.task_keys),
-            )
-            return False, None
-        task = self.tasks.get(value)
-        return task is not None, task  # missing: a later task or a broken one, reported elsewhere
-
     @staticmethod
     def _top_hint(key: Any, top: dict[str, Any], allowed: list[str]) -> str:
         close = did_you_mean(key, allowed)
@@ -405,11 +244,3 @@ class _Builder:
         if isinstance(top.get(key), dict) and "description" in top[key]:
             return "this looks like CrewAI's tasks.yaml: load it with --agents agents.yaml --tasks tasks.yaml"
         return f"top-level keys: {', '.join(allowed)}"
-
-
-def _noun(cls: type) -> str:
-    """How a definition is named in messages, also for subclasses of Agent and Task."""
-    for base, noun in ((Agent, "agent"), (Task, "task"), (Crew, "crew")):
-        if issubclass(cls, base):
-            return noun
-    return cls.__name__.lower()

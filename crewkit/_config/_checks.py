@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from crewkit._config._source import format_path
+from crewkit._config._source import Section, format_path
 from crewkit._inputs import placeholders
-
-if TYPE_CHECKING:
-    from crewkit._config._build import Section
 
 
 def context_problems(defs: Mapping[Any, Any], section: Section, keys: list[str]) -> None:

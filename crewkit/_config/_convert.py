@@ -135,10 +135,8 @@ def convert_tool(
             suggestion or f"for your own tool write module:attr, e.g. tools:{name}",
         )
         return _FAILED
-    try:
-        obj = import_object(name, folder)
-    except RefError as exc:
-        report(path, exc.message, exc.hint)
+    imported, obj = _import(name, folder, path, report)
+    if not imported:
         return _FAILED
     tool_class = obj if inspect.isclass(obj) and issubclass(obj, Tool) else None
     if settings and tool_class is None:
@@ -217,10 +215,8 @@ def convert_model_class(
             "",
         )
         return _FAILED
-    try:
-        obj = import_object(value, folder)
-    except RefError as exc:
-        report(path, exc.message, exc.hint)
+    imported, obj = _import(value, folder, path, report)
+    if not imported:
         return _FAILED
     if not (inspect.isclass(obj) and issubclass(obj, BaseModel)):
         report(path, f"{value!r} is {obj!r}, not a pydantic model class", "")
@@ -243,12 +239,19 @@ def convert_callable(
         many = " (or a list of them)" if kind.many else ""
         report(path, f"expected module:function{many}, found {describe(value)}", "")
         return _FAILED
-    try:
-        obj = import_object(value, folder)
-    except RefError as exc:
-        report(path, exc.message, exc.hint)
+    imported, obj = _import(value, folder, path, report)
+    if not imported:
         return _FAILED
     if not callable(obj):
         report(path, f"{value!r} is {obj!r}, which cannot be called", "")
         return _FAILED
     return True, obj
+
+
+def _import(reference: str, folder: Path, path: FieldPath, report: Report) -> Result:
+    """:func:`import_object`, its failure reported at ``path``."""
+    try:
+        return True, import_object(reference, folder)
+    except RefError as exc:
+        report(path, exc.message, exc.hint)
+        return _FAILED

@@ -73,6 +73,15 @@ class Source:
         )
 
 
+@dataclass(frozen=True)
+class Section:
+    """A part of a file: where it is and what it holds."""
+
+    source: Source
+    path: FieldPath
+    value: Any
+
+
 def read_yaml(file: Path, problems: list[ConfigProblem]) -> Source:
     """Parse ``file`` with PyYAML's safe loader; syntax errors and duplicate keys become problems."""
     import yaml

@@ -7,7 +7,8 @@ memories before each task and the ``search_memory`` and ``save_memory`` tools.
 
 from crewkit.memory._embed import Embedder, OpenAIEmbedder
 from crewkit.memory._entities import entity_facts, find_entities
-from crewkit.memory._memory import Kind, Memory, MemoryRecord
+from crewkit.memory._memory import Memory
+from crewkit.memory._records import Kind, MemoryRecord
 
 __all__ = [
     "Embedder",

@@ -7,6 +7,8 @@ as float32 blobs next to the text; cosine similarity is computed in Python, so n
 from __future__ import annotations
 
 import array
+import asyncio
+import inspect
 import math
 import os
 from collections.abc import Awaitable, Callable, Sequence
@@ -51,6 +53,38 @@ def check_vectors(vectors: Any, count: int) -> list[Vector]:
                 f"Memory(embedder=...) returned {vector!r:.200}; expected a list of floats"
             )
     return list(vectors)
+
+
+def embed(embedder: Embedder, texts: list[str]) -> list[Vector]:
+    """``embedder(texts)``, checked, from synchronous code (an async embedder is awaited)."""
+    result: Any = embedder(texts)
+    if inspect.isawaitable(result):
+        from crewkit._sync import run_sync
+
+        awaitable = result
+
+        async def wait() -> Any:
+            return await awaitable
+
+        result = run_sync(wait)
+    return check_vectors(result, len(texts))
+
+
+async def aembed(embedder: Embedder, texts: list[str]) -> list[Vector]:
+    """``embedder(texts)``, checked, without blocking the event loop."""
+    if _is_async(embedder):
+        result: Any = embedder(texts)
+    else:  # a local model may take a while: keep the event loop free
+        result = await asyncio.to_thread(embedder, texts)
+    if inspect.isawaitable(result):
+        result = await result
+    return check_vectors(result, len(texts))
+
+
+def _is_async(fn: object) -> bool:
+    return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(
+        getattr(fn, "__call__", None)  # noqa: B004 - an object with an async __call__
+    )
 
 
 class OpenAIEmbedder:

@@ -47,7 +47,7 @@ def terms(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Plan:
+class MatchPlan:
     """What to ask FTS5: a ``MATCH`` expression and the lowest row id worth searching."""
 
     match: str
@@ -59,7 +59,7 @@ def words_of(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in _STOPWORDS}
 
 
-def plan(conn: sqlite3.Connection, words: list[str]) -> Plan | None:
+def match_plan(conn: sqlite3.Connection, words: list[str]) -> MatchPlan | None:
     """Choose the rarest of ``words`` within :data:`MATCH_BUDGET`; ``None`` when there are none.
 
     How many memories hold a word comes from the ``terms`` table, kept as memories are saved and
@@ -82,4 +82,4 @@ def plan(conn: sqlite3.Connection, words: list[str]) -> Plan | None:
     if total > MATCH_BUDGET:  # even the rarest word is in many memories: search the newest
         newest = conn.execute("SELECT max(rowid) FROM memories").fetchone()[0] or 0
         min_id = max(0, newest - int(newest * MATCH_BUDGET / total))
-    return Plan(match=" OR ".join(f'"{w}"' for w in chosen), min_id=min_id)
+    return MatchPlan(match=" OR ".join(f'"{w}"' for w in chosen), min_id=min_id)

@@ -8,18 +8,16 @@ import asyncio
 import logging
 import time
 from collections.abc import Coroutine, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from crewkit import prompts
 from crewkit.events import Event, ToolCallCompleted
-from crewkit.memory._memory import Memory, MemoryRecord
+from crewkit.memory._memory import Memory
+from crewkit.memory._records import Kind, MemoryRecord
 from crewkit.tools._tool import Tool
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
-
-    from crewkit._run.prepare import RunTask
-    from crewkit.task import TaskOutput
 
 log = logging.getLogger("crewkit")
 
@@ -29,6 +27,31 @@ MAX_TOOL_RESULT_CHARS = 2000
 """Tool results are kept up to this length; enough for a fact, short enough not to flood recall."""
 _MIN_RECALL_CHARS = 80
 """A memory cut shorter than this says nothing; recall stops instead."""
+
+
+class TaskText(Protocol):
+    """What memory reads of a task: recall searches with its text, results are filed under it.
+    A protocol, so memory stays below the run and the task definitions that it serves."""
+
+    @property
+    def description(self) -> str: ...
+    @property
+    def expected_output(self) -> str: ...
+
+
+class Result(Protocol):
+    """What memory reads of a task's output."""
+
+    @property
+    def raw(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def agent(self) -> str: ...
+
+
+_RUN_AND_LATER: tuple[Kind, ...] = ("short_term", "long_term")
+"""Results and notes go short-term, so this run sees them at once, and long-term, so later runs do."""
 
 
 class RunMemory:
@@ -42,7 +65,7 @@ class RunMemory:
 
     # -- hooks the run calls --------------------------------------------------------------------
 
-    async def recall(self, task: RunTask, context: Sequence[TaskOutput]) -> list[dict[str, str]]:
+    async def recall(self, task: TaskText, context: Sequence[Result]) -> list[dict[str, str]]:
         """The memories to show an agent before ``task``: the most relevant few, labelled with their
         source, within ``recall_limit`` and ``recall_chars``, leaving out what the task's context
         already holds. Returned as template variables: memory text is data, never template code."""
@@ -77,16 +100,15 @@ class RunMemory:
                 break
         return chosen
 
-    async def remember_task(self, task: RunTask, output: TaskOutput) -> None:
+    async def remember_task(self, task: TaskText, output: Result) -> None:
         """File a task's result in short-term memory and, with the task it answered, long-term."""
-        memory = self.memory
-        source = f"task {output.name!r} by {output.agent}"
-        common: dict[str, Any] = {"source": source, "task": task.description, "run_id": self.run_id}
-        rows = [
-            *memory._rows(output.raw, "short_term", entity=None, extract=False, **common),
-            *memory._rows(output.raw, "long_term", entity=None, extract=True, **common),
-        ]
-        await memory._ainsert(rows)
+        await self.memory.asave(
+            output.raw,
+            kind=_RUN_AND_LATER,
+            source=f"task {output.name!r} by {output.agent}",
+            task=task.description,
+            run_id=self.run_id,
+        )
 
     def tools(self, existing: Sequence[Tool], agent: str) -> list[Tool]:
         """``search_memory`` and ``save_memory`` for one agent loop, unless the agent already has
@@ -193,18 +215,13 @@ class SaveMemoryTool(Tool):
 
     async def arun(self, **kwargs: Any) -> str:
         text, entity = str(kwargs["text"]), kwargs.get("entity") or None
-        session, memory = self.session, self.session.memory
-        common: dict[str, Any] = {
-            "source": f"note by {self.agent}",
-            "task": "",
-            "run_id": session.run_id,
-        }
-        # Short-term so this run sees it at once, long-term so later runs do; entities once.
-        rows = [
-            *memory._rows(text, "short_term", entity=None, extract=False, **common),
-            *memory._rows(text, "long_term", entity=entity, extract=True, **common),
-        ]
-        await memory._ainsert(rows)
+        await self.session.memory.asave(
+            text,
+            kind=_RUN_AND_LATER,
+            source=f"note by {self.agent}",
+            entity=entity,
+            run_id=self.session.run_id,
+        )
         return prompts.render("memory_saved", entity=entity)
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from crewkit.errors import MemoryStoreError
-from crewkit.memory._query import plan, words_of
+from crewkit.memory._query import match_plan, words_of
+from crewkit.memory._records import MemoryRecord
 
 SCHEMA_VERSION = 1
 
@@ -66,16 +67,14 @@ _BM25 = "bm25(memories_fts, 1.0, 1.5, 3.0)"
 class Row:
     """One stored memory as the store returns it; ``rank`` is FTS5's bm25 (lower is better)."""
 
-    id: int
-    kind: str
-    text: str
-    source: str
-    task: str
-    entity: str
-    run_id: str
-    created: float
+    record: MemoryRecord
     embedding: bytes | None
     rank: float | None = None
+
+    @classmethod
+    def of(cls, columns: Sequence[Any]) -> Row:
+        """A row from :data:`_COLUMNS` (and the bm25 rank, when a search asked for it)."""
+        return cls(MemoryRecord(*columns[:8]), *columns[8:])
 
 
 @dataclass(frozen=True)
@@ -276,11 +275,11 @@ class Store:
             "ORDER BY relevance LIMIT ?"
         )
         with self._connection() as conn:
-            query = plan(conn, words)
+            query = match_plan(conn, words)
             if query is None:
                 return []
             rows = conn.execute(sql, [query.match, query.min_id, *params, limit]).fetchall()
-        return [Row(*r) for r in rows]
+        return [Row.of(r) for r in rows]
 
     def recent(
         self, *, kinds: Sequence[str], run_id: str, limit: int, exclude_run: bool
@@ -293,7 +292,7 @@ class Store:
         )
         with self._connection() as conn:
             rows = conn.execute(sql, [*params, limit]).fetchall()
-        return [Row(*r) for r in rows]
+        return [Row.of(r) for r in rows]
 
     def listing(self, kinds: Sequence[str], *, limit: int, entity: str | None = None) -> list[Row]:
         """The newest memories of ``kinds`` (optionally about one entity), newest first."""
@@ -306,7 +305,7 @@ class Store:
                 f"SELECT {_COLUMNS} FROM memories AS m WHERE {where} ORDER BY m.id DESC LIMIT ?",
                 [*params, limit],
             ).fetchall()
-        return [Row(*r) for r in rows]
+        return [Row.of(r) for r in rows]
 
     def count(self, kinds: Sequence[str]) -> int:
         """How many memories of ``kinds`` are stored."""

@@ -1,6 +1,28 @@
-"""Tools agents can use: the :class:`Tool` base class and the :func:`tool` decorator."""
+"""Tools agents can use: the :class:`Tool` base class, the :func:`tool` decorator and the built-in
+:class:`WebSearch` (loaded on first use, so ``import crewkit`` does not pay for it)."""
+
+from typing import TYPE_CHECKING, Any
 
 from crewkit.tools._registry import builtin_tools, register_tool
 from crewkit.tools._tool import BoundTool, FunctionTool, Tool, tool
 
-__all__ = ["BoundTool", "FunctionTool", "Tool", "builtin_tools", "register_tool", "tool"]
+if TYPE_CHECKING:
+    from crewkit.tools._search import WebSearch
+
+__all__ = [
+    "BoundTool",
+    "FunctionTool",
+    "Tool",
+    "WebSearch",
+    "builtin_tools",
+    "register_tool",
+    "tool",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "WebSearch":
+        from crewkit.tools._search import WebSearch
+
+        return WebSearch
+    raise AttributeError(f"module 'crewkit.tools' has no attribute {name!r}")

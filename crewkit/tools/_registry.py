@@ -15,13 +15,13 @@ ToolFactory = Callable[[], Tool]
 
 
 def _web_search() -> Tool:
-    from crewkit.tools.search import WebSearch
+    from crewkit.tools._search import WebSearch
 
     return WebSearch()
 
 
 def _news_search() -> Tool:
-    from crewkit.tools.search import WebSearch
+    from crewkit.tools._search import WebSearch
 
     return WebSearch(kind="news")
 

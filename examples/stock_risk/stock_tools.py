@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import risk
 
 from crewkit import tool
-from crewkit.tools.search import WebSearch
+from crewkit.tools import WebSearch
 
 news_search = WebSearch(kind="news", max_results=5, timeout=8.0)
 """Recent news about a company (``crewkit[search]``); offline it says so and the crew goes on."""

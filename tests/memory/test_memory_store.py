@@ -249,3 +249,45 @@ def test_word_counts_follow_deletions(tmp_path: Path) -> None:
     assert counts == {"alpha": 1, "gamma": 1}
     memory.reset("all")
     assert sqlite3.connect(path).execute("SELECT count(*) FROM terms").fetchone() == (0,)
+
+
+def test_saving_under_several_kinds_stores_the_text_once_per_kind_and_its_facts_once(
+    tmp_path: Path,
+) -> None:
+    memory = Memory(tmp_path / "m.db")
+
+    stored = memory.save(
+        "Acme Robotics opened a plant in Porto.",
+        kind=("short_term", "long_term"),
+        entity="Acme Robotics",
+        run_id="run-a",
+    )
+
+    assert memory.count("short_term") == 1 and memory.count("long_term") == 1
+    assert [r.text for r in memory.facts("Acme Robotics")] == [
+        "Acme Robotics opened a plant in Porto."
+    ]
+    assert stored == 2 + memory.count("entities")
+
+
+def test_search_and_asearch_both_leave_out_a_runs_own_long_term_copies(tmp_path: Path) -> None:
+    import asyncio
+
+    memory = Memory(tmp_path / "m.db")
+    memory.save("Porto plant output doubled.", kind=("short_term", "long_term"), run_id="run-a")
+    memory.save("Porto plant hired forty people.", run_id="run-b")
+
+    found = memory.search(
+        "Porto plant", kinds=["long_term"], run_id="run-a", exclude_run_long_term=True
+    )
+    found_async = asyncio.run(
+        memory.asearch(
+            "Porto plant", kinds=["long_term"], run_id="run-a", exclude_run_long_term=True
+        )
+    )
+
+    assert (
+        [r.text for r in found]
+        == [r.text for r in found_async]
+        == ["Porto plant hired forty people."]
+    )

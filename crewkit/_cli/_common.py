@@ -1,0 +1,82 @@
+"""What the commands share: exit codes, usage errors, reading inputs and loading the crew."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crewkit.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from crewkit.crew import Crew
+
+OK, RUN_FAILED, BAD_CONFIG = 0, 1, 2
+
+
+class UsageError(ConfigurationError):
+    """A command-line argument is wrong (exit code 2)."""
+
+
+def given_inputs(args: argparse.Namespace) -> dict[str, Any]:
+    """The inputs from ``--inputs-file``, ``--inputs KEY=VALUE`` and ``--input``, later ones winning."""
+    inputs: dict[str, Any] = {}
+    if args.inputs_file:
+        path = Path(args.inputs_file)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UsageError(f"--inputs-file {path}: file not found") from None
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"--inputs-file {path}: not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise UsageError(
+                f"--inputs-file {path}: expected a JSON object, found {type(data).__name__}"
+            )
+        inputs.update(data)
+    for item in args.inputs:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise UsageError(
+                f"--inputs {item!r}: expected KEY=VALUE with a name as KEY, e.g. topic=tea"
+            )
+        inputs[key.strip()] = value
+    if args.input is not None:
+        inputs["input"] = args.input
+    return inputs
+
+
+def _check_model(spec: str | None) -> None:
+    if spec is None:
+        return
+    from crewkit._config._source import did_you_mean
+    from crewkit.llm._registry import providers
+
+    provider = spec.strip().partition("/")[0]
+    if provider not in providers():
+        hint = did_you_mean(provider, providers())
+        raise UsageError(
+            f"--model {spec!r}: unknown provider {provider!r}; known providers: "
+            f"{', '.join(providers())}{f' ({hint})' if hint else ''}"
+        )
+
+
+def load(args: argparse.Namespace, *, inputs: dict[str, Any] | None, require_model: bool) -> Crew:
+    """The crew that FILE, or ``--agents`` and ``--tasks``, describe (``--model`` applied)."""
+    from crewkit.config import _load
+
+    model = getattr(args, "model", None)
+    _check_model(model)
+    if args.file and (args.agents or args.tasks):
+        raise UsageError("give either FILE or --agents and --tasks, not both")
+    if args.file:
+        if args.assign:
+            raise UsageError("--assign applies to CrewAI projects (--agents and --tasks)")
+        return _load(
+            Path(args.file), None, None, model=model, inputs=inputs, require_model=require_model
+        )
+    if not (args.agents and args.tasks):
+        raise UsageError("give a crew file (crewkit kickoff crew.yaml), or --agents A --tasks T")
+    return _load(None, Path(args.agents), Path(args.tasks), assign=args.assign, model=model,
+                 inputs=inputs, require_model=require_model)  # fmt: skip

@@ -1,0 +1,70 @@
+"""``crewkit kickoff``: run a crew, live progress on stderr, the final answer on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crewkit._cli._common import OK, given_inputs, load
+
+if TYPE_CHECKING:
+    from crewkit.crew import Crew
+
+
+def run_kickoff(args: argparse.Namespace) -> int:
+    """Run the crew and print its answer (and usage, unless ``--quiet``)."""
+    from crewkit import _console
+    from crewkit._cli import _output
+
+    given = given_inputs(args)
+    crew = load(args, inputs=given, require_model=True)
+    if args.input is not None and not _uses_input(crew):
+        sys.stderr.write("crewkit: note: --input was given but no text in the crew uses {input}\n")
+    listener: Any = None
+    if not args.quiet:
+        listener = _console.progress(verbose=args.verbose)
+        crew.listeners = [*crew.listeners, listener]
+    crew.verbose = False  # the command draws its own progress
+    for agent in crew.agents:
+        agent.verbose = False
+    try:
+        output = crew.kickoff(inputs=given)
+    finally:
+        if isinstance(listener, _console.TreeProgress):
+            listener.close()
+    if args.json:
+        text = _output.as_json(output)
+        sys.stdout.write(text + "\n")
+    else:
+        text = output.raw
+        console = None
+        if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+            from rich.console import Console
+
+            console = Console()
+        _output.print_answer(output, sys.stdout, console)
+        if not args.quiet:
+            err = None if _console.plain_output() else _rich_stderr()
+            _output.print_usage(output, sys.stderr, err)
+    if args.output:
+        Path(args.output).write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+        if not args.quiet:
+            sys.stderr.write(f"wrote {args.output}\n")
+    return OK
+
+
+def _uses_input(crew: Crew) -> bool:
+    from crewkit._inputs import placeholders
+
+    texts = [t for a in crew.agents for t in (a.role, a.goal, a.backstory)]
+    texts += [t for task in crew.tasks for t in (task.description, task.expected_output)]
+    return any("input" in placeholders(text) for text in texts)
+
+
+def _rich_stderr() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)

@@ -1,0 +1,119 @@
+"""The ``crewkit`` command's arguments: one subcommand per module of :mod:`crewkit._cli`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from crewkit._cli._graph import run_graph
+from crewkit._cli._kickoff import run_kickoff
+from crewkit._cli._models import run_models
+from crewkit._cli._scaffold import run_init
+from crewkit._cli._validate import run_validate
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser; each subcommand's namespace carries ``run``, the function that does it."""
+    parser = argparse.ArgumentParser(
+        prog="crewkit",
+        description="Run, check, scaffold and draw crews of LLM agents described in crew.yaml.",
+        epilog="Exit codes: 0 success, 1 the run failed, 2 bad configuration or usage.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    from crewkit import __version__
+
+    parser.add_argument("--version", action="version", version=f"crewkit {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(
+        name: str, run: Callable[[argparse.Namespace], int], summary: str, description: str | None
+    ) -> argparse.ArgumentParser:
+        found = sub.add_parser(name, parents=[common], help=summary, description=description)
+        found.set_defaults(run=run)
+        return found
+
+    kickoff = command(
+        "kickoff",
+        run_kickoff,
+        "run a crew and print its answer",
+        "Run a crew: live progress on stderr, the final answer on stdout.",
+    )
+    _add_source(kickoff)
+    _add_inputs(kickoff)
+    kickoff.add_argument(
+        "--model", metavar="M", help="use model M for every agent, the crew and the manager"
+    )
+    shown = kickoff.add_mutually_exclusive_group()
+    shown.add_argument(
+        "-v", "--verbose", action="store_true", help="also show model calls and tool results"
+    )
+    shown.add_argument(
+        "-q", "--quiet", action="store_true", help="show no progress, only the answer"
+    )
+    kickoff.add_argument(
+        "--json", action="store_true", help="print the whole output as JSON on stdout"
+    )
+    kickoff.add_argument(
+        "-o", "--output", metavar="FILE", help="also write the answer (or the JSON) to FILE"
+    )
+
+    validate = command(
+        "validate",
+        run_validate,
+        "check a crew file without calling any model",
+        "Check schema, agent/task/tool references, placeholders against "
+        "the inputs given, context cycles and models; print every problem.",
+    )
+    _add_source(validate)
+    _add_inputs(validate)
+    validate.add_argument("--model", metavar="M", help="check as if run with --model M")
+
+    init = command(
+        "init",
+        run_init,
+        "create a runnable crew folder",
+        "Create NAME/ with crew.yaml, a custom tool module and a test "
+        "that runs the crew on the mock model.",
+    )
+    init.add_argument("name", metavar="NAME", help="folder to create")
+
+    graph = command(
+        "graph",
+        run_graph,
+        "draw a crew (Mermaid by default)",
+        "Print the crew's agents, tasks, context edges and manager.",
+    )
+    _add_source(graph)
+    graph.add_argument(
+        "--format",
+        choices=("mermaid", "dot", "png"),
+        default="mermaid",
+        help="mermaid (default) or dot text, or png (needs Graphviz's dot program)",
+    )
+    graph.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (png default: <crew>.png)"
+    )
+
+    command("models", run_models, "list model providers and whether they work here", None)
+    return parser  # fmt: skip
+
+
+def _add_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", nargs="?", help="crew.yaml")
+    group = parser.add_argument_group("CrewAI projects (instead of FILE)")
+    group.add_argument("--agents", metavar="A", help="CrewAI agents.yaml")
+    group.add_argument("--tasks", metavar="T", help="CrewAI tasks.yaml")
+    group.add_argument("--assign", choices=("in-order",),
+                       help="give tasks without agent: the agent at the same position")  # fmt: skip
+
+
+def _add_inputs(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("inputs (fill {placeholders}; later ones win)")
+    group.add_argument("--inputs-file", metavar="F", help="a JSON object of inputs")
+    group.add_argument("--inputs", metavar="KEY=VALUE", nargs="+", action="extend", default=[],
+                       help="named inputs, overriding the file's inputs: defaults")  # fmt: skip
+    group.add_argument("-i", "--input", metavar="TEXT", help="fills {input}")

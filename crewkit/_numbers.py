@@ -1,0 +1,13 @@
+"""Checks for numeric settings. ``True`` is an ``int`` to Python, but never a count or a limit here."""
+
+from __future__ import annotations
+
+
+def is_whole(value: object, minimum: int) -> bool:
+    """Whether ``value`` is an integer (not a bool) of at least ``minimum``."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def is_positive(value: object) -> bool:
+    """Whether ``value`` is a number (int or float, not a bool) above zero."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
