@@ -204,6 +204,7 @@ TASK_SPAN = SpanKind(TaskStarted, TaskCompleted, TaskFailed)
 AGENT_SPAN = SpanKind(AgentStarted, AgentFinished, AgentFailed)
 MODEL_SPAN = SpanKind(ModelCallStarted, ModelCallCompleted, ModelCallFailed)
 TOOL_SPAN = SpanKind(ToolCallStarted, ToolCallCompleted, ToolCallFailed)
+"""The kinds of step a run has, each with its three events."""
 
 
 _global_listeners: list[Listener] = []
