@@ -44,7 +44,7 @@ def test_a_new_run_is_running_and_starts_its_steps_at_seq_1(tmp_path: Path) -> N
 def test_a_run_id_cannot_be_used_twice(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "runs.db")
     _begin(journal)
-    with pytest.raises(JournalError, match="run 'r1' already exists.*crew.resume"):
+    with pytest.raises(JournalError, match=r"run .r1. already exists.*crew\.resume"):
         _begin(journal)
 
 
@@ -174,7 +174,7 @@ def test_a_file_from_a_newer_crewkit_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_unknown_run_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(RunNotFoundError, match="no run 'nope'.*crewkit runs"):
+    with pytest.raises(RunNotFoundError, match=r"no run .nope.*crewkit runs"):
         Journal(tmp_path / "runs.db").require("nope")
 
 
