@@ -205,6 +205,15 @@ class BudgetExceededError(CrewkitError):
     """The run used more tokens than ``Crew(max_tokens=...)`` allows."""
 
 
+class OutputFileError(CrewkitError):
+    """A task's ``output_file`` could not be written after the work was done. The answer is not
+    lost: ``outputs`` holds it with every other completed output; ``path`` names the file."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+
 class HumanInputError(CrewkitError):
     """A task needs human review, but there is no way to ask a person."""
 

@@ -16,6 +16,7 @@ from crewkit._run.gateway import call_model
 from crewkit._run.prepare import RunAgent
 from crewkit._run.state import Run, Scope
 from crewkit._run.toolbox import Observation, ToolBox
+from crewkit._sync import gather_or_cancel
 from crewkit.errors import AgentTimeoutError
 from crewkit.events import AGENT_SPAN
 from crewkit.llm._text_protocol import (
@@ -157,7 +158,8 @@ class AgentLoop:
             for i, c in enumerate(response.tool_calls)
         )
         self.messages.append(Message("assistant", response.text, tool_calls=calls))
-        observations = await asyncio.gather(*(self._call(c) for c in calls))
+        # One failing call (a coworker's model down) cancels its siblings before the error rises.
+        observations = await gather_or_cancel(self._call(c) for c in calls)
         for call, observation in zip(calls, observations, strict=True):
             self.messages.append(
                 Message("tool", observation.text, tool_call_id=call.id, name=call.name)

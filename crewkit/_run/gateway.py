@@ -8,7 +8,8 @@ A call passes these steps, in this order:
 3. the model-call span (start, end and failure events) around the rest;
 4. the active cassette: a replay answers here, with no network;
 5. the network switch: no real call leaves the machine while it is blocked;
-6. the backend's ``complete``; a recording cassette then writes the exchange down;
+6. the backend's ``complete``, its reply made valid text (no lone surrogates); a recording
+   cassette then writes the exchange down;
 7. the usage ledger, once per call.
 
 Backends do none of this (an HTTP client only retries its own request). The steps are plain code
@@ -18,14 +19,17 @@ durable runs, is one more step beside the cassette.
 
 from __future__ import annotations
 
+import dataclasses
+
 from crewkit._ratelimit import RateLimiter
 from crewkit._run.state import Run, Scope
+from crewkit._text import valid_data, valid_text
 from crewkit.errors import BudgetExceededError, CrewkitError, LLMError
 from crewkit.events import MODEL_SPAN
 from crewkit.llm._base import LLM
 from crewkit.llm._cassette import active_cassette
 from crewkit.llm._guard import check_allowed
-from crewkit.llm._types import ModelRequest, ModelResponse
+from crewkit.llm._types import ModelRequest, ModelResponse, ToolCall
 
 
 async def call_model(
@@ -75,6 +79,22 @@ async def answer(llm: LLM, request: ModelRequest) -> ModelResponse:
             provider=llm.provider,
             model=llm.model,
         ) from exc
+    response = _valid_response(response)
     if tape is not None:
         tape.record(llm, request, response)
     return response
+
+
+def _valid_response(response: ModelResponse) -> ModelResponse:
+    """The response with every string made encodable: a reply with a lone surrogate must not
+    break the next request, the output file or memory."""
+    calls = tuple(
+        ToolCall(
+            valid_text(c.name),
+            valid_data(dict(c.arguments)),
+            c.id,
+            None if c.raw_arguments is None else valid_text(c.raw_arguments),
+        )
+        for c in response.tool_calls
+    )
+    return dataclasses.replace(response, text=valid_text(response.text), tool_calls=calls)

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from crewkit._ratelimit import shared_limiter
+from crewkit._text import valid_text
 from crewkit.errors import (
     ConfigurationError,
     InvalidResponseError,
@@ -172,33 +173,43 @@ class HTTPModel(LLM):
         return httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(self.timeout),
-            headers={**self.headers, **self._auth_headers()},
+            headers={"content-type": "application/json", **self.headers, **self._auth_headers()},
         )
 
     async def post_json(
         self, path: str, payload: Mapping[str, Any], parse: Callable[[Any], T]
     ) -> T:
         """POST ``payload``, retrying per policy, and return ``parse(json_body)``. A ``parse`` that
-        raises ``KeyError``/``TypeError``/``ValueError`` makes the answer an unparseable 200."""
+        raises ``KeyError``/``TypeError``/``ValueError`` makes the answer an unparseable 200.
+
+        Errors are raised outside the ``except`` blocks that caught their cause: the cause holds the
+        response body (``JSONDecodeError.doc``) or the request with its key header, and a chained
+        cause or context would carry them into tracebacks and error reports."""
         import httpx
 
         async with self._client() as client:
 
             async def attempt() -> T:
+                failure: LLMError | None = None
                 try:
-                    response = await client.post(path, json=payload)
+                    response = await client.post(path, content=_body(payload))
                     body = response.content
                 except httpx.HTTPError as exc:
-                    raise self.transport_error(exc) from exc
+                    failure = self.transport_error(exc)
+                if failure is not None:
+                    raise failure
                 if response.status_code >= 400:
                     raise self.status_error(response.status_code, body, response.headers)
                 try:
                     return parse(json.loads(body))
                 except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-                    raise self.error(
-                        InvalidResponseError,
-                        f"unreadable response body ({type(exc).__name__}: {exc}): {_snippet(body)}",
-                    ) from exc
+                    problem = f"{type(exc).__name__}: {exc}"
+                except RecursionError:
+                    problem = "the JSON is nested too deeply"
+                raise self.error(
+                    InvalidResponseError,
+                    f"unreadable response body ({problem[:300]}): {_snippet(body)}",
+                )
 
             return await call_with_retries(self.retry, attempt)
 
@@ -211,11 +222,14 @@ class HTTPModel(LLM):
         async with self._client() as client:
 
             async def attempt() -> httpx.Response:
+                failure: LLMError | None = None
                 try:
-                    request = client.build_request("POST", path, json=payload)
+                    request = client.build_request("POST", path, content=_body(payload))
                     response = await client.send(request, stream=True)
                 except httpx.HTTPError as exc:
-                    raise self.transport_error(exc) from exc
+                    failure = self.transport_error(exc)
+                if failure is not None:
+                    raise failure
                 if response.status_code >= 400:
                     body = await response.aread()
                     await response.aclose()
@@ -223,12 +237,15 @@ class HTTPModel(LLM):
                 return response
 
             response = await call_with_retries(self.retry, attempt)
+            failure: LLMError | None = None
             try:
                 yield response
             except httpx.HTTPError as exc:
-                raise self.transport_error(exc) from exc
+                failure = self.transport_error(exc)
             finally:
                 await response.aclose()
+            if failure is not None:
+                raise failure
 
     def error(self, kind: type[LLMError], message: str, status: int | None = None) -> LLMError:
         """An error of ``kind`` about this model, with any trace of the key removed."""
@@ -275,6 +292,11 @@ def server_message(body: bytes) -> str:
     if isinstance(data, dict) and isinstance(data.get("message"), str):
         return str(data["message"])[:1000]
     return _snippet(body)
+
+
+def _body(payload: Mapping[str, Any]) -> bytes:
+    """The request body: JSON as UTF-8, any lone surrogate replaced rather than fatal."""
+    return valid_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":"))).encode()
 
 
 def _snippet(body: bytes, limit: int = 300) -> str:
