@@ -109,7 +109,7 @@ class LLMError(CrewkitError):
         where = "/".join(p for p in (self.provider, self.model) if p)
         prefix = f"{where}: " if where else ""
         suffix = f" (HTTP {self.status})" if self.status is not None else ""
-        tries = f" [gave up after {self.attempts} attempts]" if self.attempts else ""
+        tries = f" [gave up after {self.attempts} attempts]" if (self.attempts or 0) > 1 else ""
         return f"{prefix}{self.message}{suffix}{tries}"
 
 
@@ -147,6 +147,13 @@ class ModelConnectionError(LLMError):
     """The connection failed or dropped before a complete answer arrived."""
 
     retryable = True
+
+
+class ModelUnreachableError(ModelConnectionError):
+    """Nothing listens at a model server's address on this machine: the server is not running.
+    Not retried, since waiting will not start it."""
+
+    retryable = False
 
 
 class InvalidResponseError(LLMError):

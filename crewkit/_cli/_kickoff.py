@@ -25,7 +25,7 @@ def run_kickoff(args: argparse.Namespace) -> int:
         sys.stderr.write("crewkit: note: --input was given but no text in the crew uses {input}\n")
     listener: Any = None
     if not args.quiet:
-        listener = _console.progress(verbose=args.verbose)
+        listener = _console.progress(verbose=args.verbose, reasons=False)
         crew.listeners = [*crew.listeners, listener]
     crew.verbose = False  # the command draws its own progress
     for agent in crew.agents:

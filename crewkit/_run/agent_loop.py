@@ -75,6 +75,8 @@ class AgentLoop:
         self.response_schema = response_schema
         self.messages = _opening(agent, self.specs, prompt, self.native)
         self.calls = 0
+        self.prompt_tokens = 0
+        """The last call's prompt tokens: the next call of this conversation sends at least that."""
         self.last_answer: str | None = None
         limit = agent.max_execution_time
         self.deadline = None if limit is None else time.monotonic() + limit
@@ -144,7 +146,12 @@ class AgentLoop:
             stop=stop,
             metadata={"agent": self.agent.role, "task": self.scope.task},
         )
-        return await call_model(self.run, self.llm, request, self.scope, self.agent.limiters)
+        response = await call_model(
+            self.run, self.llm, request, self.scope, self.agent.limiters,
+            prompt_floor=self.prompt_tokens,
+        )  # fmt: skip
+        self.prompt_tokens = response.usage.prompt_tokens
+        return response
 
     async def _native_step(self, response: ModelResponse) -> str | None:
         if not response.tool_calls:

@@ -212,7 +212,9 @@ class _Acceptance:
     async def _human(self, output: TaskOutput) -> str:
         if not self.definition.human_input:
             return ""
-        ask = self.run.ask_human or _ask_on_console
+        from crewkit._console import ask_on_console
+
+        ask = self.run.ask_human or ask_on_console
         return str(await _maybe_await(ask(output)) or "").strip()
 
 
@@ -230,18 +232,6 @@ def _with_value(output: TaskOutput, value: Any) -> TaskOutput:
     if isinstance(value, dict):
         return replace(output, json_dict=value, raw=json.dumps(value, default=str))
     return replace(output, raw=str(value))
-
-
-async def _ask_on_console(output: TaskOutput) -> str:
-    from rich.console import Console
-    from rich.markdown import Markdown
-    from rich.panel import Panel
-
-    console = Console(stderr=True)
-    console.print(Panel(Markdown(output.raw), title=f"Review: {output.name}"))
-    return await asyncio.to_thread(
-        console.input, "Feedback for the agent (press Enter to accept): "
-    )
 
 
 async def _maybe_await(value: Any) -> Any:

@@ -7,8 +7,10 @@ import json
 import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
+from crewkit._numbers import is_positive
 from crewkit._ratelimit import shared_limiter
 from crewkit._text import valid_text
 from crewkit.errors import (
@@ -17,10 +19,12 @@ from crewkit.errors import (
     LLMError,
     ModelConnectionError,
     ModelTimeoutError,
+    ModelUnreachableError,
     ProviderError,
     provider_error_for,
 )
 from crewkit.llm._base import LLM
+from crewkit.llm._guard import is_loopback
 from crewkit.llm._providers import ProviderInfo, Traits, provider_info, traits_for
 from crewkit.llm._retry import RetryPolicy, call_with_retries, parse_retry_after
 from crewkit.llm._types import ModelRequest
@@ -59,6 +63,20 @@ def mask(key: str) -> str:
     return f"{key[:3]}…{key[-4:]}" if len(key) > 12 else "…"
 
 
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one request may take by default: shorter than the default retry budget (90 s), so a
+server that stalls is tried again. Slow local models may need more (``timeout:`` in crew.yaml)."""
+
+
+def _default_retry(timeout: float) -> RetryPolicy:
+    """The default policy, its time budget stretched past a long ``timeout`` so that a request
+    that times out can still be retried once."""
+    policy = RetryPolicy()
+    if policy.max_time <= timeout:
+        return replace(policy, max_time=timeout * 1.5)
+    return policy
+
+
 class HTTPOptions(TypedDict, total=False):
     """The options every HTTP client takes (``OpenAIChat(model, **options)``)."""
 
@@ -67,9 +85,10 @@ class HTTPOptions(TypedDict, total=False):
     api_key: str | None
     """The key; default: the provider's key variable."""
     timeout: float
-    """Seconds allowed for one request (connect, send, wait, read)."""
+    """Seconds allowed for one request (connect, send, wait, read); default 60."""
     retry: RetryPolicy | None
-    """When and how failed requests are retried."""
+    """When and how failed requests are retried; the default's time budget always leaves room
+    to retry a request that timed out."""
     max_rpm: int | None
     """Requests per minute, shared by every model object with the same label."""
     headers: Mapping[str, str] | None
@@ -91,7 +110,7 @@ class HTTPModel(LLM):
         *,
         base_url: str | None = None,
         api_key: str | None = None,
-        timeout: float = 120.0,
+        timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         max_rpm: int | None = None,
         headers: Mapping[str, str] | None = None,
@@ -103,8 +122,10 @@ class HTTPModel(LLM):
             raise ConfigurationError(
                 f"model string '{self.provider}/' names no model; write '{self.provider}/<model>'"
             )
-        if timeout <= 0:
-            raise ConfigurationError(f"timeout must be a positive number of seconds, got {timeout}")
+        if not is_positive(timeout):
+            raise ConfigurationError(
+                f"timeout must be a positive number of seconds, got {timeout!r}"
+            )
         self.model = model
         url, key = self._address_and_key(base_url, api_key)
         self.base_url = url.rstrip("/")
@@ -113,7 +134,7 @@ class HTTPModel(LLM):
         """The key, masked in every display."""
         self.timeout = timeout
         """Seconds allowed for one request (connect, send, wait, read)."""
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or _default_retry(timeout)
         """When and how failed requests are retried."""
         if max_rpm is not None:
             self.limiter = shared_limiter(self.label, max_rpm)
@@ -264,6 +285,13 @@ class HTTPModel(LLM):
             return self.error(
                 ModelTimeoutError, f"no answer from {self.base_url} within {self.timeout:g}s"
             )
+        if isinstance(exc, httpx.ConnectError) and is_loopback(self.base_url):
+            # Nothing listens on this machine's port: retrying for seconds will not start it.
+            return self.error(
+                ModelUnreachableError,
+                f"nothing is listening at {self.base_url}: is the {self.provider} server "
+                f"running?{_start_hint(self.provider)}",
+            )
         detail = str(exc) or type(exc).__name__
         return self.error(ModelConnectionError, f"connection to {self.base_url} failed: {detail}")
 
@@ -276,6 +304,19 @@ class HTTPModel(LLM):
             status=status,
             retry_after=parse_retry_after(headers),
         )
+
+
+_START = {
+    "ollama": "ollama serve",
+    "llamacpp": "llama-server -m model.gguf",
+    "vllm": "vllm serve <model>",
+    "lmstudio": "lms server start",
+}
+
+
+def _start_hint(provider: str) -> str:
+    command = _START.get(provider)
+    return f" (start it with `{command}`)" if command else ""
 
 
 def server_message(body: bytes) -> str:
