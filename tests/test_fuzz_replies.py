@@ -77,7 +77,7 @@ def hostile_text(rng: random.Random) -> str:
         '{"name": "lookup", "arguments": {"query": "\\ud83d"}}',
         "x" * rng.choice([10, 5000]),
         "Action: delegate_work_to_coworker\nAction Input: "
-        + json.dumps({"task": "t", "context": "", "coworker": rng.choice(ROLES + ["Nobody"])}),
+        + json.dumps({"task": "t", "context": "", "coworker": rng.choice([*ROLES, "Nobody"])}),
         "{{ 7*7 }} {input} {% raw %}",
     ]
     return rng.choice(pieces)
@@ -93,7 +93,7 @@ def hostile_arguments(rng: random.Random) -> dict[str, Any]:
         {"data": "not a dict"},
         {"reason": "r"},
         {"task": "t", "context": "c", "coworker": rng.choice(ROLES)},
-        {"question": "q", "context": "", "coworker": rng.choice(ROLES + ["analyst ", "Nobody"])},
+        {"question": "q", "context": "", "coworker": rng.choice([*ROLES, "analyst ", "Nobody"])},
         {"task": "t", "context": "", "coworker": "Analyst", "extra": 1},
     ]
     return rng.choice(options)
@@ -108,7 +108,7 @@ def hostile_reply(rng: random.Random) -> Any:
         count = rng.choice([1, 1, 1, 2, 3])
         calls = tuple(
             ToolCall(
-                rng.choice(TOOLS + ["", "LOOKUP", "unknown tool"]),
+                rng.choice([*TOOLS, "", "LOOKUP", "unknown tool"]),
                 hostile_arguments(rng),
                 id=rng.choice(["", "call_x"]),
                 raw_arguments=rng.choice([None, None, None, "{not json", "[" * 3000]),
@@ -163,9 +163,7 @@ def build(rng: random.Random, ledger: Ledger, native: bool) -> tuple[Crew, int]:
             )
         )
     budget = rng.choice([None, None, None, 300, 2000])
-    crew = Crew(
-        agents=agents, tasks=tasks, llm=llm, max_delegations=DELEGATIONS, max_tokens=budget
-    )
+    crew = Crew(agents=agents, tasks=tasks, llm=llm, max_delegations=DELEGATIONS, max_tokens=budget)
     per_work = MAX_ITER + 1  # max_iter calls, then the one demanding the final answer
     per_task = (1 + RETRIES) * per_work + DELEGATIONS * per_work
     return crew, per_task * len(tasks)

@@ -59,6 +59,20 @@ def given_inputs(args: argparse.Namespace) -> dict[str, Any]:
     return inputs
 
 
+def check_output_path(option: str, given: str | None) -> None:
+    """Refuse ``--output`` into a folder that does not exist (or onto a folder) before any work,
+    so a paid run never ends in a file that cannot be written."""
+    if not given:
+        return
+    path = Path(given)
+    if path.is_dir():
+        raise UsageError(f"{option} {given}: is a folder; name a file")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise UsageError(f"{option} {given}: the folder {str(parent)!r} {what}")
+
+
 def _check_model(spec: str | None) -> None:
     if spec is None:
         return
