@@ -190,6 +190,78 @@ class ToolCallFailed(_ToolStep, Failed):
     run-ending error, such as a coworker's model failing)."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class _FlowRun(Event):
+    flow_name: str
+    """The flow class's name."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowStarted(_FlowRun):
+    """A flow was kicked off."""
+
+    flow_id: str
+    """The state's ``id``."""
+    inputs: Mapping[str, Any]
+    """The kickoff inputs."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowCompleted(_FlowRun):
+    """A flow ran to the end."""
+
+    result: Any
+    """The result of the step that finished last."""
+    steps: int
+    """How many steps ran."""
+    duration: float
+    """Seconds the kickoff took."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowFailed(_FlowRun, Failed):
+    """A flow stopped with an error (a step raised, a loop passed ``max_steps``, ...)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class _FlowStep(Event):
+    flow_name: str
+    """The flow class's name."""
+    step: str
+    """The step's method name."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowStepStarted(_FlowStep):
+    """A flow step began."""
+
+    trigger: str
+    """What set it off: a step's name or a router label ("" at kickoff)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowStepCompleted(_FlowStep):
+    """A flow step returned."""
+
+    result: Any
+    """What it returned."""
+    duration: float
+    """Seconds it took."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowStepFailed(_FlowStep, Failed):
+    """A flow step raised (or was cancelled because another one did)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RouterDecided(_FlowStep):
+    """A router step chose a label (``None``: it set nothing off); ``span_id`` is the router's."""
+
+    label: str | None
+    """The label, which sets off the steps listening to it."""
+
+
 @dataclass(frozen=True)
 class SpanKind:
     """The three events of one kind of step: how it opens, closes and fails."""
@@ -204,6 +276,8 @@ TASK_SPAN = SpanKind(TaskStarted, TaskCompleted, TaskFailed)
 AGENT_SPAN = SpanKind(AgentStarted, AgentFinished, AgentFailed)
 MODEL_SPAN = SpanKind(ModelCallStarted, ModelCallCompleted, ModelCallFailed)
 TOOL_SPAN = SpanKind(ToolCallStarted, ToolCallCompleted, ToolCallFailed)
+FLOW_SPAN = SpanKind(FlowStarted, FlowCompleted, FlowFailed)
+FLOW_STEP_SPAN = SpanKind(FlowStepStarted, FlowStepCompleted, FlowStepFailed)
 """The kinds of step a run has, each with its three events."""
 
 
