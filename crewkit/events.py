@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -283,6 +284,29 @@ FLOW_STEP_SPAN = SpanKind(FlowStepStarted, FlowStepCompleted, FlowStepFailed)
 
 _global_listeners: list[Listener] = []
 
+_enclosing: ContextVar[tuple[str, tuple[Listener, ...]] | None] = ContextVar(
+    "crewkit_enclosing_step", default=None
+)
+
+
+def enclosing_step() -> str | None:
+    """The span of the step whose code is running here (a flow step), so a crew or flow kicked off
+    inside it nests under it; ``None`` at top level."""
+    enclosing = _enclosing.get()
+    return enclosing[0] if enclosing else None
+
+
+def enclosing_listeners() -> tuple[Listener, ...]:
+    """The listeners of the run whose step is running here (see :func:`enter_step`)."""
+    enclosing = _enclosing.get()
+    return enclosing[1] if enclosing else ()
+
+
+def enter_step(span_id: str, listeners: Sequence[Listener]) -> None:
+    """Mark the current context as running inside step ``span_id``: runs started from here nest
+    under it and also send their events to ``listeners`` (the enclosing run's)."""
+    _enclosing.set((span_id, tuple(listeners)))
+
 
 def subscribe(listener: Listener) -> Callable[[], None]:
     """Send every event of every run to ``listener``; returns a function that unsubscribes it."""
@@ -295,7 +319,11 @@ class EventBus:
     in a progress display must not lose a run's work."""
 
     def __init__(self, listeners: list[Listener]) -> None:
-        self.listeners = [*listeners, *_global_listeners]
+        enclosing = _enclosing.get()
+        inherited = [x for x in enclosing[1] if x not in listeners] if enclosing else []
+        self.own: list[Listener] = [*listeners, *inherited]
+        """This run's listeners and those of the run it was started in (not the global ones)."""
+        self.listeners = [*self.own, *_global_listeners]
 
     def emit(self, event: Event) -> None:
         for listener in self.listeners:

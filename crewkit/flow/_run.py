@@ -21,24 +21,22 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from crewkit.errors import CrewkitError, FlowCycleError, FlowDefinitionError, FlowError
-from crewkit.events import FLOW_SPAN, FLOW_STEP_SPAN, EventBus, Listener, RouterDecided, Span
+from crewkit.events import (
+    FLOW_SPAN,
+    FLOW_STEP_SPAN,
+    EventBus,
+    Listener,
+    RouterDecided,
+    Span,
+    enclosing_step,
+    enter_step,
+)
 from crewkit.flow._define import PersistSpec
 from crewkit.flow._graph import FlowGraph, Step
 from crewkit.flow._state import dump_state, state_id
 from crewkit.flow._store import FlowStore, resolve_store
 
 log = logging.getLogger("crewkit.flow")
-
-_parent: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "crewkit_flow_step", default=None
-)
-"""The span of the flow step running in this context, so a crew or flow started inside a step
-nests under it."""
-
-
-def parent_span() -> str | None:
-    """The span id of the flow step this code runs in, if any."""
-    return _parent.get()
 
 
 NO_ARG: Any = object()
@@ -121,7 +119,7 @@ class FlowRun:
         if self.watched:
             self.flow_span = self._open(
                 FLOW_SPAN,
-                parent_span(),
+                enclosing_step(),
                 flow_name=self.name,
                 flow_id=state_id(self.flow.state),
                 inputs=inputs,
@@ -176,15 +174,15 @@ class FlowRun:
         else:
             context = contextvars.copy_context()
             if span is not None:
-                context.run(_parent.set, span.id)
+                context.run(enter_step, span.id, self.bus.own)
             future = _workers().submit(context.run, method, *args)
             future.add_done_callback(
                 lambda f: self.loop.call_soon_threadsafe(self._thread_done, record, f)
             )
 
     async def _await(self, record: _Record, coroutine: Any) -> None:
-        if record.span is not None:
-            _parent.set(record.span.id)  # this task's own context: nested crews nest under the step
+        if record.span is not None:  # this task's own context: nested runs nest under the step
+            enter_step(record.span.id, self.bus.own)
         try:
             result = await coroutine
         except asyncio.CancelledError:

@@ -7,15 +7,17 @@ so two processes saving at once wait for each other.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from crewkit.errors import FlowError
+
+if TYPE_CHECKING:
+    import sqlite3
 
 DEFAULT_PATH = ".crewkit/runs.db"
 """The default store, relative to the working directory."""
@@ -96,6 +98,8 @@ class SQLiteFlowStore:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
+        import sqlite3  # only flows that persist pay for it
+
         with self._lock:
             try:
                 if self._conn is None:
@@ -105,6 +109,8 @@ class SQLiteFlowStore:
                 raise FlowError(f"flow store {self.path}: {exc}") from exc
 
     def _open(self) -> sqlite3.Connection:
+        import sqlite3
+
         if self.path != ":memory:":
             folder = Path(self.path).parent
             if not folder.is_dir():
@@ -128,6 +134,8 @@ class SQLiteFlowStore:
 def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
     """Switch to WAL; SQLite answers "locked" at once (instead of waiting) when two connections open
     a new file together, so retry within the busy timeout."""
+    import sqlite3
+
     deadline = time.monotonic() + timeout
     pause = 0.005
     while True:
