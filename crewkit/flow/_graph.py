@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from crewkit.errors import FlowDefinitionError
+from crewkit.errors import FlowDefinitionError, FlowError
 from crewkit.flow._define import STEP_ATTR, Condition, PersistSpec, StepSpec, takes_argument
 
 
@@ -306,3 +306,43 @@ def _check_reachable(graph: FlowGraph, fail: Callable[[str, str], None]) -> None
                 step.name,
                 f"can never run: it waits for {step.trigger}, which nothing that runs sets off",
             )
+
+
+def router_label(graph: FlowGraph, step: Step, result: Any) -> str | None:
+    """The label a router's ``result`` names, refused if it is not a label this flow listens to."""
+    where = f"{graph.name}.{step.name}"
+    if result is None:
+        return None
+    if isinstance(result, enum.Enum):
+        result = result.value
+    if not isinstance(result, str):
+        raise FlowError(
+            f"{where} is a router and returned {result!r}; a router returns a label "
+            "(a string or a string Enum), or None to set nothing off",
+            flow=graph.name,
+            step=step.name,
+        )
+    if step.declared and result not in step.labels:
+        declared = ", ".join(repr(label) for label in sorted(step.labels))
+        raise FlowDefinitionError(
+            f"{where} returned {result!r}, which is not one of the labels it declares ({declared})",
+            flow=graph.name,
+            step=step.name,
+        )
+    if result in graph.steps:
+        raise FlowDefinitionError(
+            f"{where} returned the label {result!r}, which is also the name of the step "
+            f"{graph.name}.{result}; a listener could not tell one from the other: rename the label",
+            flow=graph.name,
+            step=step.name,
+        )
+    if result not in graph.subscribers:
+        heard = sorted(e for e in graph.subscribers if e not in graph.steps)
+        raise FlowDefinitionError(
+            f"{where} returned the label {result!r}, but no step listens to it "
+            f"(labels listened to: {', '.join(repr(h) for h in heard) or 'none'}); add "
+            f"@listen({result!r}) to the step that should run, or return None to end this branch",
+            flow=graph.name,
+            step=step.name,
+        )
+    return result

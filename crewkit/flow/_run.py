@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import enum
 import inspect
 import itertools
 import logging
@@ -20,7 +19,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from crewkit.errors import CrewkitError, FlowCycleError, FlowDefinitionError, FlowError
+from crewkit.errors import CrewkitError, FlowDefinitionError, FlowError
 from crewkit.events import (
     FLOW_SPAN,
     FLOW_STEP_SPAN,
@@ -32,9 +31,10 @@ from crewkit.events import (
     enter_step,
 )
 from crewkit.flow._define import PersistSpec
-from crewkit.flow._graph import FlowGraph, Step
+from crewkit.flow._graph import FlowGraph, Step, router_label
 from crewkit.flow._state import dump_state, state_id
 from crewkit.flow._store import FlowStore, resolve_store
+from crewkit.flow._trace import StepRun, descends, runaway_loop
 
 log = logging.getLogger("crewkit.flow")
 
@@ -54,21 +54,6 @@ def _workers() -> ThreadPoolExecutor:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="crewkit-flow")
         return _pool
-
-
-class _Record:
-    """One execution of a step: what set it off, kept while later steps may trace back to it."""
-
-    __slots__ = ("parents", "seq", "span", "step", "via")
-
-    def __init__(
-        self, seq: int, step: Step, parents: tuple[_Record, ...], via: str, span: Span | None
-    ) -> None:
-        self.seq = seq
-        self.step = step
-        self.parents = parents
-        self.via = via
-        self.span = span
 
 
 class FlowRun:
@@ -100,8 +85,8 @@ class FlowRun:
         self.last: Any = None
         self.outputs: list[Any] = []
         self.runs_of: dict[str, int] = {}
-        self.seen: dict[str, dict[str, _Record]] = {}
-        self.latch: dict[str, _Record] = {}
+        self.seen: dict[str, dict[str, StepRun]] = {}
+        self.latch: dict[str, StepRun] = {}
         self.tasks: set[asyncio.Task[None]] = set()
         self.error: BaseException | None = None
         self.flow_span: Span | None = None
@@ -145,11 +130,22 @@ class FlowRun:
 
     # -- starting and finishing steps -----------------------------------------------------------
 
-    def _launch(self, step: Step, arg: Any, parents: tuple[_Record, ...], via: str) -> None:
+    def _launch(self, step: Step, arg: Any, parents: tuple[StepRun, ...], via: str) -> None:
         if self.error is not None:
             return
         if self.count >= self.max_steps:
-            self._fail(None, self._cycle_error(step, parents, via))
+            self._fail(
+                None,
+                runaway_loop(
+                    self.name,
+                    step,
+                    parents,
+                    via,
+                    max_steps=self.max_steps,
+                    runs=self.runs_of.get(step.name, 0),
+                    state=self.flow.state,
+                ),
+            )
             return
         self.count += 1
         self.runs_of[step.name] = self.runs_of.get(step.name, 0) + 1
@@ -158,7 +154,7 @@ class FlowRun:
             span = self._open(
                 FLOW_STEP_SPAN, self.flow_span.id, flow_name=self.name, step=step.name, trigger=via
             )
-        record = _Record(self.count, step, parents, via, span)
+        record = StepRun(self.count, step, parents, via, span)
         if step.latches:
             self.latch[step.name] = record
         self.pending += 1
@@ -180,7 +176,7 @@ class FlowRun:
                 lambda f: self.loop.call_soon_threadsafe(self._thread_done, record, f)
             )
 
-    async def _await(self, record: _Record, coroutine: Any) -> None:
+    async def _await(self, record: StepRun, coroutine: Any) -> None:
         if record.span is not None:  # this task's own context: nested runs nest under the step
             enter_step(record.span.id, self.bus.own)
         try:
@@ -199,7 +195,7 @@ class FlowRun:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    def _thread_done(self, record: _Record, future: Future[Any]) -> None:
+    def _thread_done(self, record: StepRun, future: Future[Any]) -> None:
         try:
             result = future.result()
         except BaseException as exc:
@@ -210,7 +206,7 @@ class FlowRun:
             return
         self._complete(record, result)
 
-    def _complete(self, record: _Record, result: Any) -> None:
+    def _complete(self, record: StepRun, result: Any) -> None:
         if self.error is not None:  # the flow already failed: a late result sets nothing off
             self._settle()
             return
@@ -219,7 +215,7 @@ class FlowRun:
             self.last = result
             self.outputs.append(result)
             self._persist(step)
-            label = self._label(step, result) if step.is_router else None
+            label = router_label(self.graph, step, result) if step.is_router else None
             if record.span is not None:
                 record.span.end(result=result, duration=record.span.elapsed)
                 if step.is_router:
@@ -248,7 +244,7 @@ class FlowRun:
 
     # -- what a finished step sets off ----------------------------------------------------------
 
-    def _fire(self, event: str, result: Any, record: _Record) -> None:
+    def _fire(self, event: str, result: Any, record: StepRun) -> None:
         for step in self.graph.subscribers.get(event, ()):
             kind = step.kind
             if kind == "single":
@@ -256,7 +252,7 @@ class FlowRun:
                 continue
             if step.latches:
                 previous = self.latch.get(step.name)
-                if previous is not None and not _descends(record, previous):
+                if previous is not None and not descends(record, previous):
                     continue  # a sibling of what already set this or_ off
             if kind == "or":
                 self._launch(step, result, (record,), event)
@@ -267,45 +263,6 @@ class FlowRun:
             if step.trigger.met(seen):
                 del self.seen[step.name]
                 self._launch(step, result, tuple(seen.values()), event)
-
-    def _label(self, step: Step, result: Any) -> str | None:
-        where = f"{self.name}.{step.name}"
-        if result is None:
-            return None
-        if isinstance(result, enum.Enum):
-            result = result.value
-        if not isinstance(result, str):
-            raise FlowError(
-                f"{where} is a router and returned {result!r}; a router returns a label "
-                "(a string or a string Enum), or None to set nothing off",
-                flow=self.name,
-                step=step.name,
-            )
-        if step.declared and result not in step.labels:
-            declared = ", ".join(repr(label) for label in sorted(step.labels))
-            raise FlowDefinitionError(
-                f"{where} returned {result!r}, which is not one of the labels it declares "
-                f"({declared})",
-                flow=self.name,
-                step=step.name,
-            )
-        if result in self.graph.steps:
-            raise FlowDefinitionError(
-                f"{where} returned the label {result!r}, which is also the name of the step "
-                f"{self.name}.{result}; a listener could not tell one from the other: rename the label",
-                flow=self.name,
-                step=step.name,
-            )
-        if result not in self.graph.subscribers:
-            heard = sorted(e for e in self.graph.subscribers if e not in self.graph.steps)
-            raise FlowDefinitionError(
-                f"{where} returned the label {result!r}, but no step listens to it "
-                f"(labels listened to: {', '.join(repr(h) for h in heard) or 'none'}); add "
-                f"@listen({result!r}) to the step that should run, or return None to end this branch",
-                flow=self.name,
-                step=step.name,
-            )
-        return result
 
     # -- persistence ----------------------------------------------------------------------------
 
@@ -332,7 +289,7 @@ class FlowRun:
 
     # -- failures -------------------------------------------------------------------------------
 
-    def _failed(self, record: _Record, exc: BaseException) -> None:
+    def _failed(self, record: StepRun, exc: BaseException) -> None:
         if record.span is not None:
             record.span.fail(exc)
         self._fail(record.step, exc)
@@ -357,58 +314,3 @@ class FlowRun:
         self.error = error
         for task in list(self.tasks):
             task.cancel()
-
-    def _cycle_error(self, step: Step, parents: tuple[_Record, ...], via: str) -> FlowCycleError:
-        """Name the loop: walk back from what set ``step`` off until ``step`` itself appears."""
-        path = [step.name]
-        hop = via
-        current = parents[0] if parents else None
-        found = False
-        routers: list[str] = []
-        while current is not None:
-            if hop and hop != current.step.name:
-                path.append(repr(hop))
-            path.append(current.step.name)
-            if current.step.is_router:
-                routers.append(current.step.name)
-            if current.step.name == step.name:
-                found = True
-                break
-            hop = current.via
-            current = current.parents[0] if current.parents else None
-        limit = self.max_steps
-        if not found:
-            return FlowCycleError(
-                f"{self.name} stopped after {limit} steps (max_steps={limit}) before {step.name!r} "
-                "could run; no step repeats in a loop, so the flow is just long: raise max_steps",
-                flow=self.name,
-                step=step.name,
-                state=self.flow.state,
-            )
-        loop = list(reversed(path))
-        exit_hint = (
-            f"or let {routers[0]} return a label that leaves the loop"
-            if routers
-            else "or end the loop"
-        )
-        return FlowCycleError(
-            f"{self.name} stopped after {limit} steps (max_steps={limit}): the loop "
-            f"{' → '.join(loop)} went round {self.runs_of.get(step.name, 0)} times; raise max_steps "
-            f"{exit_hint}",
-            flow=self.name,
-            step=step.name,
-            state=self.flow.state,
-            loop=loop,
-        )
-
-
-def _descends(record: _Record, ancestor: _Record) -> bool:
-    """Whether ``record`` was set off, through triggers, by ``ancestor``; the walk stops at runs
-    older than the ancestor, so it is short."""
-    stack = [record]
-    while stack:
-        current = stack.pop()
-        if current is ancestor:
-            return True
-        stack.extend(p for p in current.parents if p.seq >= ancestor.seq)
-    return False
