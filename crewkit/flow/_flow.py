@@ -7,7 +7,6 @@ run's state, so run concurrent flows as separate objects.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from crewkit.errors import FlowDefinitionError, FlowError
@@ -24,6 +23,8 @@ from crewkit.flow._state import (
 from crewkit.flow._store import FlowStore, resolve_store
 
 if TYPE_CHECKING:
+    from os import PathLike
+
     from crewkit.events import Listener
 
 StateT = TypeVar("StateT")
@@ -58,7 +59,7 @@ class Flow(Generic[StateT]):
 
     def __init__(
         self,
-        persistence: FlowStore | str | Path | None = None,
+        persistence: FlowStore | str | PathLike[str] | None = None,
         *,
         max_steps: int | None = None,
         listeners: Sequence[Listener] = (),
@@ -175,6 +176,8 @@ class Flow(Generic[StateT]):
     def plot(self, filename: str = "crewkit_flow", *, show: bool = False) -> str:
         """Write an HTML page drawing the flow (Mermaid) to ``filename`` (``.html`` added if missing)
         and return its path; ``show`` opens it in a browser."""
+        from pathlib import Path
+
         from crewkit.flow._plot import html
 
         path = Path(filename if filename.endswith(".html") else f"{filename}.html")

@@ -3,19 +3,19 @@ catch a misspelt trigger or a label nobody listens to before anything runs."""
 
 from __future__ import annotations
 
-import ast
-import difflib
 import enum
 import inspect
-import textwrap
 import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from crewkit.errors import FlowDefinitionError, FlowError
 from crewkit.flow._define import STEP_ATTR, Condition, PersistSpec, StepSpec, takes_argument
+
+if TYPE_CHECKING:
+    import ast
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,6 +179,9 @@ def _labels_of_type(hint: Any) -> list[str]:
 def _returned_constants(fn: Callable[..., Any]) -> tuple[tuple[str, ...], bool]:
     """String constants the function's own ``return`` statements give, and whether any return gives
     something else (a label computed at run time)."""
+    import ast  # only routers that declare no labels pay for parsing their source
+    import textwrap
+
     try:
         source = textwrap.dedent(inspect.getsource(fn))
         tree = ast.parse(source)
@@ -203,6 +206,8 @@ def _returned_constants(fn: Callable[..., Any]) -> tuple[tuple[str, ...], bool]:
 
 
 def _own_nodes(func: ast.AST) -> list[ast.AST]:
+    import ast
+
     """The nodes of a function body, not descending into nested functions, lambdas or classes."""
     found: list[ast.AST] = []
     stack = list(ast.iter_child_nodes(func))
@@ -277,6 +282,8 @@ def _listened_labels(graph: FlowGraph, steps: dict[str, Step]) -> list[str]:
 
 
 def _hint(word: str, choices: list[str], what: str = "known") -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
         return f" (did you mean {close[0]!r}?)"

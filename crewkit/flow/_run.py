@@ -13,8 +13,8 @@ import contextvars
 import inspect
 import itertools
 import logging
+import os
 import threading
-import uuid
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -74,7 +74,7 @@ class FlowRun:
         self.name = graph.name
         self.bus = EventBus(list(listeners))
         self.watched = bool(self.bus.listeners)  # no listener: no event objects at all
-        self.run_id = uuid.uuid4().hex[:12]
+        self.run_id = os.urandom(6).hex()
         self._spans = itertools.count(1)
         self.persist_all = persist_all
         self.store = store

@@ -6,10 +6,9 @@ pydantic is never imported here unless the state already is a model (so the user
 from __future__ import annotations
 
 import copy
-import difflib
 import json
+import os
 import typing
-import uuid
 from typing import Any
 
 from crewkit.errors import FlowDefinitionError, FlowInputError
@@ -20,8 +19,13 @@ _with_id_cache: dict[type, type] = {}
 
 
 def new_id() -> str:
-    """A fresh state id."""
-    return str(uuid.uuid4())
+    """A fresh state id: a random (version 4) UUID, made here so ``import crewkit.flow`` does not
+    pay for the uuid module."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def is_model(value: Any) -> bool:
@@ -110,6 +114,8 @@ def apply_inputs(state: Any, inputs: dict[str, Any], flow: str) -> Any:
         unknown = [key for key in inputs if key not in fields]
         if unknown:
             names = ", ".join(repr(k) for k in unknown)
+            import difflib
+
             close = difflib.get_close_matches(unknown[0], list(fields), n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}?" if close else f"fields: {', '.join(fields)}"
             raise FlowInputError(

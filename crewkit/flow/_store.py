@@ -7,17 +7,18 @@ so two processes saving at once wait for each other.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from crewkit.errors import FlowError
 
 if TYPE_CHECKING:
     import sqlite3
+    from os import PathLike
 
 DEFAULT_PATH = ".crewkit/runs.db"
 """The default store, relative to the working directory."""
@@ -49,8 +50,10 @@ class FlowStore(Protocol):
 class SQLiteFlowStore:
     """The default :class:`FlowStore`: one SQLite file, safe across threads and processes."""
 
-    def __init__(self, path: str | Path = DEFAULT_PATH, *, busy_timeout: float = 30.0) -> None:
-        self.path = str(path)
+    def __init__(
+        self, path: str | PathLike[str] = DEFAULT_PATH, *, busy_timeout: float = 30.0
+    ) -> None:
+        self.path = os.fspath(path)
         self.busy_timeout = busy_timeout
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
@@ -112,11 +115,12 @@ class SQLiteFlowStore:
         import sqlite3
 
         if self.path != ":memory:":
-            folder = Path(self.path).parent
-            if not folder.is_dir():
-                folder.mkdir(parents=True, exist_ok=True)
-                if folder.name == ".crewkit":
-                    (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+            folder = os.path.dirname(os.path.abspath(self.path))
+            if not os.path.isdir(folder):
+                os.makedirs(folder, exist_ok=True)
+                if os.path.basename(folder) == ".crewkit":  # keep run files out of commits
+                    with open(os.path.join(folder, ".gitignore"), "w", encoding="utf-8") as file:
+                        file.write("*\n")
         conn = sqlite3.connect(
             self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
         )
@@ -149,12 +153,12 @@ def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
         pause = min(pause * 2, 0.2)
 
 
-def resolve_store(store: FlowStore | str | Path | None) -> FlowStore:
+def resolve_store(store: FlowStore | str | PathLike[str] | None) -> FlowStore:
     """A store object from ``None`` (the default file), a path, or a store."""
     if store is None:
         return _default_store(DEFAULT_PATH)
-    if isinstance(store, (str, Path)):
-        return _default_store(str(store))
+    if isinstance(store, (str, os.PathLike)):
+        return _default_store(os.fspath(store))
     if not isinstance(store, FlowStore):
         raise FlowError(
             f"a flow store needs save_state() and load_state(); got {store!r} "
@@ -169,7 +173,7 @@ _stores_lock = threading.Lock()
 
 def _default_store(path: str) -> SQLiteFlowStore:
     """One store per file per process (resolved path), so concurrent flows share a connection."""
-    key = path if path == ":memory:" else str(Path(path).resolve())
+    key = path if path == ":memory:" else os.path.realpath(path)
     with _stores_lock:
         store = _stores.get(key)
         if store is None:

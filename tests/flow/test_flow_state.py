@@ -214,3 +214,17 @@ def test_a_subclass_init_that_skips_super_still_has_a_state() -> None:
     flow = OwnInit()
     assert flow.kickoff() == "hi"
     assert flow.state["said"] == "hi"
+
+
+def test_flows_cost_nothing_until_imported_and_import_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, crewkit; assert 'crewkit.flow' not in sys.modules; import crewkit.flow; "
+        "print(sorted(m for m in ('pydantic', 'httpx', 'jinja2', 'rich', 'sqlite3', 'asyncio') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
