@@ -233,7 +233,7 @@ class FlowRun:
             if label is not None:
                 self._fire(label, label, record)
         except BaseException as exc:
-            self._failed(record, exc)
+            self._failed(record, exc, ours=True)
             return
         self._settle()
 
@@ -289,18 +289,19 @@ class FlowRun:
 
     # -- failures -------------------------------------------------------------------------------
 
-    def _failed(self, record: StepRun, exc: BaseException) -> None:
+    def _failed(self, record: StepRun, exc: BaseException, *, ours: bool = False) -> None:
+        """``record``'s step raised ``exc`` (``ours``: one of this run's own checks did, after it)."""
         if record.span is not None:
             record.span.fail(exc)
-        self._fail(record.step, exc)
+        self._fail(record.step, exc, ours=ours)
         self._settle()
 
-    def _fail(self, step: Step | None, exc: BaseException) -> None:
+    def _fail(self, step: Step | None, exc: BaseException, *, ours: bool = True) -> None:
         if self.error is not None:
             return
         name = step.name if step is not None else ""
-        if isinstance(exc, (FlowError, FlowDefinitionError)):
-            error: CrewkitError = exc
+        if ours and isinstance(exc, (FlowError, FlowDefinitionError)):
+            error: CrewkitError = exc  # already names this flow and step
         else:
             error = FlowError(
                 f"{self.name} failed in step {name!r}: {type(exc).__name__}: {exc}",

@@ -555,3 +555,21 @@ def test_a_sync_step_returning_a_coroutine_is_awaited() -> None:
             return later()
 
     assert Returns().kickoff() == "awaited"
+
+
+def test_a_flow_failing_inside_a_step_of_another_is_reported_by_the_outer_step() -> None:
+    class Inner(Flow):
+        @start()
+        def explode(self) -> None:
+            raise ValueError("inner trouble")
+
+    class Outer(Flow):
+        @start()
+        def run_inner(self) -> None:
+            Inner().kickoff()
+
+    with pytest.raises(FlowError) as caught:
+        Outer().kickoff()
+    assert caught.value.flow == "Outer" and caught.value.step == "run_inner"
+    inner = caught.value.__cause__
+    assert isinstance(inner, FlowError) and inner.flow == "Inner" and inner.step == "explode"
