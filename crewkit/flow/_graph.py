@@ -239,6 +239,13 @@ def _check(graph: FlowGraph) -> None:
     all_known = not any(r.open_labels for r in routers)
     for router in routers:
         for label in sorted(router.labels):
+            if label == router.name:
+                fail(
+                    router.name,
+                    f"returns its own name {label!r} as a label; that does not run it again, and "
+                    "no step listens to it: return a label a step listens to (to loop back, "
+                    "listen to it from the step before), or None to end this branch",
+                )
             if label in steps:
                 fail(
                     router.name,

@@ -92,7 +92,7 @@ def test_a_step_listening_to_its_own_name() -> None:
             def again(self) -> None: ...
 
 
-def test_a_router_label_that_is_also_a_step_name() -> None:
+def test_a_router_returning_its_own_name() -> None:
     # lead-score-flow's router returns its own name on a wrong answer, which nobody listens to
     with pytest.raises(FlowDefinitionError) as caught:
 
@@ -112,6 +112,26 @@ def test_a_router_label_that_is_also_a_step_name() -> None:
     assert (
         "Ask.human_in_the_loop returns the label 'human_in_the_loop', which is also the name of "
         in (str(caught.value))
+    )
+
+
+def test_a_router_label_that_is_another_steps_name() -> None:
+    with pytest.raises(FlowDefinitionError) as caught:
+
+        class Shadow(Flow):
+            @start()
+            def draft(self) -> None: ...
+
+            @router(draft)
+            def review(self) -> str:
+                return "publish"
+
+            @listen(review)
+            def publish(self) -> None: ...
+
+    assert str(caught.value) == (
+        "Shadow.review returns the label 'publish', which is also the name of the step "
+        "Shadow.publish; a listener could not tell one from the other: rename the label"
     )
 
 
