@@ -212,3 +212,18 @@ def test_plot_writes_a_page_that_renders_the_picture(tmp_path: Path) -> None:
     assert '<pre class="mermaid">\nflowchart TD' in page
     assert "s_check -. &quot;redo (or)&quot; .-&gt; s_polish" in page
     assert 'securityLevel: "strict"' in page
+
+
+def test_the_live_tree_nests_crews_under_their_steps() -> None:
+    from rich.console import Console
+
+    from crewkit._console import TreeProgress
+
+    buffer = io.StringIO()
+    Filing(listeners=[TreeProgress(Console(file=buffer, width=100, color_system=None))]).kickoff()
+    lines = buffer.getvalue().splitlines()
+    assert lines[0] == "flow Filing"
+    assert lines[1].startswith("├── step sync_step ✓ ")
+    assert lines[2] == "│   └── crew sync-crew"
+    assert lines[3].startswith("│       ├── task Task 1: File the invoices. → Clerk ✓ 1 model call")
+    assert lines[-1].startswith("└── finished: 3 steps in ")
