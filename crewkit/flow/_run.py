@@ -9,6 +9,7 @@ caller's context), so independent steps of either kind overlap, and a sync step 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import inspect
 import itertools
@@ -160,21 +161,23 @@ class FlowRun:
         self.pending += 1
         args = () if arg is NO_ARG or not step.takes_arg else (arg,)
         method = step.fn.__get__(self.flow)
-        if step.is_async:
-            try:
-                coroutine = method(*args)
-            except BaseException as exc:
-                self._failed(record, exc)
+        try:
+            if step.is_async:
+                self._track(self.loop.create_task(self._await(record, method(*args))))
                 return
-            self._track(self.loop.create_task(self._await(record, coroutine)))
-        else:
             context = contextvars.copy_context()
             if span is not None:
                 context.run(enter_step, span.id, self.bus.own)
             future = _workers().submit(context.run, method, *args)
-            future.add_done_callback(
-                lambda f: self.loop.call_soon_threadsafe(self._thread_done, record, f)
-            )
+        except BaseException as exc:  # a wrong call, or no thread to run it in: still settled
+            self._failed(record, exc)
+            return
+        future.add_done_callback(lambda f: self._from_thread(record, f))
+
+    def _from_thread(self, record: StepRun, future: Future[Any]) -> None:
+        """Hand a sync step's outcome to the event loop (gone if the run was abandoned)."""
+        with contextlib.suppress(RuntimeError):  # the loop closed: nobody waits for it any more
+            self.loop.call_soon_threadsafe(self._thread_done, record, future)
 
     async def _await(self, record: StepRun, coroutine: Any) -> None:
         if record.span is not None:  # this task's own context: nested runs nest under the step

@@ -573,3 +573,29 @@ def test_a_flow_failing_inside_a_step_of_another_is_reported_by_the_outer_step()
     assert caught.value.flow == "Outer" and caught.value.step == "run_inner"
     inner = caught.value.__cause__
     assert isinstance(inner, FlowError) and inner.flow == "Inner" and inner.step == "explode"
+
+
+def test_cancelling_a_kickoff_cancels_its_async_steps_and_abandons_sync_ones() -> None:
+    release = threading.Event()
+    cancelled: list[str] = []
+
+    class Slow(Flow):
+        @start()
+        def blocking(self) -> None:
+            release.wait(WAIT)
+
+        @start()
+        async def waiting(self) -> None:
+            try:
+                await asyncio.sleep(WAIT)
+            except asyncio.CancelledError:
+                cancelled.append("waiting")
+                raise
+
+    async def main() -> None:
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(Slow().kickoff_async(), 0.05)
+
+    asyncio.run(main())
+    release.set()  # the abandoned thread finishes; its result goes nowhere
+    assert cancelled == ["waiting"]
