@@ -141,3 +141,32 @@ def test_a_shipped_crew_runs_the_same_in_a_worker_process(tmp_path: Path) -> Non
     by_index = sorted(lines(tmp_path / "local.jsonl"), key=lambda r: r["index"])
     assert by_index == sorted(lines(tmp_path / "proc.jsonl"), key=lambda r: r["index"])
     assert load_crew(dump_crew(make_crew())).agents[0].role == "Analyst"
+
+
+def test_the_stock_risk_batch_gives_one_row_per_ticker_and_tolerance(tmp_path: Path) -> None:
+    import importlib.util
+
+    rows = _rows(ROOT / "examples/stock_risk/batch.jsonl")
+    assert len(rows) == 20
+    subset = tmp_path / "in.jsonl"
+    subset.write_text("".join(json.dumps(r) + "\n" for r in rows if r["stock_selection"] == "IBM"))
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "crewkit", "batch", str(ROOT / "examples/stock_risk/crew.yaml"),
+         "--inputs-file", str(subset), "--out", str(out), "--model", "mock", "-q"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "4 done, 0 failed, 0 already in" in done.stderr
+    spec = importlib.util.spec_from_file_location(
+        "batch_summary", ROOT / "examples/stock_risk/batch_summary.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    table = module.summary_rows(out)
+    assert [(r[0], r[1], r[-1]) for r in table] == [
+        ("IBM", t, "ok") for t in ("Low", "Medium", "High", "Ultra High")
+    ]
+    stops = [float(r[3]) for r in table]
+    assert stops == sorted(stops, reverse=True)  # more tolerance, a lower (wider) stop
