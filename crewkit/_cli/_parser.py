@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from crewkit._cli._batch import add_batch_arguments, run_batch_command
 from crewkit._cli._flow import add_flow_commands
 from crewkit._cli._graph import run_graph
 from crewkit._cli._kickoff import run_kickoff
@@ -99,6 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (png default: <crew>.png)"
     )
+
+    batch = command(
+        "batch",
+        run_batch_command,
+        "run a crew once per row of a JSONL or CSV file",
+        "One run per input row, results appended to --out as each finishes; rerun the same "
+        "command to finish a batch that stopped. Exit 1 when any row failed.",
+    )
+    _add_source(batch)
+    add_batch_arguments(batch)
 
     command("models", run_models, "list model providers and whether they work here", None)
     add_flow_commands(sub, common, _add_flow_inputs)

@@ -18,7 +18,7 @@ durable runs, is one more step beside the cassette.
 
 from __future__ import annotations
 
-from crewkit._ratelimit import RateLimiter
+from crewkit._ratelimit import Limiter
 from crewkit._run.state import Run, Scope
 from crewkit.errors import BudgetExceededError, CrewkitError, LLMError
 from crewkit.events import MODEL_SPAN
@@ -33,7 +33,7 @@ async def call_model(
     llm: LLM,
     request: ModelRequest,
     scope: Scope,
-    limiters: tuple[RateLimiter, ...] = (),
+    limiters: tuple[Limiter, ...] = (),
 ) -> ModelResponse:
     """Send ``request`` to ``llm`` for ``scope`` (who asks, for which task, under which step),
     after ``limiters`` (the caller's: agent, crew) and the model's own limit."""

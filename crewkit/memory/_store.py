@@ -101,6 +101,13 @@ class Store:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy in another process opens its own connection to the same file.
+        return {"path": self.path, "busy_timeout": self.busy_timeout}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"], busy_timeout=state["busy_timeout"])  # type: ignore[misc]
+
     # -- connection -------------------------------------------------------------------------
 
     @contextmanager
