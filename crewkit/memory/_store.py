@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crewkit._fts import match_plan, words_of
 from crewkit.errors import MemoryStoreError
-from crewkit.memory._query import match_plan, words_of
 from crewkit.memory._records import MemoryRecord
 
 SCHEMA_VERSION = 1
@@ -262,7 +262,7 @@ class Store:
     def search(
         self, words: list[str], *, kinds: Sequence[str], run_id: str, limit: int, exclude_run: bool
     ) -> list[Row]:
-        """Memories holding any of ``words`` (the rarest ones, see ``_query``), best bm25 first.
+        """Memories holding any of ``words`` (the rarest ones, see ``crewkit._fts``), best bm25 first.
 
         Short-term memories count only for their own run; with ``exclude_run`` long-term copies made
         by the same run are left out, since the run's short-term memory already holds them.
@@ -275,7 +275,7 @@ class Store:
             "ORDER BY relevance LIMIT ?"
         )
         with self._connection() as conn:
-            query = match_plan(conn, words)
+            query = match_plan(conn, words, newest_of="memories")
             if query is None:
                 return []
             rows = conn.execute(sql, [query.match, query.min_id, *params, limit]).fetchall()
