@@ -1,0 +1,1 @@
+"""Knowledge: documents an agent consults — chunked once, cached by content, searched with bm25."""
