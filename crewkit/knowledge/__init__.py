@@ -1,1 +1,12 @@
-"""Knowledge: documents an agent consults — chunked once, cached by content, searched with bm25."""
+"""Knowledge: documents agents consult, chunked once, cached by content hash and searched with bm25
+in milliseconds.
+
+``Crew(knowledge_sources=[...])`` and ``Agent(knowledge_sources=[...])`` put the passages most
+relevant to each task into its prompt, each labelled with its source. The index is a SQLite file,
+``.crewkit/knowledge.db`` under the working directory unless ``CREWKIT_KNOWLEDGE_DB`` or
+``KnowledgeIndex(path=...)`` says otherwise; it is only a cache and may be deleted at any time.
+"""
+
+from crewkit.knowledge._index import Hit, KnowledgeIndex
+
+__all__ = ["Hit", "KnowledgeIndex"]

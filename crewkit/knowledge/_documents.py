@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass
 
 from crewkit.knowledge._chunk import chunks
-from crewkit.knowledge._index import KnowledgeIndex, document_key
+from crewkit.knowledge._index import KnowledgeIndex, default_path, document_key
 from crewkit.knowledge._readers import READERS
 
 READER_VERSION = 1
@@ -38,15 +38,16 @@ def index_document(
     return index.add(key, source, pieces)
 
 
-_shared: KnowledgeIndex | None = None
+_shared: dict[str, KnowledgeIndex] = {}
 _shared_lock = threading.Lock()
 
 
 def shared_index() -> KnowledgeIndex:
-    """The process's default index (see :func:`~crewkit.knowledge._index.default_path`), made on
-    first use."""
-    global _shared
+    """The process's index at :func:`~crewkit.knowledge._index.default_path` (one per path, made
+    on first use), for tools and crews not given an index of their own."""
+    path = default_path()
     with _shared_lock:
-        if _shared is None:
-            _shared = KnowledgeIndex()
-        return _shared
+        index = _shared.get(path)
+        if index is None:
+            index = _shared[path] = KnowledgeIndex(path)
+        return index

@@ -48,7 +48,7 @@ class FileReadTool(FixedArgsTool):
     ) -> None:
         self.root = AllowedRoot.of(root, "FileReadTool")
         self.max_bytes = max_bytes
-        self.fix(file_path=_checked_fixed(self.root, file_path, "FileReadTool", "file_path"))
+        self.fix(file_path=checked_fixed(self.root, file_path, "FileReadTool", "file_path"))
         self.description = (
             f"Read the file {file_path}; optionally give start_line and line_count."
             if file_path
@@ -110,7 +110,7 @@ class FileWriterTool(FixedArgsTool):
     ) -> None:
         self.root = AllowedRoot.of(root, "FileWriterTool")
         self.max_chars = max_chars
-        self.fix(directory=_checked_fixed(self.root, directory, "FileWriterTool", "directory"))
+        self.fix(directory=checked_fixed(self.root, directory, "FileWriterTool", "directory"))
         where = f"the folder {directory}" if directory else "the working folder"
         self.description = (
             f"Write text to a file in {where}. Existing files are kept unless overwrite is true."
@@ -166,7 +166,7 @@ class DirectoryReadTool(FixedArgsTool):
     ) -> None:
         self.root = AllowedRoot.of(root, "DirectoryReadTool")
         self.max_entries = max_entries
-        self.fix(directory=_checked_fixed(self.root, directory, "DirectoryReadTool", "directory"))
+        self.fix(directory=checked_fixed(self.root, directory, "DirectoryReadTool", "directory"))
         self.description = (
             f"List the files in the folder {directory}, recursively."
             if directory
@@ -211,7 +211,7 @@ def refused(tool: str, reason: str) -> str:
     return prompts.render("tool_refused", tool=tool, reason=reason)
 
 
-def _checked_fixed(root: AllowedRoot, path: str | None, owner: str, field: str) -> str | None:
+def checked_fixed(root: AllowedRoot, path: str | None, owner: str, field: str) -> str | None:
     """A developer-fixed path must be inside the root too; say how to allow it if not."""
     if path is None:
         return None

@@ -62,6 +62,8 @@ class ScrapeWebsiteTool(FixedArgsTool):
             return prompts.render("web_unavailable", url=safe_url(url), reason=str(exc))
         except ModuleNotFoundError as exc:
             return prompts.render("web_unavailable", url=safe_url(url), reason=missing_extra(exc))
+        if text.lstrip("# ").startswith(title):
+            title = ""  # the page opens with its title already
         return prompts.render(
             "web_page", url=safe_url(page.url), title=title, text=text, truncated=page.truncated
         )

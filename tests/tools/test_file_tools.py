@@ -83,7 +83,7 @@ def test_a_fixed_file_path_leaves_the_schema_and_is_read(tree: Path) -> None:
 
 
 def test_a_fixed_path_outside_the_root_is_a_configuration_error(tree: Path) -> None:
-    with pytest.raises(ConfigurationError, match="pass root=... to allow another folder"):
+    with pytest.raises(ConfigurationError, match=r"pass root=\.\.\. to allow another folder"):
         FileReadTool(file_path="/etc/hostname", root=tree)
 
 
