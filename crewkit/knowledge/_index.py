@@ -80,6 +80,13 @@ class KnowledgeIndex:
         self._conn: sqlite3.Connection | None = None
         self._ids: dict[str, int] = {}
 
+    def __getstate__(self) -> dict[str, str]:
+        # A crew pickled for a worker process takes the path; the worker opens its own connection.
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict[str, str]) -> None:
+        self.__init__(state["path"])  # type: ignore[misc]
+
     # -- writing ------------------------------------------------------------------------------
 
     def document(self, key: str) -> int | None:
