@@ -129,6 +129,9 @@ class MCPConnection:
             )
             return stdio_client(params, errlog=self._stderr)
         assert spec.url is not None
+        from crewkit._fetch import check_url
+
+        check_url(spec.url)  # http(s) only, and nothing beyond this machine while offline
         if spec.transport == "sse":
             from mcp.client.sse import sse_client
 
