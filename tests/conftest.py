@@ -28,3 +28,18 @@ def _no_network_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> objec
     block_network_models(allow_loopback=True)
     yield
     allow_network_models()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With ``CREWKIT_REQUIRE_EXTRAS=1`` (CI), a missing extra fails the run instead of skipping the
+    tests that need it."""
+    import importlib.util
+    import os
+
+    if os.environ.get("CREWKIT_REQUIRE_EXTRAS") == "1":
+        missing = [m for m in ("selectolax", "pypdf", "mcp") if importlib.util.find_spec(m) is None]
+        if missing:
+            raise pytest.UsageError(
+                f"CREWKIT_REQUIRE_EXTRAS=1 but {', '.join(missing)} is not installed: "
+                "pip install -e '.[web,pdf,mcp]'"
+            )

@@ -15,7 +15,8 @@ async def start_knowledge(run: Run, crew: CrewDefinition) -> None:
     agents = [*crew.agents, *([crew.manager_agent] if crew.manager_agent else [])]
     if not crew.knowledge_sources and not any(a.knowledge_sources for a in agents):
         return
-    from crewkit.knowledge._run import KnowledgeConfig, RunKnowledge
+    from crewkit.knowledge._run import RunKnowledge
+    from crewkit.knowledge._sources import KnowledgeConfig
 
     run.knowledge = RunKnowledge(
         crew.knowledge_sources,

@@ -5,28 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from crewkit.errors import ConfigurationError
 from crewkit.knowledge._documents import Chunking, index_document, shared_index
-from crewkit.knowledge._index import KnowledgeIndex
-from crewkit.knowledge._sources import KnowledgeSource
+from crewkit.knowledge._sources import KnowledgeConfig, KnowledgeSource
 
 _MIN_PASSAGE = 80
 """A passage cut shorter than this says nothing; recall stops instead."""
-
-
-@dataclass(frozen=True)
-class KnowledgeConfig:
-    """How much knowledge goes into a task's prompt, and where the index is kept."""
-
-    results_limit: int = 3
-    """Passages per task, at most."""
-    max_chars: int = 3000
-    """Characters of passages per task, at most."""
-    index: KnowledgeIndex | None = None
-    """The index; ``None`` for the default file (``.crewkit/knowledge.db`` or
-    ``CREWKIT_KNOWLEDGE_DB``)."""
 
 
 class RunKnowledge:

@@ -7,10 +7,13 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from crewkit._numbers import is_whole
 from crewkit.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from crewkit.knowledge._index import KnowledgeIndex
 
 KNOWLEDGE_FOLDER = "knowledge"
 """CrewAI keeps knowledge files in ``knowledge/``; a relative path is looked up there first."""
@@ -25,6 +28,19 @@ class SourceDocument:
     data: bytes
     name: str
     """How passages are labelled, e.g. ``report.pdf``."""
+
+
+@dataclass(frozen=True)
+class KnowledgeConfig:
+    """How much knowledge goes into a task's prompt, and where the index is kept."""
+
+    results_limit: int = 3
+    """Passages per task, at most."""
+    max_chars: int = 3000
+    """Characters of passages per task, at most."""
+    index: KnowledgeIndex | None = None
+    """The index; ``None`` for the default file (``.crewkit/knowledge.db`` or
+    ``CREWKIT_KNOWLEDGE_DB``)."""
 
 
 class KnowledgeSource:
@@ -220,8 +236,6 @@ def check_sources(sources: object, owner: str) -> list[KnowledgeSource]:
 
 def check_config(config: object, owner: str) -> None:
     """Raise unless ``config`` is ``None`` or a valid :class:`KnowledgeConfig`."""
-    from crewkit.knowledge._run import KnowledgeConfig
-
     if config is None:
         return
     if not isinstance(config, KnowledgeConfig):
