@@ -151,21 +151,33 @@ class KnowledgeIndex:
             return []
         with self._connection() as conn:
             marks = ", ".join("?" for _ in docs)
-            ranges = conn.execute(
-                f"SELECT first, last, source FROM documents WHERE id IN ({marks})", docs
-            ).fetchall()
+            ranges = _merged(
+                conn.execute(
+                    f"SELECT first, last FROM documents WHERE id IN ({marks}) ORDER BY first", docs
+                ).fetchall()
+            )
             plan = match_plan(conn, words, budget=MATCH_BUDGET)
             if plan is None or not ranges:
                 return []
-            within = " OR ".join("chunks_fts.rowid BETWEEN ? AND ?" for _ in ranges)
-            rows = conn.execute(
-                "SELECT c.label, c.text, d.source, bm25(chunks_fts) AS rank FROM chunks_fts "
-                "JOIN chunks AS c ON c.id = chunks_fts.rowid "
-                "JOIN documents AS d ON d.id = c.document "
+            # Score in FTS5 alone, inside the documents' row ranges; join only the best few.
+            within = " OR ".join("rowid BETWEEN ? AND ?" for _ in ranges)
+            best = conn.execute(
+                "SELECT rowid, bm25(chunks_fts) AS rank FROM chunks_fts "
                 f"WHERE chunks_fts MATCH ? AND ({within}) ORDER BY rank LIMIT ?",
-                [plan.match, *(n for first, last, _ in ranges for n in (first, last)), limit],
+                [plan.match, *(n for first, last in ranges for n in (first, last)), limit],
             ).fetchall()
-        return [Hit(label, text, source, round(-rank, 6)) for label, text, source, rank in rows]
+            if not best:
+                return []
+            found: dict[int, tuple[str, str, str]] = {
+                row[0]: (row[1], row[2], row[3])
+                for row in conn.execute(
+                    "SELECT c.id, c.label, c.text, d.source FROM chunks AS c "
+                    "JOIN documents AS d ON d.id = c.document "
+                    f"WHERE c.id IN ({', '.join('?' for _ in best)})",
+                    [rowid for rowid, _ in best],
+                )
+            }
+        return [Hit(*found[rowid], score=round(-rank, 6)) for rowid, rank in best if rowid in found]
 
     def chunk_count(self, document: int | None = None) -> int:
         """How many chunks are indexed (of one document, if given)."""
@@ -250,3 +262,15 @@ def _error(path: str, exc: sqlite3.Error) -> KnowledgeError:
         "documents: delete it, or choose another with KnowledgeIndex(path=...)",
         path=path,
     )
+
+
+def _merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Row-id ranges (sorted by start) with touching neighbours joined: documents indexed one after
+    another make one range, which FTS5 applies as one bound instead of many."""
+    merged: list[tuple[int, int]] = []
+    for first, last in ranges:
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    return merged
