@@ -26,9 +26,7 @@ from crewkit.knowledge._index import document_key
 PER_DOCUMENT = 100
 
 
-def measure(
-    index: KnowledgeIndex, queries: list[str], documents: list[int]
-) -> tuple[float, float]:
+def measure(index: KnowledgeIndex, queries: list[str], documents: list[int]) -> tuple[float, float]:
     times = []
     for query in queries:
         started = time.perf_counter()
