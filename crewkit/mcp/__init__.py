@@ -8,6 +8,6 @@ becomes an observation the agent reads.
 """
 
 from crewkit.mcp._adapter import MCPServerAdapter
-from crewkit.mcp._servers import MCPServerHTTP, MCPServerStdio
+from crewkit.mcp._config import MCPServerHTTP, MCPServerStdio
 
 __all__ = ["MCPServerAdapter", "MCPServerHTTP", "MCPServerStdio"]
