@@ -128,3 +128,13 @@ def test_mcp_stdio_server_parameters_are_accepted(stdio_server: dict[str, object
     params = StdioServerParameters(command=sys.executable, args=stdio_server["args"])  # type: ignore[arg-type]
     with MCPServerAdapter(params, "add") as (add,):
         assert add.run(a=20, b=22) == "42"
+
+
+def test_an_http_error_from_a_non_mcp_server_hides_the_query_string() -> None:
+    from tests.site import Site
+
+    with Site().running() as site, pytest.raises(MCPServerError) as caught:
+        MCPServerAdapter({"url": site.url("/mcp?api_key=SECRET")}, connect_timeout=10)
+    message = str(caught.value)
+    assert message.startswith(f"MCP server {site.url('/mcp')} failed to start")
+    assert "SECRET" not in message
