@@ -188,3 +188,32 @@ def test_a_crew_with_knowledge_pickles_for_worker_processes(tmp_path: Path) -> N
     copy = pickle.loads(pickle.dumps(crew))
     assert copy.knowledge_sources[0].file_paths == source.file_paths
     assert copy.knowledge_config.index.path == index.path
+
+
+def test_a_coworker_consults_its_own_knowledge_on_delegated_work() -> None:
+    from crewkit import Process
+    from crewkit.testing import call
+
+    llm = ScriptedLLM(
+        [
+            call(
+                "delegate_work_to_coworker",
+                task="Find where the Acme warehouse is",
+                context="Investor question",
+                coworker="Insider",
+            ),
+            "Rotterdam, per the ops notes",
+            "Rotterdam",
+        ]
+    )
+    secret = StringKnowledgeSource("The Acme warehouse is in Rotterdam.", name="ops notes")
+    insider = Agent(role="Insider", goal="g", backstory="b", knowledge_sources=[secret])
+    task = Task("Where is the Acme warehouse?", "A city", agent=insider)
+    crew = Crew(
+        agents=[insider], tasks=[task], llm=llm, process=Process.hierarchical, manager_llm=llm
+    )
+    assert crew.kickoff().raw == "Rotterdam"
+    coworker_prompt = prompt_of(llm, 1)
+    assert coworker_prompt.startswith("Find where the Acme warehouse is")
+    assert "## ops notes\nThe Acme warehouse is in Rotterdam." in coworker_prompt
+    assert "ops notes" not in prompt_of(llm, 0)  # the manager has no sources of its own
