@@ -218,6 +218,24 @@ class MemoryStoreError(CrewkitError):
         super().__init__(message)
 
 
+class KnowledgeError(CrewkitError):
+    """The knowledge index (a cache of chunked documents) cannot be used: corrupt, locked, or
+    written by a newer crewkit. ``path`` names the file; deleting it is always safe."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class MCPServerError(CrewkitError):
+    """An MCP server did not start (or did not list its tools) within its timeout. ``server`` names
+    it by command line or URL, without credentials. Raised before any model call of the run."""
+
+    def __init__(self, message: str, *, server: str) -> None:
+        self.server = server
+        super().__init__(message)
+
+
 class FlowDefinitionError(ConfigurationError):
     """A flow class is wrong: a trigger names no step or label, a router label has no listener, a
     step can never run... Raised when the class is defined (or kicked off), naming the step."""
