@@ -23,12 +23,20 @@ from crewkit.events import (
     CrewFailed,
     CrewStarted,
     Event,
+    FlowCompleted,
+    FlowFailed,
+    FlowStarted,
+    FlowStepCompleted,
+    FlowStepFailed,
+    FlowStepStarted,
     ModelCallCompleted,
+    RouterDecided,
     TaskCompleted,
     TaskStarted,
     ToolCallCompleted,
     ToolCallFailed,
     ToolCallStarted,
+    enclosing_listeners,
 )
 
 if TYPE_CHECKING:
@@ -67,10 +75,18 @@ class _Steps:
     def step(self, event: Event) -> tuple[int, str, str] | None:
         parent = self.depth.get(event.parent_id or "", -1)
         depth = parent + 1
-        if isinstance(event, CrewStarted):
-            self.depth[event.span_id] = -1
+        if isinstance(event, (CrewStarted, FlowStarted)):
+            # a crew or flow kicked off inside a flow step nests under it; at top level its steps
+            # are the first level
+            nested = event.parent_id in self.depth
+            self.depth[event.span_id] = depth if nested else -1
+            if isinstance(event, FlowStarted):
+                return depth, "crew", f"flow {event.flow_name}"
             name = event.crew_name
-            return 0, "crew", "crew" if name == "crew" else f"crew {name}"
+            return depth, "crew", "crew" if name == "crew" else f"crew {name}"
+        flow_step = self._flow_step(event, depth)
+        if flow_step is not None:
+            return flow_step
         if isinstance(event, TaskStarted):
             self.depth[event.span_id] = depth
             self.task_spans.add(event.span_id)
@@ -118,15 +134,34 @@ class _Steps:
                 f"✓ {_short_label(event.output.name)}: {_calls(usage.requests)}, "
                 f"{usage.total_tokens} tokens",
             )
-        if isinstance(event, CrewFailed):
-            return 0, "failed", failure_line(event.error, reasons=self.reasons)
+        level = self.depth.get(event.span_id, -1) + 1  # a run's own closing line
+        if isinstance(event, (CrewFailed, FlowFailed)):
+            return level, "failed", failure_line(event.error, reasons=self.reasons)
         if isinstance(event, CrewCompleted):
             usage = event.output.token_usage
             return (
-                0,
+                level,
                 "finished",
                 f"finished: {_calls(usage.requests)}, {usage.total_tokens} tokens",
             )
+        if isinstance(event, FlowCompleted):
+            steps = f"{event.steps} step{'s' if event.steps != 1 else ''}"
+            return level, "finished", f"finished: {steps} in {event.duration:.2f}s"
+        return None
+
+    def _flow_step(self, event: Event, depth: int) -> tuple[int, str, str] | None:
+        if isinstance(event, FlowStepStarted):
+            self.depth[event.span_id] = depth
+            cause = f" ← {event.trigger}" if event.trigger else ""
+            return depth, "task", f"step {event.step}{cause}"
+        mine = self.depth.get(event.span_id, depth)
+        if isinstance(event, FlowStepCompleted):
+            return mine, "done", f"✓ {event.step} {event.duration:.2f}s"
+        if isinstance(event, FlowStepFailed):
+            error = short(f"{type(event.error).__name__}: {event.error}")
+            return mine, "error", f"✗ {event.step} failed: {error}"
+        if isinstance(event, RouterDecided):
+            return mine + 1, "answer", f"→ {event.label!r}" if event.label else "→ nothing"
         return None
 
 
@@ -173,6 +208,7 @@ class TreeProgress:
         self.nodes: dict[str, Tree] = {}
         self.root: Tree | None = None
         self.view: _Tail | None = None
+        self.root_span = ""
         self.live: Live | None = None
         self._logging: list[tuple[logging.StreamHandler[Any], Any]] = []
 
@@ -181,8 +217,9 @@ class TreeProgress:
         from rich.tree import Tree
 
         step = self.steps.step(event)
-        if isinstance(event, CrewStarted):
-            self.root = Tree(f"[bold]{escape(step[2] if step else 'crew')}[/]")
+        if isinstance(event, (CrewStarted, FlowStarted)) and self.root is None:
+            self.root = Tree(f"[bold]{escape(step[2] if step else 'run')}[/]")
+            self.root_span = event.span_id
             self.nodes[event.span_id] = self.root
             self.view = _Tail(self.root)
             self._start()
@@ -192,25 +229,31 @@ class TreeProgress:
         if step is not None:
             _, kind, text = step
             label = f"[{_STYLES.get(kind, '')}]{escape(text)}[/]"
-            if isinstance(event, TaskCompleted):
+            if isinstance(event, (TaskCompleted, FlowStepCompleted)):
                 node = self.nodes.get(event.span_id)
-                if node is not None and self.view is not None:
-                    node.label = (
-                        f"{node.label} [green]✓[/] [dim]{escape(text.split(': ', 1)[-1])}[/]"
-                    )
-                    self.view.finished.append(node)
-            elif isinstance(event, (CrewCompleted, CrewFailed)):
-                self.root.add(label)
-            elif isinstance(event, (ToolCallCompleted, ToolCallFailed)):
+                if node is not None:
+                    detail = text.split(": " if isinstance(event, TaskCompleted) else " ")[-1]
+                    node.label = f"{node.label} [green]✓[/] [dim]{escape(detail)}[/]"
+                    if self.view is not None:
+                        self.view.finished.append(node)
+            elif isinstance(event, (CrewCompleted, CrewFailed, FlowCompleted, FlowFailed)):
+                self.nodes.get(event.span_id, self.root).add(label)
+            elif isinstance(
+                event, (ToolCallCompleted, ToolCallFailed, FlowStepFailed, RouterDecided)
+            ):
                 self.nodes.get(event.span_id, self._parent(event)).add(label)
             else:
                 parent = self._parent(event)
                 node = parent.add(label)
-                if isinstance(event, (TaskStarted, ToolCallStarted, AgentStarted)):
+                if isinstance(
+                    event,
+                    (TaskStarted, ToolCallStarted, AgentStarted, CrewStarted, FlowStepStarted),
+                ):
                     self.nodes[event.span_id] = node
         elif isinstance(event, AgentStarted):
             self.nodes[event.span_id] = self._parent(event)
-        if isinstance(event, (CrewCompleted, CrewFailed)):
+        ended = isinstance(event, (CrewCompleted, CrewFailed, FlowCompleted, FlowFailed))
+        if ended and event.span_id == self.root_span:
             self.close()
 
     def _parent(self, event: Event) -> Tree:
@@ -220,23 +263,19 @@ class TreeProgress:
     def _start(self) -> None:
         from rich.live import Live
 
+        real = {id(sys.stdout): "stdout", id(sys.stderr): "stderr"}
         self.live = Live(
             self.view, console=self.console, refresh_per_second=8, vertical_overflow="visible"
         )
         self.live.start()
         _active.append(self)
-        # Handlers made before the display hold the real stderr; point them at the display's proxy
-        # (Live redirects sys.stdout and sys.stderr) so their lines print above the tree.
+        # Handlers made before the display hold the real streams; point them at its proxies too
+        # (Live redirects sys.stdout and sys.stderr), so their lines print above the tree.
         for handler in _stream_handlers():
-            if handler.stream in (sys.__stderr__, sys.__stdout__, self._real(handler.stream)):
+            name = real.get(id(handler.stream))
+            if name is not None:
                 self._logging.append((handler, handler.stream))
-                handler.setStream(
-                    sys.stderr if handler.stream is not sys.__stdout__ else sys.stdout
-                )
-
-    @staticmethod
-    def _real(stream: Any) -> Any:
-        return getattr(stream, "rich_proxied_file", None)
+                handler.setStream(getattr(sys, name))
 
     def pause(self) -> None:
         """Take the tree off the screen (a person is asked something); :meth:`resume` redraws it."""
@@ -346,6 +385,11 @@ def _short_label(label: str) -> str:
 
 def _calls(count: int) -> str:
     return f"{count} model call{'s' if count != 1 else ''}"
+
+
+def showing_progress() -> bool:
+    """Whether the run this code runs inside (a verbose flow) already shows progress on stderr."""
+    return any(isinstance(x, (LineProgress, TreeProgress)) for x in enclosing_listeners())
 
 
 def plain_output() -> bool:

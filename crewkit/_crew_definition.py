@@ -16,6 +16,7 @@ from crewkit.task import Task, TaskOutput
 
 if TYPE_CHECKING:
     from crewkit.events import Event, Listener
+    from crewkit.knowledge import KnowledgeConfig, KnowledgeSource
     from crewkit.memory import Memory
 
 DEFAULT_MAX_DELEGATIONS = 10
@@ -81,6 +82,11 @@ class CrewDefinition:
     memory: Memory | bool | None = None
     """Shared memory: ``True`` for ``.crewkit/memory.db`` in the working directory, or a
     :class:`~crewkit.memory.Memory`; ``None``/``False`` for none."""
+    knowledge_sources: Sequence[KnowledgeSource] = ()
+    """Documents every agent consults: the passages most relevant to each task go into its
+    prompt, labelled with their source."""
+    knowledge_config: KnowledgeConfig | None = None
+    """Passages per task and the index file; ``None`` for the defaults."""
 
     def __post_init__(self) -> None:
         self.agents = _list_of(self.agents, Agent, "Crew.agents")
@@ -108,6 +114,11 @@ class CrewDefinition:
         self._check_agents()
         self._check_tasks()
         self._check_memory()
+        if self.knowledge_sources or self.knowledge_config is not None:
+            from crewkit.knowledge._sources import check_config, check_sources
+
+            self.knowledge_sources = check_sources(self.knowledge_sources, "Crew")
+            check_config(self.knowledge_config, "Crew")
 
     def _check_memory(self) -> None:
         if self.memory is None or self.memory is False:

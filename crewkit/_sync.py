@@ -24,8 +24,9 @@ def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(make())
+    context = contextvars.copy_context()  # the helper thread sees the caller's context variables
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crewkit-kickoff") as pool:
-        return pool.submit(lambda: asyncio.run(make())).result()
+        return pool.submit(context.run, lambda: asyncio.run(make())).result()
 
 
 async def in_thread(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from crewkit._cli._batch import add_batch_arguments, run_batch_command
+from crewkit._cli._flow import add_flow_commands
 from crewkit._cli._graph import run_graph
 from crewkit._cli._kickoff import run_kickoff
 from crewkit._cli._models import run_models
@@ -16,7 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The parser; each subcommand's namespace carries ``run``, the function that does it."""
     parser = argparse.ArgumentParser(
         prog="crewkit",
-        description="Run, check, scaffold and draw crews of LLM agents described in crew.yaml.",
+        description="Run, check, scaffold and draw crews of LLM agents described in crew.yaml, "
+        "and flows defined in Python.",
         epilog="Exit codes: 0 success, 1 the run failed, 2 bad configuration or usage.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
@@ -101,7 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_trust(graph)
 
+    batch = command(
+        "batch",
+        run_batch_command,
+        "run a crew once per row of a JSONL or CSV file",
+        "One run per input row, results appended to --out as each finishes; rerun the same "
+        "command to finish a batch that stopped. Exit 1 when any row failed.",
+    )
+    _add_source(batch)
+    add_batch_arguments(batch)
+
     command("models", run_models, "list model providers and whether they work here", None)
+    add_flow_commands(sub, common, _add_flow_inputs)
     return parser  # fmt: skip
 
 
@@ -156,6 +170,13 @@ def _positive(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
     return value
+
+
+def _add_flow_inputs(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("inputs (fill the flow's state; later ones win)")
+    group.add_argument("--inputs-file", metavar="F", help="a JSON object of inputs")
+    group.add_argument("--inputs", metavar="KEY=VALUE", nargs="+", action="extend", default=[],
+                       help="named inputs, overriding the file's")  # fmt: skip
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:

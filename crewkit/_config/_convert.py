@@ -105,7 +105,11 @@ def convert_tool(
         return _FAILED
     name = value.strip()
     if not is_import_path(name):
-        found = builtin_tool(name)
+        try:
+            found = builtin_tool(name, **(settings or {}))
+        except (ConfigurationError, TypeError) as exc:
+            report(path, f"tool {name!r}: {exc}", "")
+            return _FAILED
         if found is not None:
             return True, found
         known = builtin_tools()
@@ -173,6 +177,8 @@ def _convert_bound_tool(
     if not isinstance(bound, dict) or not isinstance(tool, Tool):
         report(path, f"'bind' must map argument names to values, found {describe(bound)}", "")
         return _FAILED
+    if not bound:
+        return True, tool
     try:
         return True, tool.bind(**{str(k): v for k, v in bound.items()})
     except ConfigurationError as exc:

@@ -14,6 +14,9 @@ from types import ModuleType
 
 from crewkit._config._source import did_you_mean
 
+USER_MODULE_PREFIX = "crewkit_user_"
+"""Prefix of the modules loaded from a crew file's folder (their names are not importable)."""
+
 
 class RefError(Exception):
     """A reference could not be resolved; carries the message and a hint for the problem list."""
@@ -116,7 +119,7 @@ def _load_file(name: str, file: Path) -> ModuleType:
     if cached is not None:
         return cached
     digest = hashlib.sha1(str(file).encode()).hexdigest()[:10]
-    unique = f"crewkit_user_{name}_{digest}"
+    unique = f"{USER_MODULE_PREFIX}{name}_{digest}"
     spec = importlib.util.spec_from_file_location(unique, file)
     if spec is None or spec.loader is None:
         raise RefError(f"cannot load {file}")

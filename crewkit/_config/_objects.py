@@ -100,6 +100,11 @@ class DefinitionBuilder:
             return convert_callable(kind, value, source.folder, path, report, trusted=self.trusted)
         if kind.kind == "tools":
             return self._tools(value, source, path)
+        if kind.kind in ("knowledge", "knowledge_config"):
+            from crewkit._config._knowledge import convert_knowledge, convert_knowledge_config
+
+            convert = convert_knowledge if kind.kind == "knowledge" else convert_knowledge_config
+            return convert(value, source.folder, path, report)
         if value is None and kind.optional:  # an agent or task reference left out
             return True, None
         if kind.kind in ("agent", "agents"):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from crewkit._ratelimit import RateLimiter
+from crewkit._ratelimit import Limiter
 from crewkit._run.state import Run, Scope
 from crewkit._text import valid_data, valid_text
 from crewkit.errors import BudgetExceededError, CrewkitError, LLMError
@@ -37,7 +37,7 @@ async def call_model(
     llm: LLM,
     request: ModelRequest,
     scope: Scope,
-    limiters: tuple[RateLimiter, ...] = (),
+    limiters: tuple[Limiter, ...] = (),
     *,
     prompt_floor: int = 0,
 ) -> ModelResponse:

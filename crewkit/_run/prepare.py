@@ -12,7 +12,7 @@ from typing import Any
 
 from crewkit._crew_definition import DEFAULT_MANAGER_ROLE, CrewDefinition, Process
 from crewkit._inputs import interpolate, placeholders
-from crewkit._ratelimit import RateLimiter, shared_limiter
+from crewkit._ratelimit import Limiter, shared_limiter
 from crewkit.agent import AGENT_TEXTS, Agent
 from crewkit.errors import ConfigurationError, HumanInputError, MissingInputError
 from crewkit.llm._base import LLM
@@ -33,7 +33,7 @@ class RunAgent:
     tools: tuple[Tool, ...]
     max_iter: int
     max_execution_time: float | None = None
-    limiters: tuple[RateLimiter, ...] = ()
+    limiters: tuple[Limiter, ...] = ()
     """Rate limits every model call of this agent waits for (the agent's and the crew's)."""
 
 
@@ -139,7 +139,7 @@ def _all_agents(crew: CrewDefinition) -> list[Agent]:
 
 
 def _manager(
-    crew: CrewDefinition, inputs: Mapping[str, Any], crew_limits: tuple[RateLimiter, ...]
+    crew: CrewDefinition, inputs: Mapping[str, Any], crew_limits: tuple[Limiter, ...]
 ) -> RunAgent:
     """The manager: ``manager_agent`` (its model, else ``manager_llm``, else the crew's), or the
     built-in one on ``manager_llm``."""
@@ -161,7 +161,7 @@ def run_agent_for(
     agent: Agent,
     crew: CrewDefinition,
     inputs: Mapping[str, Any],
-    crew_limits: tuple[RateLimiter, ...] = (),
+    crew_limits: tuple[Limiter, ...] = (),
     *,
     fallback_llm: LLM | str | None = None,
 ) -> RunAgent:

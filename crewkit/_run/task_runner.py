@@ -34,6 +34,7 @@ def task_prompt(
     *,
     schema_in_prompt: bool,
     memories: Sequence[dict[str, str]] = (),
+    knowledge: Sequence[dict[str, str]] = (),
 ) -> str:
     """The user message that sets the agent to work on ``task``."""
     model = task.definition.output_model
@@ -45,6 +46,7 @@ def task_prompt(
         output_schema=schema_text(model) if model is not None and schema_in_prompt else "",
         plan=task.step_plan,
         memories=memories,
+        knowledge=knowledge,
     )
 
 
@@ -80,13 +82,23 @@ async def _work_on(
     if run.memory is not None:
         memories = await run.memory.recall(task, context)
         tools += run.memory.tools(tools, agent.role)
+    knowledge: list[dict[str, str]] = []
+    if run.knowledge is not None:
+        query = f"{task.description}\n{task.expected_output}"
+        knowledge = await run.knowledge.recall(query, id(agent.definition))
     model = task.definition.output_model
     native_schema = model is not None and agent.llm.profile.json_schema
     loop = AgentLoop(
         run,
         agent,
         task=task.label,
-        prompt=task_prompt(task, context, schema_in_prompt=not native_schema, memories=memories),
+        prompt=task_prompt(
+            task,
+            context,
+            schema_in_prompt=not native_schema,
+            memories=memories,
+            knowledge=knowledge,
+        ),
         tools=tools,
         parent=span,
         response_schema=response_schema(model) if native_schema and model is not None else None,

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from crewkit._numbers import is_positive
-from crewkit._ratelimit import shared_limiter
+from crewkit._ratelimit import Limiter, shared_limiter
 from crewkit._text import valid_text
 from crewkit.errors import (
     ConfigurationError,
@@ -137,7 +137,9 @@ class HTTPModel(LLM):
         self.retry = retry or _default_retry(timeout)
         """When and how failed requests are retried."""
         if max_rpm is not None:
-            self.limiter = shared_limiter(self.label, max_rpm)
+            shared_limiter(self.label, max_rpm)  # checks the value now, not at the first call
+        self.max_rpm = max_rpm
+        """Requests per minute, shared by every model object with the same label."""
         self.headers = dict(headers or {})
         """Extra headers sent with every request."""
         self.temperature = temperature
@@ -179,6 +181,12 @@ class HTTPModel(LLM):
     @property
     def endpoint(self) -> str:
         return self.base_url
+
+    @property
+    def limiter(self) -> Limiter | None:
+        # Looked up on each call, not kept: the object then pickles (to worker processes) and
+        # a worker's cluster-wide limiter applies to it.
+        return shared_limiter(self.label, self.max_rpm) if self.max_rpm is not None else None
 
     def __repr__(self) -> str:
         key = f" api_key={mask(self.api_key.reveal())!r}" if self.api_key else ""
