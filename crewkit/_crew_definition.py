@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from crewkit.events import Event, Listener
     from crewkit.journal import Journal
+    from crewkit.knowledge import KnowledgeConfig, KnowledgeSource
     from crewkit.memory import Memory
 
 DEFAULT_MAX_DELEGATIONS = 10
@@ -62,7 +63,8 @@ class CrewDefinition:
     max_rpm: int | None = None
     """Model requests per minute for the whole crew, across concurrent tasks and runs."""
     max_tokens: int | None = None
-    """Token budget of one run; past it the run stops with :class:`BudgetExceededError`."""
+    """Token budget of one run: the prompt and completion tokens its model calls report. No call
+    starts that would certainly pass it; past it the run stops with :class:`BudgetExceededError`."""
     output_dir: str | None = None
     """The folder task output files go to; absolute paths inside it are allowed too."""
     ask_human: Callable[[TaskOutput], str | Awaitable[str]] | None = None
@@ -87,6 +89,11 @@ class CrewDefinition:
     """Journal every run so it survives a crash and can be resumed, replayed and reviewed later:
     ``True`` for ``.crewkit/runs.db`` in the working directory, a file path, or a
     :class:`~crewkit.journal.Journal`; ``None``/``False`` for none."""
+    knowledge_sources: Sequence[KnowledgeSource] = ()
+    """Documents every agent consults: the passages most relevant to each task go into its
+    prompt, labelled with their source."""
+    knowledge_config: KnowledgeConfig | None = None
+    """Passages per task and the index file; ``None`` for the defaults."""
 
     def __post_init__(self) -> None:
         self.agents = _list_of(self.agents, Agent, "Crew.agents")
@@ -120,6 +127,11 @@ class CrewDefinition:
             from crewkit.journal._journal import resolve  # only durable crews pay for sqlite3
 
             self.journal = resolve(self.durable)
+        if self.knowledge_sources or self.knowledge_config is not None:
+            from crewkit.knowledge._sources import check_config, check_sources
+
+            self.knowledge_sources = check_sources(self.knowledge_sources, "Crew")
+            check_config(self.knowledge_config, "Crew")
 
     def _check_memory(self) -> None:
         if self.memory is None or self.memory is False:

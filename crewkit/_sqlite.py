@@ -1,9 +1,8 @@
-"""One SQLite file opened the way every crewkit store needs it: WAL, a busy timeout, a schema
-created (or refused when newer) in one transaction, and sqlite3's errors turned into one crewkit
-error that names the file and what to do.
-
-Shared by the memory store and the run journal, so both files behave the same when two processes
-open them together, when the disk is read-only, or when the file is not ours.
+"""Opening crewkit's SQLite files (memory, knowledge index, run journal) the same careful way:
+WAL so others read while one writes, waiting out two processes creating a file together, a
+``.gitignore`` in a ``.crewkit`` folder we create. :class:`SQLiteFile` adds the rest a store needs:
+one lazily opened connection behind a lock, a schema created (or refused when newer) in one
+transaction, and sqlite3's errors turned into one crewkit error that names the file.
 """
 
 from __future__ import annotations
@@ -106,7 +105,7 @@ class SQLiteFile:
             )  # fmt: skip
         try:
             if not memory and not self.readonly:
-                self._use_wal(conn)
+                use_wal(conn, self.busy_timeout)
                 conn.execute(f"PRAGMA synchronous={self.synchronous}")
             found = conn.execute("PRAGMA user_version").fetchone()[0]
             if found > self.version:
@@ -125,22 +124,6 @@ class SQLiteFile:
             conn.close()
             raise
         return conn
-
-    def _use_wal(self, conn: sqlite3.Connection) -> None:
-        """Switch the file to WAL. Changing the journal mode needs an exclusive lock, and SQLite
-        answers "locked" at once instead of waiting when two connections open a new file
-        together, so wait here, within the busy timeout."""
-        deadline = time.monotonic() + self.busy_timeout
-        pause = 0.005
-        while True:
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() + pause > deadline:
-                    raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.2)
 
     @contextmanager
     def translated(self) -> Iterator[None]:
@@ -178,10 +161,27 @@ class SQLiteFile:
 
 
 def make_folder(folder: Path) -> None:
-    """Create a store's folder; a ``.crewkit`` folder we create gets a ``.gitignore`` so its files
-    are not committed by accident."""
+    """Create a database's folder; a ``.crewkit`` folder we create gets a ``.gitignore`` so its
+    files are not committed by accident."""
     if folder.is_dir():
         return
     folder.mkdir(parents=True, exist_ok=True)
     if folder.name == ".crewkit":
         (folder / ".gitignore").write_text("*\n", encoding="utf-8")
+
+
+def use_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:
+    """Switch the file to WAL, so other processes read while one writes. Changing the journal mode
+    needs an exclusive lock, and SQLite answers "locked" at once instead of waiting when two
+    connections open a new file together, so wait here, within ``busy_timeout`` seconds."""
+    deadline = time.monotonic() + busy_timeout
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)

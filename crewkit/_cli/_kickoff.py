@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crewkit._cli._common import OK, given_inputs, load
+from crewkit._cli._common import OK, check_output_path, given_inputs, load
 from crewkit._cli._durable import journal_of, source_of
 
 if TYPE_CHECKING:
@@ -23,13 +23,14 @@ def run_kickoff(args: argparse.Namespace) -> int:
     from crewkit._run.runner import RunOptions, run_crew
     from crewkit._sync import run_sync
 
+    check_output_path("--output", args.output)
     given = given_inputs(args)
     crew = load(args, inputs=given, require_model=True)
     if args.input is not None and not _uses_input(crew):
         sys.stderr.write("crewkit: note: --input was given but no text in the crew uses {input}\n")
     listener: Any = None
     if not args.quiet:
-        listener = _console.progress(verbose=args.verbose)
+        listener = _console.progress(verbose=args.verbose, reasons=False)
         crew.listeners = [*crew.listeners, listener]
     crew.verbose = False  # the command draws its own progress
     for agent in crew.agents:

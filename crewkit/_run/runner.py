@@ -14,6 +14,7 @@ from crewkit._crew_definition import CrewDefinition, Process
 from crewkit._run.durable import RunJournal
 from crewkit._run.fingerprint import definition_of, fingerprint
 from crewkit._run.prepare import ResolvedCrew, prepare
+from crewkit._run.resources import start_knowledge, start_servers
 from crewkit._run.scheduler import Executor, schedule
 from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
@@ -26,6 +27,7 @@ from crewkit.events import (
     TaskCompleted,
     ToolCallCompleted,
     ToolCallFailed,
+    enclosing_step,
 )
 from crewkit.journal import Journal
 from crewkit.task import CrewOutput, TaskOutput
@@ -58,9 +60,10 @@ def _listeners(crew: CrewDefinition) -> list[Listener]:
     if task_done is not None:
         listeners.append(lambda e: task_done(e.output) if isinstance(e, TaskCompleted) else None)
     if crew.verbose or any(a.verbose for a in crew.agents):
-        from crewkit._console import progress
+        from crewkit._console import progress, showing_progress
 
-        listeners.append(progress(verbose=True))
+        if not showing_progress():  # a verbose flow around this crew already shows it
+            listeners.append(progress(verbose=True))
     return listeners
 
 
@@ -125,10 +128,14 @@ async def execute(
 
         run.memory = RunMemory(crew.memory, run.run_id)
         run.bus.listeners.append(run.memory.on_event)
+    await start_knowledge(run, crew)
     try:
-        with run.span(CREW_SPAN, parent=None, crew_name=crew.name, inputs=run.inputs) as span:
+        with run.span(
+            CREW_SPAN, parent=enclosing_step(), crew_name=crew.name, inputs=run.inputs
+        ) as span:
             waiting = False
             try:
+                resolved = await start_servers(run, resolved)
                 outputs = await _tasks(run, crew, resolved, span.id, restored or {})
             except ReviewPending:
                 waiting = True
@@ -136,6 +143,8 @@ async def execute(
             finally:
                 if run.memory is not None and not waiting:  # a waiting run keeps its short-term
                     await run.memory.finish()
+                if run.servers is not None:
+                    await run.servers.stop()
             output = CrewOutput(
                 raw=outputs[-1].raw,
                 tasks_output=outputs,

@@ -16,6 +16,8 @@ from crewkit.llm._types import Usage
 
 if TYPE_CHECKING:
     from crewkit._run.durable import RunJournal
+    from crewkit.knowledge._run import RunKnowledge
+    from crewkit.mcp._run import RunServers
     from crewkit.memory._session import RunMemory
 
 
@@ -65,6 +67,10 @@ class Run:
     """How often each tool call was made (numbers the idempotency keys of identical calls)."""
     reviewer_absent: bool = False
     """No person can answer a ``human_input`` review now: a durable run waits for one instead."""
+    knowledge: RunKnowledge | None = None
+    """The crew's and agents' knowledge, indexed for this run, when they have any."""
+    servers: RunServers | None = None
+    """The MCP servers this run started for its agents, stopped when it ends."""
     _spans: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def continue_spans_after(self, last: int) -> None:

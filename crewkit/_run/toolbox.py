@@ -15,6 +15,7 @@ from crewkit._run.durable import ToolStep, dumps, step_hash
 from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
 from crewkit._run.structured import describe_validation_error
+from crewkit._text import valid_text
 from crewkit.errors import CrewkitError
 from crewkit.events import TOOL_SPAN
 from crewkit.llm._types import normalize_name
@@ -68,7 +69,7 @@ class ToolBox:
             validated = tool.arguments_model().model_validate(dict(arguments))
         except ValidationError as exc:
             return self._invalid(tool, describe_validation_error(exc))
-        key = f"{tool.name}:{json.dumps(arguments, sort_keys=True, default=str)}"
+        key = f"{tool.name}:{_canonical(arguments)}"
         if key in self._done and not isinstance(tool, RunTool):
             return Observation(
                 prompts.render("repeated_call", tool=tool.name, result=self._done[key]), True
@@ -118,7 +119,7 @@ class ToolBox:
             except Exception as exc:
                 if isinstance(tool, RunTool) and isinstance(exc, CrewkitError):
                     raise  # a coworker's model failing, a budget or time limit: ends the run
-                error = f"{type(exc).__name__}: {exc}"
+                error = valid_text(f"{type(exc).__name__}: {exc}")
                 observation = Observation(
                     prompts.render("tool_error", tool=tool.name, error=error), True
                 )
@@ -131,7 +132,8 @@ class ToolBox:
                 self.must_answer = True
                 observation = Observation(result.text, error=True, final=True)
             else:
-                observation = Observation(_truncate(_as_text(result), tool.max_result_chars))
+                text = valid_text(_as_text(result))
+                observation = Observation(_truncate(text, tool.max_result_chars))
             if run.journal is not None and step is not None:
                 run.journal.tool_done(step, tool.name, args, observation.text, observation.error,
                                       span.elapsed, **where)  # fmt: skip
@@ -166,6 +168,14 @@ def _single_string_argument(tool: Tool, raw: str) -> dict[str, Any] | None:
     return None
 
 
+def _canonical(arguments: Mapping[str, Any]) -> str:
+    """The arguments as one string, to recognise a repeated call (any keys, any values)."""
+    try:
+        return json.dumps(arguments, sort_keys=True, default=str)
+    except (TypeError, ValueError, RecursionError):
+        return repr(sorted(arguments.items(), key=repr))
+
+
 def _as_text(result: Any) -> str:
     if isinstance(result, str):
         return result
@@ -173,7 +183,7 @@ def _as_text(result: Any) -> str:
         return str(result.model_dump_json())
     try:
         return json.dumps(result, default=str, ensure_ascii=False)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return str(result)
 
 

@@ -11,14 +11,16 @@ so other processes (``crewkit memory show`` while a crew runs) read without bloc
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from crewkit._sqlite import SQLiteFile
+from crewkit._fts import match_plan, words_of
+from crewkit._sqlite import make_folder, use_wal
 from crewkit.errors import MemoryStoreError
-from crewkit.memory._query import match_plan, words_of
 from crewkit.memory._records import MemoryRecord
 
 SCHEMA_VERSION = 1
@@ -96,20 +98,97 @@ class Store:
     def __init__(self, path: str, *, busy_timeout: float = 30.0) -> None:
         self.path = path
         self.busy_timeout = busy_timeout
-        self._db = SQLiteFile(
-            path, schema=_SCHEMA, version=SCHEMA_VERSION, what="memory file",
-            describes="memory database", hint="choose another file with Memory(path=...)",
-            error=lambda message: MemoryStoreError(message, path=path), busy_timeout=busy_timeout,
-        )  # fmt: skip
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy in another process opens its own connection to the same file.
+        return {"path": self.path, "busy_timeout": self.busy_timeout}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"], busy_timeout=state["busy_timeout"])  # type: ignore[misc]
 
     # -- connection -------------------------------------------------------------------------
 
-    def _connection(self) -> AbstractContextManager[sqlite3.Connection]:
-        return self._db.connection()
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, self._translated():
+            if self._conn is None:
+                self._conn = self._open()
+            yield self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path != ":memory:":
+            make_folder(Path(self.path).parent)
+        conn = sqlite3.connect(
+            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            if self.path != ":memory:":
+                use_wal(conn, self.busy_timeout)
+                conn.execute("PRAGMA synchronous=NORMAL")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise MemoryStoreError(
+                    f"memory file {self.path} was written by a newer crewkit "
+                    f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade crewkit "
+                    "or point Memory(path=...) elsewhere",
+                    path=self.path,
+                )
+            if version < SCHEMA_VERSION:
+                # One script, one transaction: two processes creating the file at once both succeed.
+                conn.executescript(
+                    f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
+                )
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Turn sqlite3's errors about the file into one clear error that names it."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                raise MemoryStoreError(
+                    f"memory file {self.path} is locked by another process "
+                    f"({text}; waited up to {self.busy_timeout:g}s); close the other program using it, "
+                    "or give this crew its own Memory(path=...)",
+                    path=self.path,
+                ) from exc
+            if "unable to open" in text or "readonly" in text:
+                raise MemoryStoreError(
+                    f"memory file {self.path} cannot be opened for writing ({text}); "
+                    "check the folder exists and is writable, or choose Memory(path=...)",
+                    path=self.path,
+                ) from exc
+            raise MemoryStoreError(f"memory file {self.path}: {text}", path=self.path) from exc
+        except OSError as exc:
+            raise MemoryStoreError(
+                f"memory file {self.path} cannot be created ({exc}); "
+                "choose a writable place with Memory(path=...)",
+                path=self.path,
+            ) from exc
+        except sqlite3.DatabaseError as exc:
+            self._discard()
+            raise MemoryStoreError(
+                f"memory file {self.path} is corrupt or not a crewkit memory database ({exc}); "
+                "move it aside or delete it to start a fresh memory",
+                path=self.path,
+            ) from exc
+
+    def _discard(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def close(self) -> None:
         """Close the connection; the next call opens it again."""
-        self._db.close()
+        with self._lock:
+            self._discard()
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -174,7 +253,7 @@ class Store:
     def search(
         self, words: list[str], *, kinds: Sequence[str], run_id: str, limit: int, exclude_run: bool
     ) -> list[Row]:
-        """Memories holding any of ``words`` (the rarest ones, see ``_query``), best bm25 first.
+        """Memories holding any of ``words`` (the rarest ones, see ``crewkit._fts``), best bm25 first.
 
         Short-term memories count only for their own run; with ``exclude_run`` long-term copies made
         by the same run are left out, since the run's short-term memory already holds them.
@@ -187,7 +266,7 @@ class Store:
             "ORDER BY relevance LIMIT ?"
         )
         with self._connection() as conn:
-            query = match_plan(conn, words)
+            query = match_plan(conn, words, newest_of="memories")
             if query is None:
                 return []
             rows = conn.execute(sql, [query.match, query.min_id, *params, limit]).fetchall()
