@@ -321,3 +321,14 @@ def test_secrets_stay_out_of_the_journal_of_a_run(
     Journal(tmp_path / "j.db").close()
     for path in tmp_path.iterdir():
         assert secret.encode() not in path.read_bytes(), path.name
+
+
+def test_an_api_key_given_in_code_is_redacted_too(tmp_path: Path) -> None:
+    from crewkit.llm import OpenAIChat
+
+    key = "sk-given-in-code-0123456789"
+    OpenAIChat("gpt-x", api_key=key, base_url="http://127.0.0.1:9")  # registers the key
+    journal = Journal(tmp_path / "runs.db")
+    journal.begin_run("k", crew="c", fingerprint="f", definition={}, inputs={}, tasks_total=1)
+    journal.finish("k", "failed", error=f"401: bad key {key}")
+    assert journal.require("k").error == "401: bad key [redacted]"
