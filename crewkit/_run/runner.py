@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crewkit._crew_definition import CrewDefinition, Process
+from crewkit._run.callbacks import crew_callback_listeners
 from crewkit._run.prepare import ResolvedCrew, check_inputs, prepare
 from crewkit._run.resources import start_knowledge, start_servers
 from crewkit._run.scheduler import schedule
@@ -14,26 +15,15 @@ from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
 from crewkit.events import (
     CREW_SPAN,
-    AgentFinished,
     EventBus,
     Listener,
-    TaskCompleted,
-    ToolCallCompleted,
-    ToolCallFailed,
     enclosing_step,
 )
 from crewkit.task import CrewOutput, TaskOutput
 
-_STEP_EVENTS = (ToolCallCompleted, ToolCallFailed, AgentFinished)
-
 
 def _listeners(crew: CrewDefinition) -> list[Listener]:
     listeners: list[Listener] = list(crew.listeners)
-    step, task_done = crew.step_callback, crew.task_callback
-    if step is not None:
-        listeners.append(lambda e: step(e) if isinstance(e, _STEP_EVENTS) else None)
-    if task_done is not None:
-        listeners.append(lambda e: task_done(e.output) if isinstance(e, TaskCompleted) else None)
     if crew.verbose or any(a.verbose for a in crew.agents):
         from crewkit._console import progress, showing_progress
 
@@ -53,6 +43,7 @@ async def run_crew(crew: CrewDefinition, inputs: Mapping[str, Any] | None) -> Cr
         max_tokens=crew.max_tokens,
         ask_human=crew.ask_human,
     )
+    run.bus.listeners[:0] = crew_callback_listeners(run, crew.step_callback, crew.task_callback)
     if crew.memory is not None and not isinstance(crew.memory, bool):
         from crewkit.memory._session import RunMemory
 
