@@ -1,10 +1,49 @@
-"""Opening crewkit's SQLite files (memory, knowledge index) the same careful way."""
+"""Opening crewkit's SQLite files (memory, knowledge index, flow states) the same careful way."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+
+def connect(
+    path: str,
+    *,
+    busy_timeout: float,
+    schema: str,
+    version: int | None = None,
+    too_new: Callable[[int], Exception] | None = None,
+) -> sqlite3.Connection:
+    """Open ``path`` (or ``":memory:"``) as every crewkit database is opened.
+
+    One connection serves every thread (its owner holds a lock) with explicit transactions; a file
+    gets its folder, WAL and ``synchronous=NORMAL``; ``schema`` runs in one transaction, so two
+    processes creating the file together both succeed. With ``version`` the schema runs only on an
+    older file and stamps ``user_version``; a newer file raises ``too_new(found_version)``.
+    """
+    if path != ":memory:":
+        make_folder(Path(path).parent)
+    conn = sqlite3.connect(
+        path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+    )
+    try:
+        if path != ":memory:":
+            use_wal(conn, busy_timeout)
+            conn.execute("PRAGMA synchronous=NORMAL")
+        if version is None:
+            conn.executescript(f"BEGIN IMMEDIATE;{schema}COMMIT;")
+            return conn
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        if found > version and too_new is not None:
+            raise too_new(found)
+        if found < version:
+            conn.executescript(f"BEGIN IMMEDIATE;{schema}PRAGMA user_version={version};COMMIT;")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def make_folder(folder: Path) -> None:
