@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from rich.live import Live
     from rich.tree import Tree
 
+    from crewkit.llm._types import Usage
+
 _DELEGATION = {"delegate_work_to_coworker": "delegates to", "ask_question_to_coworker": "asks"}
 
 
@@ -123,22 +125,12 @@ class _Steps:
             mark = " (forced at max_iter)" if event.forced else ""
             return depth, "answer", f"{event.agent_role} answered{mark}: {short(event.answer, 90)}"
         if isinstance(event, TaskCompleted):
-            usage = event.output.token_usage
-            return (
-                depth,
-                "done",
-                (f"✓ {event.output.name}: {_calls(usage.requests)}, {usage.total_tokens} tokens"),
-            )
+            return depth, "done", f"✓ {event.output.name}: {_spent(event.output.token_usage)}"
         level = self.depth.get(event.span_id, -1) + 1  # a run's own closing line
         if isinstance(event, (CrewFailed, FlowFailed)):
             return level, "failed", f"✗ failed: {short(str(event.error), 200)}"
         if isinstance(event, CrewCompleted):
-            usage = event.output.token_usage
-            return (
-                level,
-                "finished",
-                f"finished: {_calls(usage.requests)}, {usage.total_tokens} tokens",
-            )
+            return level, "finished", f"finished: {_spent(event.output.token_usage)}"
         if isinstance(event, FlowCompleted):
             steps = f"{event.steps} step{'s' if event.steps != 1 else ''}"
             return level, "finished", f"finished: {steps} in {event.duration:.2f}s"
@@ -257,8 +249,10 @@ class TreeProgress:
             self.live = None
 
 
-def _calls(count: int) -> str:
-    return f"{count} model call{'s' if count != 1 else ''}"
+def _spent(usage: Usage) -> str:
+    """``3 model calls, 1200 tokens``."""
+    calls = f"{usage.requests} model call{'s' if usage.requests != 1 else ''}"
+    return f"{calls}, {usage.total_tokens} tokens"
 
 
 def showing_progress() -> bool:
