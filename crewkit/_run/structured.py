@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crewkit._json import first_json_object, strip_fences
+from crewkit._json import (
+    compact_schema,
+    describe_validation_error,
+    first_json_object,
+    strip_fences,
+)
 from crewkit.llm._types import ResponseSchema
-from crewkit.tools._tool import compact_schema
 
 
 def response_schema(model: type[Any]) -> ResponseSchema:
@@ -39,12 +43,3 @@ def parse_structured(text: str, model: type[Any]) -> tuple[Any, str | None]:
         return model.model_validate(data), None
     except ValidationError as exc:
         return None, describe_validation_error(exc)
-
-
-def describe_validation_error(exc: Any) -> str:
-    """One line per pydantic error: where, and what was wrong."""
-    lines = []
-    for err in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in err["loc"]) or "value"
-        lines.append(f"- {where}: {err['msg']}")
-    return "\n".join(lines)

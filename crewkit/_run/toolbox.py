@@ -11,9 +11,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from crewkit import prompts
+from crewkit._json import describe_validation_error
 from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
-from crewkit._run.structured import describe_validation_error
 from crewkit.errors import CrewkitError
 from crewkit.events import TOOL_SPAN
 from crewkit.llm._types import normalize_name
