@@ -60,7 +60,8 @@ class CrewDefinition:
     max_rpm: int | None = None
     """Model requests per minute for the whole crew, across concurrent tasks and runs."""
     max_tokens: int | None = None
-    """Token budget of one run; past it the run stops with :class:`BudgetExceededError`."""
+    """Token budget of one run: the prompt and completion tokens its model calls report. No call
+    starts that would certainly pass it; past it the run stops with :class:`BudgetExceededError`."""
     output_dir: str | None = None
     """The folder task output files go to; absolute paths inside it are allowed too."""
     ask_human: Callable[[TaskOutput], str | Awaitable[str]] | None = None

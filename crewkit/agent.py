@@ -71,12 +71,17 @@ class Agent:
             raise ConfigurationError(
                 f"agent {self.role!r}: max_iter must be an integer of at least 1, got {self.max_iter!r}"
             )
-        for attr in ("max_execution_time", "max_rpm"):
-            value = getattr(self, attr)
-            if value is not None and not is_positive(value):
-                raise ConfigurationError(
-                    f"agent {self.role!r}: {attr} must be a positive number or None, got {value!r}"
-                )
+        limit = self.max_execution_time
+        if limit is not None and not is_positive(limit):
+            raise ConfigurationError(
+                f"agent {self.role!r}: max_execution_time must be a positive number of seconds "
+                f"or None, got {limit!r}"
+            )
+        if self.max_rpm is not None and not is_whole(self.max_rpm, 1):
+            raise ConfigurationError(
+                f"agent {self.role!r}: max_rpm must be a positive integer or None, "
+                f"got {self.max_rpm!r}"
+            )
         if self.llm is not None and not isinstance(self.llm, (LLM, str)):
             raise ConfigurationError(
                 f"agent {self.role!r}: llm must be a model object or a model string, got {self.llm!r}"

@@ -142,7 +142,7 @@ class LLMError(CrewkitError):
         where = "/".join(p for p in (self.provider, self.model) if p)
         prefix = f"{where}: " if where else ""
         suffix = f" (HTTP {self.status})" if self.status is not None else ""
-        tries = f" [gave up after {self.attempts} attempts]" if self.attempts else ""
+        tries = f" [gave up after {self.attempts} attempts]" if (self.attempts or 0) > 1 else ""
         return f"{prefix}{self.message}{suffix}{tries}"
 
 
@@ -180,6 +180,13 @@ class ModelConnectionError(LLMError):
     """The connection failed or dropped before a complete answer arrived."""
 
     retryable = True
+
+
+class ModelUnreachableError(ModelConnectionError):
+    """Nothing listens at a model server's address on this machine: the server is not running.
+    Not retried, since waiting will not start it."""
+
+    retryable = False
 
 
 class InvalidResponseError(LLMError):
@@ -236,6 +243,15 @@ class AgentTimeoutError(CrewkitError):
 
 class BudgetExceededError(CrewkitError):
     """The run used more tokens than ``Crew(max_tokens=...)`` allows."""
+
+
+class OutputFileError(CrewkitError):
+    """A task's ``output_file`` could not be written after the work was done. The answer is not
+    lost: ``outputs`` holds it with every other completed output; ``path`` names the file."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(message)
 
 
 class HumanInputError(CrewkitError):

@@ -55,6 +55,36 @@ def import_object(reference: str, folder: Path) -> object:
     return obj
 
 
+UNSAFE_MODULES = frozenset({
+    "builtins", "os", "posix", "nt", "subprocess", "_posixsubprocess", "pty", "shutil", "sys",
+    "importlib", "runpy", "code", "codeop", "ctypes", "pickle", "_pickle", "marshal", "shelve",
+    "multiprocessing", "concurrent", "pdb", "webbrowser", "signal", "socket", "asyncio", "io",
+    "_io", "pathlib", "tempfile", "sqlite3", "urllib", "http", "ftplib", "smtplib", "pkgutil",
+    "zipimport",
+})  # fmt: skip
+"""Standard-library modules whose functions run programs or code, or read, write or send data.
+A crew file naming one of them as a tool, guardrail or callback is refused unless the user
+allows it: a shared crew.yaml must not be able to hand a model ``os:system`` or ``eval``."""
+
+
+def refuse_unsafe(reference: str, found: object) -> None:
+    """Raise :class:`RefError` when what ``reference`` resolves to is defined in one of
+    :data:`UNSAFE_MODULES` (however it is reached: ``os:system``, or ``mine:run`` where
+    ``mine.py`` imported it). The crew folder's own modules are loaded under names of their own,
+    so a local ``code.py`` is not mistaken for the standard library's."""
+    owner = getattr(found, "__module__", None)
+    module = owner.split(".")[0] if isinstance(owner, str) else ""
+    if module not in UNSAFE_MODULES or module not in sys.stdlib_module_names:
+        return
+    raise RefError(
+        f"{reference!r} is {getattr(found, '__qualname__', type(found).__name__)!r} from the "
+        f"standard library's {module!r}, which can run programs or code or change files on this "
+        "machine; crew files may not use it",
+        "if you trust this crew: --allow-unsafe-callables, "
+        "or load_crew(..., allow_unsafe_callables=True)",
+    )
+
+
 _loaded: dict[Path, ModuleType] = {}
 
 

@@ -15,7 +15,13 @@ from crewkit._run.agent_loop import AgentLoop, AgentResult
 from crewkit._run.prepare import RunAgent, RunTask
 from crewkit._run.state import Run
 from crewkit._run.structured import parse_structured, response_schema, schema_text
-from crewkit.errors import ConfigurationError, GuardrailError, OutputValidationError
+from crewkit._text import valid_text
+from crewkit.errors import (
+    ConfigurationError,
+    GuardrailError,
+    OutputFileError,
+    OutputValidationError,
+)
 from crewkit.events import TASK_SPAN
 from crewkit.llm._types import Usage
 from crewkit.task import Task, TaskOutput
@@ -103,6 +109,29 @@ async def _work_on(
     if task.output_path is not None:
         await asyncio.to_thread(_write, task, output)
     return output
+
+
+def _write(task: RunTask, output: TaskOutput) -> None:
+    """Write the output file; a failure keeps the answer in the error's ``outputs``."""
+    path = task.output_path
+    assert path is not None
+    text = (
+        output.raw
+        if output.json_dict is None
+        else json.dumps(output.json_dict, indent=2, default=str)
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(valid_text(text) + "\n", encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        error = OutputFileError(
+            f"task {task.label!r} finished, but its output_file {str(path)!r} cannot be written "
+            f"({reason}); the answer is kept in the error's outputs",
+            path=str(path),
+        )
+        error.outputs = [output]
+        raise error from None
 
 
 class _Acceptance:
@@ -195,7 +224,9 @@ class _Acceptance:
     async def _human(self, output: TaskOutput) -> str:
         if not self.definition.human_input:
             return ""
-        ask = self.run.ask_human or _ask_on_console
+        from crewkit._console import ask_on_console
+
+        ask = self.run.ask_human or ask_on_console
         return str(await _maybe_await(ask(output)) or "").strip()
 
 
@@ -209,29 +240,10 @@ def _with_value(output: TaskOutput, value: Any) -> TaskOutput:
         return replace(output, raw=value)
     if hasattr(value, "model_dump"):
         data = value.model_dump(mode="json")
-        return replace(output, pydantic=value, json_dict=data, raw=json.dumps(data))
+        return replace(output, pydantic=value, json_dict=data, raw=json.dumps(data, default=str))
     if isinstance(value, dict):
-        return replace(output, json_dict=value, raw=json.dumps(value))
+        return replace(output, json_dict=value, raw=json.dumps(value, default=str))
     return replace(output, raw=str(value))
-
-
-def _write(task: RunTask, output: TaskOutput) -> None:
-    assert task.output_path is not None
-    text = output.raw if output.json_dict is None else json.dumps(output.json_dict, indent=2)
-    task.output_path.parent.mkdir(parents=True, exist_ok=True)
-    task.output_path.write_text(text + "\n", encoding="utf-8")
-
-
-async def _ask_on_console(output: TaskOutput) -> str:
-    from rich.console import Console
-    from rich.markdown import Markdown
-    from rich.panel import Panel
-
-    console = Console(stderr=True)
-    console.print(Panel(Markdown(output.raw), title=f"Review: {output.name}"))
-    return await asyncio.to_thread(
-        console.input, "Feedback for the agent (press Enter to accept): "
-    )
 
 
 async def _maybe_await(value: Any) -> Any:
