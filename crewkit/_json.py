@@ -2,7 +2,7 @@
 
 - Reading JSON out of what models write (code fences, prose around an object, Python-style dicts),
   shared by the text protocol (tool arguments) and structured outputs (a task's answer), so both
-  forgive the same slips.
+  forgive the same slips; nesting is bounded (:data:`MAX_DEPTH`).
 - Schemas as models see them (:func:`compact_schema`), and a pydantic validation error told back to
   a model in a few lines (:func:`describe_validation_error`).
 - A deterministic value that satisfies a schema (:func:`sample`), for the mock model's tool

@@ -17,6 +17,7 @@ The tree, with when each branch is raised::
     |   |   +-- ServerError           5xx
     |   +-- ModelTimeoutError
     |   +-- ModelConnectionError
+    |   |   +-- ModelUnreachableError nothing listens at a local server's address
     |   +-- InvalidResponseError  a 200 answer in the wrong format
     |   +-- CassetteMismatchError a replayed request that was never recorded
     |   +-- NetworkBlockedError   a network model while network models are blocked
@@ -26,6 +27,7 @@ The tree, with when each branch is raised::
     +-- AgentTimeoutError         max_execution_time passed
     +-- BudgetExceededError       Crew(max_tokens=...) used up
     +-- HumanInputError           human_input=True with no one to ask
+    +-- OutputFileError           a task's output_file could not be written (.path)
     +-- MemoryStoreError          the memory file cannot be used (.path)
     +-- KnowledgeError            the knowledge index cannot be used (.path)
     +-- MCPServerError            an MCP server did not start (.server)
