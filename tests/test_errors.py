@@ -13,7 +13,7 @@ def drawn_parents() -> dict[str, str | None]:
     parents: dict[str, str | None] = {}
     stack: list[tuple[int, str]] = []
     for line in (errors.__doc__ or "").splitlines():
-        found = re.match(r"^ {4}([| ]*)(?:\+-- )?([A-Z]\w+Error)\b", line)
+        found = re.match(r"^ {4}([| ]*)(?:\+-- )?([A-Z][A-Za-z]+)\b", line)
         if not found:
             continue
         depth = len(found.group(1)) // 4 + (1 if "+--" in line else 0)
