@@ -221,6 +221,17 @@ class OutputFileError(CrewkitError):
         super().__init__(message)
 
 
+class CallbackError(CrewkitError):
+    """A callback of yours raised: a task's ``callback``, or the crew's ``task_callback`` or
+    ``step_callback``. The task's work is done and kept in ``outputs``; ``callback`` names the
+    function, ``task`` the task, and the exception it raised is the ``__cause__``."""
+
+    def __init__(self, message: str, *, callback: str, task: str) -> None:
+        self.callback = callback
+        self.task = task
+        super().__init__(message)
+
+
 class HumanInputError(CrewkitError):
     """A task needs human review, but there is no way to ask a person."""
 
