@@ -11,14 +11,12 @@ so other processes (``crewkit memory show`` while a crew runs) read without bloc
 from __future__ import annotations
 
 import sqlite3
-import threading
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from crewkit._sqlite import SQLiteFile
 from crewkit.errors import MemoryStoreError
 from crewkit.memory._query import match_plan, words_of
 from crewkit.memory._records import MemoryRecord
@@ -98,106 +96,20 @@ class Store:
     def __init__(self, path: str, *, busy_timeout: float = 30.0) -> None:
         self.path = path
         self.busy_timeout = busy_timeout
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
+        self._db = SQLiteFile(
+            path, schema=_SCHEMA, version=SCHEMA_VERSION, what="memory file",
+            describes="memory database", hint="choose another file with Memory(path=...)",
+            error=lambda message: MemoryStoreError(message, path=path), busy_timeout=busy_timeout,
+        )  # fmt: skip
 
     # -- connection -------------------------------------------------------------------------
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self._translated():
-            if self._conn is None:
-                self._conn = self._open()
-            yield self._conn
-
-    def _open(self) -> sqlite3.Connection:
-        if self.path != ":memory:":
-            _make_folder(Path(self.path).parent)
-        conn = sqlite3.connect(
-            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
-        )
-        try:
-            if self.path != ":memory:":
-                self._use_wal(conn)
-                conn.execute("PRAGMA synchronous=NORMAL")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise MemoryStoreError(
-                    f"memory file {self.path} was written by a newer crewkit "
-                    f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade crewkit "
-                    "or point Memory(path=...) elsewhere",
-                    path=self.path,
-                )
-            if version < SCHEMA_VERSION:
-                # One script, one transaction: two processes creating the file at once both succeed.
-                conn.executescript(
-                    f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
-                )
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _use_wal(self, conn: sqlite3.Connection) -> None:
-        """Switch the file to WAL. Changing the journal mode needs an exclusive lock, and SQLite
-        answers "locked" at once instead of waiting when two connections open a new file
-        together, so wait here, within the busy timeout."""
-        deadline = time.monotonic() + self.busy_timeout
-        pause = 0.005
-        while True:
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() + pause > deadline:
-                    raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.2)
-
-    @contextmanager
-    def _translated(self) -> Iterator[None]:
-        """Turn sqlite3's errors about the file into one clear error that names it."""
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            text = str(exc)
-            if "locked" in text or "busy" in text:
-                raise MemoryStoreError(
-                    f"memory file {self.path} is locked by another process "
-                    f"({text}; waited up to {self.busy_timeout:g}s); close the other program using it, "
-                    "or give this crew its own Memory(path=...)",
-                    path=self.path,
-                ) from exc
-            if "unable to open" in text or "readonly" in text:
-                raise MemoryStoreError(
-                    f"memory file {self.path} cannot be opened for writing ({text}); "
-                    "check the folder exists and is writable, or choose Memory(path=...)",
-                    path=self.path,
-                ) from exc
-            raise MemoryStoreError(f"memory file {self.path}: {text}", path=self.path) from exc
-        except OSError as exc:
-            raise MemoryStoreError(
-                f"memory file {self.path} cannot be created ({exc}); "
-                "choose a writable place with Memory(path=...)",
-                path=self.path,
-            ) from exc
-        except sqlite3.DatabaseError as exc:
-            self._discard()
-            raise MemoryStoreError(
-                f"memory file {self.path} is corrupt or not a crewkit memory database ({exc}); "
-                "move it aside or delete it to start a fresh memory",
-                path=self.path,
-            ) from exc
-
-    def _discard(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+    def _connection(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._db.connection()
 
     def close(self) -> None:
         """Close the connection; the next call opens it again."""
-        with self._lock:
-            self._discard()
+        self._db.close()
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -350,13 +262,3 @@ def _visible(kinds: Sequence[str], run_id: str, exclude_run: bool) -> tuple[str,
         where += " AND NOT (m.kind = 'long_term' AND m.run_id = ?)"
         params.append(run_id)
     return where, params
-
-
-def _make_folder(folder: Path) -> None:
-    """Create the store's folder; a ``.crewkit`` folder we create gets a ``.gitignore`` so the
-    memory file is not committed by accident."""
-    if folder.is_dir():
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    if folder.name == ".crewkit":
-        (folder / ".gitignore").write_text("*\n", encoding="utf-8")

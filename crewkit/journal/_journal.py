@@ -1,0 +1,269 @@
+"""Writing a run journal. Every write is one synchronous transaction: when a method returns, what
+it wrote is in the file and survives the process being killed. Rows of ``entries`` and ``blobs`` are
+never changed; the ``runs`` row is a summary updated in the same transaction as the entry that
+changes it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from crewkit._secrets import scrub
+from crewkit.errors import JournalError, RunBusyError, RunNotFoundError
+from crewkit.journal._reader import DEFAULT_PATH, JournalReader
+from crewkit.journal._records import owner_alive, this_owner
+from crewkit.journal._schema import ENTRY_COLUMNS
+from crewkit.llm._types import Usage
+
+ENDINGS = ("completed", "failed", "interrupted", "waiting")
+"""How a run can stop (``waiting``: for a person's review)."""
+
+
+def dumps(value: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, text kept as is (what hashes and the file use)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+class Journal(JournalReader):
+    """A run journal: one SQLite file (WAL) of runs and their steps.
+
+    ``Journal()`` is ``.crewkit/runs.db`` in the working directory. Thread-safe; cheap to create
+    (the file opens on first use); pickles as its path, so worker processes open the same file.
+    Secrets (API keys, ``*_API_KEY``/``*_TOKEN`` variables) are replaced by ``[redacted]`` in
+    everything written.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_reopen, (self.path, self.readonly, self.sync))
+
+    def __repr__(self) -> str:
+        return f"Journal({self.path!r})"
+
+    def begin_run(
+        self,
+        run_id: str,
+        *,
+        crew: str,
+        fingerprint: str,
+        definition: Mapping[str, Any],
+        inputs: Mapping[str, Any],
+        tasks_total: int,
+        source: str | None = None,
+        batch_id: str | None = None,
+        batch_index: int | None = None,
+        parent_run: str | None = None,
+    ) -> None:
+        """Record a new run as ``running`` by this process; an id already used is refused."""
+        now = time.time()
+        try:
+            with self._db.transaction() as conn:
+                conn.execute(
+                    "INSERT INTO runs(id, crew, fingerprint, definition, inputs, source, status, "
+                    "started, updated, tasks_total, batch_id, batch_index, parent_run, owner) "
+                    "VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+                    (run_id, crew, fingerprint, scrub(dumps(definition)), scrub(dumps(inputs)),
+                     source, now, now, tasks_total, batch_id, batch_index, parent_run,
+                     this_owner()),
+                )  # fmt: skip
+                _insert(conn, run_id, "run_started", {"inputs": dict(inputs)}, now)
+        except sqlite3.IntegrityError:
+            raise JournalError(
+                f"run {run_id!r} already exists in {self.path}; resume it with "
+                f"crew.resume({run_id!r}) or choose another run_id"
+            ) from None
+
+    def claim(self, run_id: str) -> None:
+        """Make this process the run's writer, to resume it. Refused while another live process
+        runs it (:class:`~crewkit.errors.RunBusyError`)."""
+        with self._db.transaction() as conn:
+            row = conn.execute("SELECT status, owner FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                raise RunNotFoundError(run_id, self.path)
+            status, owner = row
+            if status == "running" and owner != this_owner() and owner_alive(owner):
+                raise RunBusyError(
+                    f"run {run_id!r} is running in process {owner}; wait for it to end or stop "
+                    "that process first"
+                )
+            now = time.time()
+            conn.execute(
+                "UPDATE runs SET status = 'running', owner = ?, updated = ?, ended = NULL, "
+                "error = NULL WHERE id = ?",
+                (this_owner(), now, run_id),
+            )
+            _insert(conn, run_id, "run_resumed", {"was": status}, now)
+
+    def append(
+        self,
+        run_id: str,
+        kind: str,
+        data: Mapping[str, Any],
+        *,
+        span: str | None = None,
+        parent: str | None = None,
+        task: str | None = None,
+        agent: str | None = None,
+        key: str | None = None,
+        blobs: Mapping[str, str] | None = None,
+        usage: Usage | None = None,
+        cost: float | None = None,
+        secrets: list[str] | None = None,
+    ) -> int:
+        """Write one step and return its ``seq``. ``blobs`` (hash → JSON text, e.g. messages) are
+        stored once per run; ``usage`` and ``cost`` are added to the run's totals. ``secrets``:
+        the values to redact, when the caller has them at hand (else looked up)."""
+        now = time.time()
+        with self._db.transaction() as conn:
+            if blobs:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO blobs(run_id, hash, data) VALUES (?, ?, ?)",
+                    [(run_id, h, scrub(text, secrets)) for h, text in blobs.items()],
+                )
+            seq = _insert(conn, run_id, kind, data, now, span, parent, task, agent, key, secrets)
+            if usage is not None:
+                # Old values on the right: cost stays NULL (unknown) once any call was unpriced.
+                conn.execute(
+                    "UPDATE runs SET prompt_tokens = prompt_tokens + ?, completion_tokens = "
+                    "completion_tokens + ?, requests = requests + 1, cost = CASE WHEN ? IS NULL "
+                    "THEN NULL WHEN requests = 0 THEN ? ELSE cost + ? END, updated = ? WHERE id = ?",
+                    (usage.prompt_tokens, usage.completion_tokens, cost, cost, cost, now, run_id),
+                )
+            elif kind == "task_output":
+                conn.execute(
+                    "UPDATE runs SET tasks_done = tasks_done + 1, updated = ? WHERE id = ?",
+                    (now, run_id),
+                )
+            else:
+                conn.execute("UPDATE runs SET updated = ? WHERE id = ?", (now, run_id))
+        return seq
+
+    def finish(
+        self,
+        run_id: str,
+        status: str,
+        *,
+        output: Mapping[str, Any] | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record how the run stopped: ``completed`` (with its output), ``failed``, ``waiting``
+        or ``interrupted`` (with the reason)."""
+        if status not in ENDINGS:
+            raise JournalError(f"a run ends as one of {', '.join(ENDINGS)}, not {status!r}")
+        now = time.time()
+        data: dict[str, Any] = {"status": status}
+        if error is not None:
+            data["error"] = error
+        with self._db.transaction() as conn:
+            _insert(conn, run_id, "run_ended", data, now)
+            conn.execute(
+                "UPDATE runs SET status = ?, ended = ?, updated = ?, output = ?, error = ? "
+                "WHERE id = ?",
+                (status, now, now, None if output is None else scrub(dumps(output)),
+                 None if error is None else scrub(error), run_id),
+            )  # fmt: skip
+
+    def decide_review(
+        self, run_id: str, *, feedback: str | None = None, approve: bool = False
+    ) -> None:
+        """Answer the review a ``waiting`` run waits for: ``approve=True`` or ``feedback="..."``.
+        The run becomes ``ready``; resuming it (any process, any time) goes on with the answer."""
+        if approve == bool(feedback and feedback.strip()):
+            raise JournalError("decide a review with either approve=True or feedback='...'")
+        with self._db.transaction() as conn:
+            row = conn.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                raise RunNotFoundError(run_id, self.path)
+            if row[0] not in ("waiting", "ready"):
+                raise JournalError(f"run {run_id!r} is {row[0]}, not waiting for a review")
+            pending = conn.execute(
+                "SELECT span, parent, task, agent, key, data FROM entries "
+                "WHERE run_id = ? AND kind = 'review' ORDER BY seq DESC LIMIT 1",
+                (run_id,),
+            ).fetchone()
+            if pending is None:
+                raise JournalError(f"run {run_id!r} has no review to decide")
+            span, parent, task, agent, key, data = pending
+            decision = {
+                **json.loads(data),
+                "status": "approved" if approve else "feedback",
+                "feedback": "" if approve else str(feedback).strip(),
+            }
+            now = time.time()
+            _insert(conn, run_id, "review", decision, now, span, parent, task, agent, key)
+            conn.execute(
+                "UPDATE runs SET status = 'ready', updated = ? WHERE id = ?", (now, run_id)
+            )
+
+    def begin_batch(
+        self,
+        batch_id: str,
+        *,
+        crew: str,
+        fingerprint: str,
+        total: int | None = None,
+        source: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Record a batch; starting a known batch again keeps its first record."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO batches(id, crew, fingerprint, created, total, source, "
+                "meta) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (batch_id, crew, fingerprint, time.time(), total, source, dumps(dict(meta or {}))),
+            )
+
+    def delete(self, run_id: str) -> bool:
+        """Remove a run and all its steps; ``False`` when there was no such run."""
+        with self._db.transaction() as conn:
+            found = conn.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount
+            conn.execute("DELETE FROM entries WHERE run_id = ?", (run_id,))
+            conn.execute("DELETE FROM blobs WHERE run_id = ?", (run_id,))
+        return bool(found)
+
+
+def _insert(
+    conn: sqlite3.Connection,
+    run_id: str,
+    kind: str,
+    data: Mapping[str, Any],
+    now: float,
+    span: str | None = None,
+    parent: str | None = None,
+    task: str | None = None,
+    agent: str | None = None,
+    key: str | None = None,
+    secrets: list[str] | None = None,
+) -> int:
+    # Read inside the write transaction: gapless whichever process wrote last.
+    last = conn.execute("SELECT max(seq) FROM entries WHERE run_id = ?", (run_id,)).fetchone()[0]
+    seq = int(last or 0) + 1
+    conn.execute(
+        f"INSERT INTO entries({ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (run_id, seq, kind, now, span, parent, task, agent, key, scrub(dumps(data), secrets)),
+    )
+    return seq
+
+
+def _reopen(path: str, readonly: bool, sync: Literal["normal", "full"]) -> Journal:
+    return Journal(path, readonly=readonly, sync=sync)
+
+
+def resolve(durable: object) -> Journal | None:
+    """What ``Crew(durable=...)`` means: ``True`` the default file, a path that file, a
+    :class:`Journal` itself; ``False``/``None`` no journal."""
+    if durable is None or durable is False:
+        return None
+    if durable is True:
+        return Journal(DEFAULT_PATH)
+    if isinstance(durable, Journal):
+        return durable
+    if isinstance(durable, (str, Path)):
+        return Journal(durable)
+    raise JournalError(
+        "Crew.durable must be True, False, a file path or a crewkit.journal.Journal, "
+        f"got {durable!r}"
+    )
