@@ -23,13 +23,14 @@ Entry kinds (``Entry.kind``) and their ``data``:
 
 from crewkit.journal._journal import Journal
 from crewkit.journal._reader import DEFAULT_PATH, JournalReader
-from crewkit.journal._records import STATUSES, BatchProgress, Entry, RunRecord
+from crewkit.journal._records import STATUSES, BatchProgress, BatchRecord, Entry, RunRecord
 from crewkit.journal._tree import Node, RunTree
 
 __all__ = [
     "DEFAULT_PATH",
     "STATUSES",
     "BatchProgress",
+    "BatchRecord",
     "Entry",
     "Journal",
     "JournalReader",

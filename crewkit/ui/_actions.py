@@ -8,6 +8,7 @@ a function the embedding program passes (``create_app(resume=...)``), run in a t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -21,6 +22,16 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from crewkit.journal import Journal, RunRecord
 from crewkit.ui._security import same_origin
+
+NOTES = {
+    "worker": "Decision recorded; the run resumes in a worker process.",
+    "thread": "Decision recorded; the run resumes in this process.",
+    "busy": "Decision recorded; a worker is already resuming this run.",
+    "recorded": "Decision recorded; continue the run with `crewkit resume ID`.",
+    "python": "Decision recorded; this run was started from Python: continue it with "
+    "crew.resume(run_id) in the program that defines the crew.",
+}
+"""What a run's page says after a review, by the key the resumer returned."""
 
 ResumeFunction = Callable[[str], object]
 """Continues the run with this id (e.g. ``lambda run_id: crew.resume(run_id)``)."""
@@ -37,25 +48,22 @@ class Resumer:
         self._lock = threading.Lock()
 
     def __call__(self, run: RunRecord) -> str:
-        """Resume ``run``; returns what the page should say about it."""
+        """Resume ``run``; returns the key of what the page should say (:data:`NOTES`)."""
         if callable(self.how):
             function = self.how
             threading.Thread(target=function, args=(run.id,), daemon=True).start()
-            return "resuming in this process"
+            return "thread"
         if self.how == "none":
-            return f"decision recorded; continue it with `crewkit resume {run.id}`"
+            return "recorded"
         if not run.source:
-            return (
-                f"decision recorded; this run was started from Python: continue it with "
-                f"crew.resume({run.id!r}) in the program that defines the crew"
-            )
+            return "python"
         return self._worker(run)
 
     def _worker(self, run: RunRecord) -> str:
         with self._lock:
             running = self.workers.get(run.id)
             if running is not None and running.poll() is None:
-                return "already resuming"
+                return "busy"
             logs = Path(self.journal_path).resolve().parent / "ui-logs"
             logs.mkdir(parents=True, exist_ok=True)
             with open(logs / f"{_safe(run.id)}.log", "ab") as log:
@@ -65,15 +73,13 @@ class Resumer:
                     command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                     start_new_session=True, env=os.environ.copy(),
                 )  # fmt: skip
-        return "resuming in a worker process"
+        return "worker"
 
     def wait(self, timeout: float | None = None) -> None:
         """Wait for the worker processes started so far (tests; shutdown)."""
         for process in list(self.workers.values()):
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                pass
 
 
 def _safe(run_id: str) -> str:

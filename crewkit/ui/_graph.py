@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crewkit._crew_graph import AgentShape, CrewShape, TaskShape, layout
+from crewkit._crew_graph import AgentShape, CrewShape, TaskShape, layout, mermaid
+
+__all__ = ["Drawing", "draw", "mermaid", "shape_of"]
 
 BOX_W, BOX_H, GAP = 230, 44, 18
 AGENT_X, TASK_X, TOP = 10, 330, 10
@@ -57,7 +59,7 @@ def shape_of(definition: Mapping[str, Any], crew: str) -> CrewShape:
     roles = [str(a.get("role", f"agent {i + 1}")) for i, a in enumerate(agents_raw)]
     agents = [
         AgentShape(role, tuple(str(t.get("name", "?")) for t in _list(a.get("tools"))))
-        for role, a in zip(roles, agents_raw)
+        for role, a in zip(roles, agents_raw, strict=False)
     ]
     tasks = []
     for index, task in enumerate(_list(definition.get("tasks"))):
@@ -65,7 +67,9 @@ def shape_of(definition: Mapping[str, Any], crew: str) -> CrewShape:
         context = task.get("context")
         tasks.append(
             TaskShape(
-                str(task.get("name") or _first_line(task.get("description")) or f"task {index + 1}"),
+                str(
+                    task.get("name") or _first_line(task.get("description")) or f"task {index + 1}"
+                ),
                 roles.index(agent) if isinstance(agent, str) and agent in roles else None,
                 None if not isinstance(context, list) else tuple(int(c) for c in context),
             )
@@ -131,5 +135,3 @@ def _path(a: Box, b: Box, label: str, dotted: bool, index: int) -> Path:
     mid = (x0 + x1) / 2
     d = f"M{x0:.0f},{y0:.0f} C{mid:.0f},{y0:.0f} {mid:.0f},{y1:.0f} {x1:.0f},{y1:.0f}"
     return Path(d, dotted, label, mid, (y0 + y1) / 2 - 4)
-
-

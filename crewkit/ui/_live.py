@@ -36,7 +36,9 @@ class Live:
 
     async def run_events(self, request: Request) -> Response:
         run_id = request.path_params["run_id"]
-        after = _int(request.headers.get("last-event-id")) or _int(request.query_params.get("after"))
+        after = _int(request.headers.get("last-event-id")) or _int(
+            request.query_params.get("after")
+        )
         return _sse(self._run_stream(run_id, after))
 
     async def _run_stream(self, run_id: str, after: int) -> AsyncIterator[str]:

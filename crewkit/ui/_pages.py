@@ -4,7 +4,6 @@ event loop) and renders one template; nothing here writes."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -13,6 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from crewkit.journal import STATUSES, JournalReader, RunRecord
 from crewkit.ui import _graph, _views
+from crewkit.ui._actions import NOTES
 from crewkit.ui._render import Templates
 
 PAGE_SIZE = 50
@@ -36,7 +36,7 @@ class Pages:
         limit = _int(query.get("limit"), PAGE_SIZE, 1, MAX_PAGE_SIZE)
         before = _cursor(query.get("before"))
         if status is not None and status not in STATUSES:
-            return self.templates.page(request, "error.html.j2", status=400,
+            return self.templates.page(request, "error.html.j2", http_status=400,
                                        message=f"unknown status {status!r}")  # fmt: skip
 
         def read() -> dict[str, Any]:
@@ -79,6 +79,7 @@ class Pages:
             review=_views.pending_review(data["reviews"]), last_seq=data["last_seq"],
             drawing=_graph.draw(shape), mermaid=_graph.mermaid(shape),
             output=run.output or {}, live=run.shown_status == "running",
+            note=NOTES.get(request.query_params.get("note", "")),
             timeline_width=_views.TIMELINE_WIDTH,
         )  # fmt: skip
 
@@ -108,13 +109,13 @@ class Pages:
                 return None
             closing = node.end or node.start
             request_ = self.journal.request_of(closing) if node.kind == "model" else None
-            return {"run": record, "node": node, "entry": closing, "request": request_}
+            return {"run": record, "node": node, "entry": closing, "sent": request_}
 
         data = await run_in_threadpool(read)
         if data is None:
             return self._missing(request, f"run {run_id!r} has no model or tool step #{seq}")
         return self.templates.page(
-            request, "step.html.j2", label=_views.label_of(data["node"]), pretty=_pretty, **data
+            request, "step.html.j2", label=_views.label_of(data["node"]), **data
         )
 
     async def reviews(self, request: Request) -> Response:
@@ -152,7 +153,7 @@ class Pages:
         )  # fmt: skip
 
     def _missing(self, request: Request, message: str) -> HTMLResponse:
-        return self.templates.page(request, "error.html.j2", status=404, message=message)
+        return self.templates.page(request, "error.html.j2", http_status=404, message=message)
 
 
 def _find(nodes: Any, seq: int) -> Any:
@@ -182,10 +183,3 @@ def _cursor(text: str | None) -> tuple[float, str] | None:
         return float(started), run_id
     except ValueError:
         return None
-
-
-def _pretty(value: Any) -> str:
-    """JSON values shown as indented text; text shown as it is."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)

@@ -4,6 +4,7 @@ secret scrubber first, so neither a model's HTML nor a key that reached the jour
 from __future__ import annotations
 
 import datetime
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ class Templates:
             cost=_cost,
             scrub=self.scrub,
         )
+        self.env.globals.update(pretty=pretty, dict=dict)
 
     def scrub(self, text: str) -> str:
         """``text`` without any secret known to this process (cached briefly: pages print a lot)."""
@@ -60,10 +62,19 @@ class Templates:
         """One template as text."""
         return self.env.get_template(name).render(**context)
 
-    def page(self, request: Request, name: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    def page(
+        self, request: Request, name: str, *, http_status: int = 200, **context: Any
+    ) -> HTMLResponse:
         """One template as a response; forms get the CSRF value, pages are never cached."""
         html = self.render(name, csrf=request.scope.get("state", {}).get("csrf", ""), **context)
-        return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
+        return HTMLResponse(html, status_code=http_status, headers={"cache-control": "no-store"})
+
+
+def pretty(value: Any) -> str:
+    """JSON values shown as indented text; text shown as it is."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
 def _when(epoch: float | None) -> str:

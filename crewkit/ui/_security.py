@@ -119,7 +119,11 @@ class Guard:
             return "ok"
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         given = query.get("token")
-        if given is not None and scope["method"] == "GET" and hmac.compare_digest(given, self.token):
+        if (
+            given is not None
+            and scope["method"] == "GET"
+            and hmac.compare_digest(given, self.token)
+        ):
             return "set-cookie"
         return "refuse"
 

@@ -58,7 +58,9 @@ class StepRow:
         return self.kind in VIEWABLE
 
 
-def run_window(run: RunRecord, last_time: float | None, now: float | None = None) -> tuple[float, float]:
+def run_window(
+    run: RunRecord, last_time: float | None, now: float | None = None
+) -> tuple[float, float]:
     """The run's start and its span in seconds: to its end, to now while running."""
     end = run.ended if run.ended is not None and run.status != "running" else None
     if end is None:
