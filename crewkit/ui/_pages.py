@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from crewkit.journal import STATUSES, JournalReader, RunRecord
+from crewkit.journal import STATUSES, Entry, JournalReader, RunRecord
 from crewkit.ui import _graph, _views
 from crewkit.ui._actions import NOTES
 from crewkit.ui._render import Templates
@@ -119,13 +119,13 @@ class Pages:
         )
 
     async def reviews(self, request: Request) -> Response:
-        def read() -> list[tuple[RunRecord, Any]]:
+        def read() -> list[tuple[RunRecord, Entry | None]]:
             waiting = self.journal.runs(status="waiting", limit=MAX_PAGE_SIZE)
             ready = self.journal.runs(status="ready", limit=MAX_PAGE_SIZE)
-            found = []
+            found: list[tuple[RunRecord, Entry | None]] = []
             for record in [*waiting, *ready]:
                 entries = self.journal.entries(record.id, kinds=["review"])
-                found.append((record, _views.pending_review(entries) or (entries or [None])[-1]))
+                found.append((record, entries[-1] if entries else None))
             return found
 
         items = await run_in_threadpool(read)

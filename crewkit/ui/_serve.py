@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crewkit.journal import Journal
@@ -20,11 +21,15 @@ def serve(
     port: int = 8765,
     token: str | None = None,
     resume: str | ResumeFunction = "worker",
+    announce: Callable[[str], object] | None = None,
 ) -> None:
-    """Serve the UI until interrupted (Ctrl-C)."""
+    """Serve the UI until interrupted (Ctrl-C); ``announce`` gets the address once the app is
+    built (a bad binding or a missing journal raises before)."""
     import uvicorn
 
     app = create_app(journal, host=host, token=token, resume=resume)
+    if announce is not None:
+        announce(f"http://{f'[{host}]' if ':' in host else host}:{port}/")
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off",
                             server_header=False, date_header=False)  # fmt: skip
     uvicorn.Server(config).run()
