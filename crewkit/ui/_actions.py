@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -36,6 +37,7 @@ NOTES = {
 ResumeFunction = Callable[[str], object]
 """Continues the run with this id (e.g. ``lambda run_id: crew.resume(run_id)``)."""
 MAX_FEEDBACK = 20_000
+MAX_FORM_BYTES = 200_000
 
 
 class Resumer:
@@ -82,6 +84,18 @@ class Resumer:
                 process.wait(timeout)
 
 
+async def _form(request: Request) -> dict[str, str] | None:
+    """The page's url-encoded form (the only kind it sends; no multipart parser needed)."""
+    if request.headers.get("content-type", "").split(";")[0] != "application/x-www-form-urlencoded":
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return None
+    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
 def _safe(run_id: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in run_id)[:100]
 
@@ -95,7 +109,9 @@ class Actions:
 
     async def review(self, request: Request) -> Response:
         run_id = request.path_params["run_id"]
-        form = await request.form()
+        form = await _form(request)
+        if form is None:
+            return PlainTextResponse("refused: expected a small url-encoded form", 400)
         csrf = request.scope.get("state", {}).get("csrf")
         if not csrf or form.get("csrf") != csrf or not same_origin(request.headers):
             return PlainTextResponse("refused: this form did not come from this crewkit ui", 403)
