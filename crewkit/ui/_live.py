@@ -1,7 +1,7 @@
 """Live pages: server-sent events from the journal's tail.
 
 A run's stream sends each new entry (kind, span, and for ``delta`` the text) as it is journaled,
-``end`` when the run stops running, and a comment line every few seconds so proxies keep the
+``end`` when the run stops running (a ``ready`` run, whose review was decided, is followed too), and a comment line every few seconds so proxies keep the
 connection. A reconnecting browser sends ``Last-Event-ID`` and continues after it. Reads are short
 queries in a worker thread; while nothing changes the stream costs one indexed query per poll."""
 
@@ -20,6 +20,8 @@ from starlette.responses import Response, StreamingResponse
 from crewkit.journal import Entry, JournalReader
 from crewkit.ui._render import Templates
 
+FOLLOWED = ("running", "ready")
+"""Statuses a live page follows: ``ready`` is a decided review about to resume."""
 POLL = 0.2
 HEARTBEAT = 10.0
 SHOWN_DATA = ("text", "status", "label", "model", "tool", "index")
@@ -52,7 +54,7 @@ class Live:
                 quiet_since = time.monotonic()
                 continue
             record = await run_in_threadpool(self.journal.run, run_id)
-            if record is None or record.shown_status != "running":
+            if record is None or record.shown_status not in FOLLOWED:
                 yield _frame("end", {"status": record.shown_status if record else "missing"})
                 return
             if time.monotonic() - quiet_since > HEARTBEAT:

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from crewkit.journal import STATUSES, Entry, JournalReader, RunRecord
 from crewkit.ui import _graph, _views
 from crewkit.ui._actions import NOTES
+from crewkit.ui._live import FOLLOWED
 from crewkit.ui._render import Templates
 
 PAGE_SIZE = 50
@@ -78,7 +79,7 @@ class Pages:
             request, "run.html.j2", run=run, rows=rows, error_step=_views.error_step(rows),
             review=_views.pending_review(data["reviews"]), last_seq=data["last_seq"],
             drawing=_graph.draw(shape), mermaid=_graph.mermaid(shape),
-            output=run.output or {}, live=run.shown_status == "running",
+            output=run.output or {}, live=run.shown_status in FOLLOWED,
             note=NOTES.get(request.query_params.get("note", "")),
             timeline_width=_views.TIMELINE_WIDTH,
         )  # fmt: skip

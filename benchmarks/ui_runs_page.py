@@ -1,0 +1,122 @@
+"""Server time of `crewkit ui` pages over a journal of 10,000 runs (target: runs page < 300 ms).
+
+One real run of the research example on the mock model is journaled, then copied through the
+Journal API under new ids (crews, statuses and times varied) until the journal holds N runs. Each
+page is then requested in-process through the ASGI app (routing, SQLite, templates; no network)
+and timed. Prints median, p95 and max per page.
+
+python benchmarks/ui_runs_page.py [runs=10000] [requests=30]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples/research/crew.yaml"
+CREWS = ("research", "stock_risk", "triage", "support")
+STATUSES = ("completed",) * 8 + ("failed", "waiting")
+
+
+def real_run(path: Path) -> str:
+    """Journal one kickoff of the research example on the mock model; returns its run id."""
+    from crewkit.config import load_crew
+    from crewkit.journal import Journal
+
+    crew = load_crew(EXAMPLE, model="mock")
+    crew.durable = Journal(path)  # type: ignore[attr-defined]
+    output = crew.kickoff(inputs={"input": "tides"})
+    return str(output.run_id)  # type: ignore[attr-defined]
+
+
+def copy_runs(path: Path, template: str, count: int) -> None:
+    """``count`` more runs shaped like ``template``, written through the Journal API."""
+    from crewkit.journal import Journal
+    from crewkit.llm._types import Usage
+
+    journal = Journal(path)
+    record = journal.require(template)
+    entries = [e for e in journal.entries(template) if e.kind not in ("run_started", "run_ended")]
+    blobs = journal.blobs(template, [h for e in entries if e.kind == "model"
+                                     for h in e.data.get("request", {}).get("messages", [])])  # fmt: skip
+    import json
+
+    texts = {h: json.dumps(v) for h, v in blobs.items()}
+    for index in range(count):
+        run_id = f"bench-{index:06d}"
+        journal.begin_run(run_id, crew=CREWS[index % len(CREWS)], fingerprint=record.fingerprint,
+                          definition=record.definition, inputs={"input": f"topic {index}"},
+                          tasks_total=record.tasks_total, source=record.source)  # fmt: skip
+        for entry in entries:
+            usage = None
+            if entry.kind == "model":
+                found = entry.data.get("usage") or {}
+                usage = Usage(int(found.get("prompt", 0)), int(found.get("completion", 0)))
+            journal.append(run_id, entry.kind, entry.data, span=entry.span, parent=entry.parent,
+                           task=entry.task, agent=entry.agent, key=entry.key,
+                           blobs=texts if entry.kind == "model" else None, usage=usage)  # fmt: skip
+        status = STATUSES[index % len(STATUSES)]
+        if status == "completed":
+            journal.finish(run_id, "completed", output=record.output)
+        else:
+            journal.finish(run_id, status, error="RuntimeError: example failure" if status ==
+                           "failed" else None)  # fmt: skip
+    journal.close()
+
+
+async def time_pages(path: Path, requests: int) -> list[tuple[str, list[float]]]:
+    import httpx
+
+    from crewkit.journal import Journal
+    from crewkit.ui import create_app
+
+    app = create_app(path, resume="none")
+    newest = Journal(path, readonly=True).runs(limit=1)[0]
+    page100 = Journal(path, readonly=True).runs(limit=50 * 100)[-1]
+    pages = [
+        ("/runs (newest 50)", "/runs"),
+        ("/runs?status=failed", "/runs?status=failed"),
+        ("/runs?crew=triage", "/runs?crew=triage"),
+        ("/runs page 101 (cursor)", f"/runs?before={page100.started!r}~{page100.id}"),
+        ("/runs/ID (run page)", f"/runs/{newest.id}"),
+        ("/runs/ID/tree", f"/runs/{newest.id}/tree"),
+    ]
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    results = []
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8765") as client:
+        for name, url in pages:
+            times = []
+            for _ in range(requests + 2):
+                start = time.perf_counter()
+                reply = await client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+                assert reply.status_code == 200, (url, reply.status_code)
+            results.append((name, times[2:]))  # the first two warm caches
+    return results
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    requests = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "runs.db"
+        start = time.perf_counter()
+        template = real_run(path)
+        copy_runs(path, template, count - 1)
+        print(f"journal: {count} runs written in {time.perf_counter() - start:.1f} s "
+              f"({path.stat().st_size / 1e6:.1f} MB)")  # fmt: skip
+        for name, times in asyncio.run(time_pages(path, requests)):
+            times.sort()
+            p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+            print(f"{name:<26} median {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   "
+                  f"max {max(times):7.1f} ms")  # fmt: skip
+        print("target: runs page < 300 ms server time")
+
+
+if __name__ == "__main__":
+    main()
