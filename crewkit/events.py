@@ -222,8 +222,13 @@ class EventBus:
 
     def __init__(self, listeners: list[Listener]) -> None:
         self.listeners = [*listeners, *_global_listeners]
+        self.essential: list[Listener] = []
+        """Listeners whose failure must stop the run (the run journal): called first, errors
+        propagate."""
 
     def emit(self, event: Event) -> None:
+        for essential in self.essential:
+            essential(event)
         for listener in self.listeners:
             try:
                 listener(event)

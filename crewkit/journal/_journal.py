@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from crewkit._secrets import scrub
-from crewkit.errors import JournalError, RunBusyError, RunNotFoundError
+from crewkit.errors import ConfigurationError, JournalError, RunBusyError, RunNotFoundError
 from crewkit.journal._reader import DEFAULT_PATH, JournalReader
 from crewkit.journal._records import owner_alive, this_owner
 from crewkit.journal._schema import ENTRY_COLUMNS
@@ -263,7 +263,7 @@ def resolve(durable: object) -> Journal | None:
         return durable
     if isinstance(durable, (str, Path)):
         return Journal(durable)
-    raise JournalError(
+    raise ConfigurationError(
         "Crew.durable must be True, False, a file path or a crewkit.journal.Journal, "
         f"got {durable!r}"
     )

@@ -3,6 +3,7 @@
 
 from typing import TYPE_CHECKING, Any
 
+from crewkit.tools._context import ToolContext
 from crewkit.tools._registry import builtin_tools, register_tool
 from crewkit.tools._tool import BoundTool, FunctionTool, Tool, tool
 
@@ -13,6 +14,7 @@ __all__ = [
     "BoundTool",
     "FunctionTool",
     "Tool",
+    "ToolContext",
     "WebSearch",
     "builtin_tools",
     "register_tool",
