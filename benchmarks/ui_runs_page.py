@@ -11,6 +11,7 @@ python benchmarks/ui_runs_page.py [runs=10000] [requests=30]
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import statistics
 import sys
 import tempfile
@@ -28,10 +29,8 @@ def real_run(path: Path) -> str:
     from crewkit.config import load_crew
     from crewkit.journal import Journal
 
-    crew = load_crew(EXAMPLE, model="mock")
-    crew.durable = Journal(path)  # type: ignore[attr-defined]
-    output = crew.kickoff(inputs={"input": "tides"})
-    return str(output.run_id)  # type: ignore[attr-defined]
+    crew = dataclasses.replace(load_crew(EXAMPLE, model="mock"), durable=Journal(path))
+    return str(crew.kickoff(inputs={"input": "tides"}).run_id)
 
 
 def copy_runs(path: Path, template: str, count: int) -> None:

@@ -81,10 +81,10 @@ def step_rows(tree: RunTree, now: float | None = None) -> list[StepRow]:
         prompt, completion, cost = _usage(node)
         offset = node.start.time - start
         duration = node.duration
-        if duration is None and tree.run.status == "running":
-            shown = (now or time.time()) - node.start.time
-        else:
-            shown = duration or 0.0
+        if duration is not None:
+            shown = duration
+        else:  # still open: up to now while running, else up to where the run stopped
+            shown = start + span - node.start.time
         error = _error_of(node)
         if error is not None:
             state = "failed"
@@ -173,14 +173,10 @@ def _error_of(node: Node) -> str | None:
 
 
 def error_step(rows: Sequence[StepRow]) -> StepRow | None:
-    """The step a failed run's error came from: the deepest failed step, the last one if several."""
+    """The step a failed run's error came from: the last-started step that failed or that the
+    failure left open (the call in flight when it struck; enclosing steps started earlier)."""
     failed = [r for r in rows if r.state == "failed"]
-    if not failed:
-        return None
-    with_text = [r for r in failed if r.error]
-    pool = with_text or failed
-    deepest = max(r.depth for r in pool)
-    return [r for r in pool if r.depth == deepest][-1]
+    return max(failed, key=lambda r: r.seq) if failed else None
 
 
 def pending_review(entries: Sequence[Entry]) -> Entry | None:

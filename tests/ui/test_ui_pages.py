@@ -4,6 +4,7 @@ reply carrying HTML and script that stays text."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,7 @@ def journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """research-1 (the research example on the mock model), failed-1 (its model fails after a
     tool call), inert-1 (a tool result and a final answer full of HTML and script)."""
     path = tmp_path_factory.mktemp("ui-pages") / "runs.db"
-    research = load_crew(EXAMPLE, model="mock")
-    research.durable = str(path)
+    research = dataclasses.replace(load_crew(EXAMPLE, model="mock"), durable=str(path))
     research.kickoff(inputs={"input": "tides"}, run_id="research-1")
     failing = ScriptedLLM([call("lookup", query="tides"), RuntimeError("model service down")])
     with pytest.raises(CrewkitError):
@@ -136,6 +136,7 @@ def test_a_failed_run_shows_its_error_and_the_step_it_came_from(page: Any, ui: R
     assert "model service down" in page.find_element(By.ID, "error").text
     step = page.find_element(By.CSS_SELECTOR, "#tree tr.error-step")
     assert "model service down" in step.text
+    assert "kind-model" in step.get_attribute("class")  # the call in flight when it failed
     link = page.find_element(By.CSS_SELECTOR, "#error a")
     assert link.get_attribute("href").endswith(f"#{step.get_attribute('id')}")
     screenshot(page, "failed")
