@@ -9,6 +9,7 @@ a function the embedding program passes (``create_app(resume=...)``), run in a t
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import subprocess
 import sys
@@ -21,8 +22,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from crewkit.errors import ReviewPending
 from crewkit.journal import Journal, RunRecord
 from crewkit.ui._security import same_origin
+
+log = logging.getLogger("crewkit.ui")
 
 NOTES = {
     "worker": "Decision recorded; the run resumes in a worker process.",
@@ -52,14 +56,23 @@ class Resumer:
     def __call__(self, run: RunRecord) -> str:
         """Resume ``run``; returns the key of what the page should say (:data:`NOTES`)."""
         if callable(self.how):
-            function = self.how
-            threading.Thread(target=function, args=(run.id,), daemon=True).start()
+            threading.Thread(target=self._call, args=(self.how, run.id), daemon=True).start()
             return "thread"
         if self.how == "none":
             return "recorded"
         if not run.source:
             return "python"
         return self._worker(run)
+
+    @staticmethod
+    def _call(function: ResumeFunction, run_id: str) -> None:
+        # The journal has the outcome (a new review waiting, a failure); the page shows it.
+        try:
+            function(run_id)
+        except ReviewPending:
+            pass
+        except Exception:
+            log.exception("resuming run %s failed", run_id)
 
     def _worker(self, run: RunRecord) -> str:
         with self._lock:

@@ -1,8 +1,8 @@
 """Who may see and steer runs: loopback by default; beyond it, only holders of ``CREWKIT_UI_TOKEN``.
 
 Every response gets headers that keep a model's words inert even if an escape were missed (a
-Content-Security-Policy with no inline script) and keep the page from leaking (no referrer, no
-cache). A token-less loopback UI refuses requests whose ``Host`` is not a loopback name, so a web
+Content-Security-Policy with no inline script) and keep the page from leaking (no referrer to
+other sites, no cache). A token-less loopback UI refuses requests whose ``Host`` is not a loopback name, so a web
 page that rebinds its own domain to 127.0.0.1 cannot read it. Actions need a POST carrying a CSRF
 value derived from a per-process secret."""
 
@@ -37,7 +37,7 @@ CSP = (
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
 
@@ -148,12 +148,16 @@ def _digest(secret: str, purpose: str) -> str:
 
 
 def same_origin(headers: MutableMapping[str, str] | Any) -> bool:
-    """Whether a POST came from our own pages: its ``Origin`` (when sent) names our host."""
+    """Whether a POST came from our own pages: the browser's ``Sec-Fetch-Site`` says so, or (older
+    browsers) its ``Origin`` names our host. A client that sends neither is no browser page, and
+    still needs the CSRF value."""
+    site = headers.get("sec-fetch-site")
+    if site is not None:
+        return bool(site == "same-origin")
     origin = headers.get("origin")
     if origin is None:
         return True
-    host = headers.get("host", "")
-    return origin.partition("://")[2] == host
+    return bool(origin.partition("://")[2] == headers.get("host", ""))
 
 
 async def _plain(send: Send, status: int, text: str) -> None:

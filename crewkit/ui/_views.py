@@ -81,10 +81,8 @@ def step_rows(tree: RunTree, now: float | None = None) -> list[StepRow]:
         prompt, completion, cost = _usage(node)
         offset = node.start.time - start
         duration = node.duration
-        if duration is not None:
-            shown = duration
-        else:  # still open: up to now while running, else up to where the run stopped
-            shown = start + span - node.start.time
+        # a step still open reaches to now while the run runs, else to where the run stopped
+        shown = duration if duration is not None else start + span - node.start.time
         error = _error_of(node)
         if error is not None:
             state = "failed"

@@ -36,7 +36,9 @@ CHROMIUM_FLAGS = (
 def browser() -> Iterator[Any]:
     """Headless Chromium (a selenium WebDriver); pages share it, one test at a time."""
     chromium, driver_path = browser_paths()
-    os.environ.setdefault("SE_AVOID_STATS", "true")  # selenium manager is never used; belt and braces
+    os.environ.setdefault(
+        "SE_AVOID_STATS", "true"
+    )  # selenium manager is never used; belt and braces
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

@@ -69,7 +69,9 @@ def _texts(page: Any, selector: str) -> list[str]:
     return [e.text for e in page.find_elements(By.CSS_SELECTOR, selector)]
 
 
-def test_runs_table_lists_every_run_newest_first_with_status_and_tokens(page: Any, ui: Running) -> None:
+def test_runs_table_lists_every_run_newest_first_with_status_and_tokens(
+    page: Any, ui: Running
+) -> None:
     page.get(f"{ui.url}/runs")
     assert _texts(page, "table.runs tbody td:first-child") == ["inert-1", "failed-1", "research-1"]
     rows = {r[0]: r for r in (t.split("\n") for t in _texts(page, "table.runs tbody tr"))}

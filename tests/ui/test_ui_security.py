@@ -74,7 +74,7 @@ def test_a_loopback_ui_answers_and_sends_protective_headers(loopback: Running) -
     assert status == 200 and "w1" in html
     assert "script-src 'self'" in headers["content-security-policy"]
     assert "default-src 'none'" in headers["content-security-policy"]
-    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["referrer-policy"] == "same-origin"
     assert headers["x-content-type-options"] == "nosniff"
 
 
@@ -124,6 +124,9 @@ def test_a_review_needs_a_post_with_the_page_csrf_value(
     csrf = page.split('name="csrf" value="')[1].split('"')[0]
     status, _, _ = fetch(url, data={"action": "approve", "csrf": csrf},
                          headers={"Origin": "http://evil.example"})  # fmt: skip
+    assert status == 403
+    status, _, _ = fetch(url, data={"action": "approve", "csrf": csrf},
+                         headers={"Sec-Fetch-Site": "cross-site"})  # fmt: skip
     assert status == 403
     status, headers, _ = fetch(url, data={"action": "approve", "csrf": csrf})
     assert status == 303 and headers["location"].startswith("/runs/w1")
