@@ -92,8 +92,8 @@ class Pages:
         tree = await run_in_threadpool(self.journal.tree, run_id)
         rows = _views.step_rows(tree)
         return self.templates.page(
-            request, "tree.html.j2", run=tree.run, rows=rows, error_step=_views.error_step(rows),
-            timeline_width=_views.TIMELINE_WIDTH,
+            request, "live_parts.html.j2", run=tree.run, rows=rows,
+            error_step=_views.error_step(rows), timeline_width=_views.TIMELINE_WIDTH,
         )  # fmt: skip
 
     async def step(self, request: Request) -> Response:

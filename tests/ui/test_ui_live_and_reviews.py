@@ -16,6 +16,7 @@ from tests.ui.support import browser_paths
 
 browser_paths()
 
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -27,6 +28,8 @@ from crewkit.testing import FunctionLLM, Reply, ScriptedLLM, call  # noqa: E402
 from crewkit.ui._serve import Running, serve_in_thread  # noqa: E402
 from tests.ui.conftest import screenshot  # noqa: E402
 
+STALE = (StaleElementReferenceException,)
+"""Live pages replace parts of themselves and reload at the end: a found element may go stale."""
 SNEAKY = "<img src=x onerror=\"document.title='pwned'\">"
 
 
@@ -37,8 +40,8 @@ def lookup(query: str) -> str:
 
 
 async def slow_model(request: ModelRequest) -> Reply:
-    """Takes 0.4 s a call: looks something up once per task, then answers."""
-    await asyncio.sleep(0.4)
+    """Takes 0.6 s a call: looks something up once per task, then answers."""
+    await asyncio.sleep(0.6)
     if any(m.role == "tool" for m in request.messages):
         return "Summary: the tide turns twice a day."
     return call("lookup", query=SNEAKY)
@@ -68,12 +71,15 @@ def test_a_running_run_updates_in_place_until_it_completes(page: Any, tmp_path: 
         assert page.find_element(By.ID, "status").text == "running"
         page.execute_script("window.stillTheSamePage = true")
         first = _rows(page)
-        WebDriverWait(page, 20, 0.05).until(lambda d: _rows(d) > first + 2)
+        WebDriverWait(page, 20, 0.05, STALE).until(lambda d: _rows(d) > first + 2)
+        WebDriverWait(page, 20, 0.05, STALE).until(
+            lambda d: "0/3" not in d.find_element(By.ID, "summary").text  # the figures follow too
+        )
         assert page.execute_script("return window.stillTheSamePage") is True  # no reload
         assert page.find_element(By.ID, "status").text == "running"
         screenshot(page, "live")
         # the run ends: the page reloads itself and shows the outcome
-        WebDriverWait(page, 30, 0.1).until(
+        WebDriverWait(page, 30, 0.1, STALE).until(
             lambda d: d.find_element(By.ID, "status").text == "completed"
         )
         assert page.find_element(By.CSS_SELECTOR, "#output .markdown").text.startswith("Summary")
@@ -117,9 +123,9 @@ def test_a_review_approved_on_the_page_lets_the_run_finish(page: Any, waiting: A
     assert section.find_element(By.CSS_SELECTOR, ".answer strong").text == "high"
     screenshot(page, "reviews")
     section.find_element(By.CSS_SELECTOR, "button.approve").click()
-    WebDriverWait(page, 10).until(lambda d: "/runs/review-1" in d.current_url)
+    WebDriverWait(page, 10, 0.1, STALE).until(lambda d: "/runs/review-1" in d.current_url)
     assert "resumes in this process" in page.find_element(By.ID, "notice").text
-    WebDriverWait(page, 30, 0.1).until(
+    WebDriverWait(page, 30, 0.1, STALE).until(
         lambda d: d.find_element(By.ID, "status").text == "completed"
     )
     assert "Draft: high tide at noon" in page.find_element(By.ID, "output").text
@@ -135,13 +141,13 @@ def test_feedback_from_the_page_makes_the_agent_revise_for_another_review(
     form.find_element(By.NAME, "feedback").send_keys("Use the 24-hour clock.")
     form.find_element(By.CSS_SELECTOR, "button.feedback").click()
     # the agent revises with the feedback, and the revision waits for review in turn
-    WebDriverWait(page, 30, 0.1).until(
+    WebDriverWait(page, 30, 0.1, STALE).until(
         lambda d: "Revised: high tide at 12:00" in d.find_element(By.ID, "review").text
     )
     assert page.find_element(By.ID, "status").text == "waiting"
     assert "Use the 24-hour clock." in crew.llm.requests[-1].messages[-1].content
     page.find_element(By.CSS_SELECTOR, "#review button.approve").click()
-    WebDriverWait(page, 30, 0.1).until(
+    WebDriverWait(page, 30, 0.1, STALE).until(
         lambda d: d.find_element(By.ID, "status").text == "completed"
     )
     assert "Revised: high tide at 12:00" in page.find_element(By.ID, "output").text

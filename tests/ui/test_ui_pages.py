@@ -155,3 +155,23 @@ def test_html_and_script_in_replies_and_tool_results_stay_text(page: Any, ui: Ru
     assert page.find_elements(By.CSS_SELECTOR, "main script, main img") == []
     assert page.execute_script("return document.title") != "pwned"
     screenshot(page, "inert")
+
+
+def test_a_batch_shows_its_progress_and_its_runs(page: Any, tmp_path: Path) -> None:
+    path = tmp_path / "runs.db"
+    crew = dataclasses.replace(load_crew(EXAMPLE, model="mock"), durable=str(path))
+    crew.kickoff_for_each([{"input": t} for t in ("tides", "waves", "currents")], batch_id="sea")
+    running = serve_in_thread(path, resume="none")
+    try:
+        page.get(f"{running.url}/batches")
+        page.find_element(By.LINK_TEXT, "sea").click()
+        WebDriverWait(page, 10).until(lambda d: d.current_url.endswith("/batches/sea"))
+        assert page.find_element(By.ID, "b-done").text == "3"
+        assert page.find_element(By.ID, "b-total").text == "3"
+        assert page.find_element(By.ID, "b-failed").text == "0"
+        assert int(page.find_element(By.ID, "b-tokens").text.replace(",", "")) > 0
+        screenshot(page, "batch")
+        page.get(f"{running.url}/runs")
+        assert len(_texts(page, "table.runs tbody tr")) == 3
+    finally:
+        running.stop()

@@ -19,15 +19,18 @@
         if (!reply.ok) return;
         const holder = document.createElement("div");
         holder.innerHTML = await reply.text();
-        const fresh = holder.querySelector("#tree");
-        const tree = document.getElementById("tree");
-        if (fresh && tree) tree.replaceWith(fresh);
+        for (const id of ["summary", "tree"]) {
+          const fresh = holder.querySelector(`#${id}`);
+          const shown = document.getElementById(id);
+          if (fresh && shown) shown.replaceWith(fresh);
+        }
       }, 250);
     };
     source.addEventListener("entry", (event) => {
       const entry = JSON.parse(event.data);
       if (entry.kind === "delta") {
         if (writing !== entry.span) { writing = entry.span; liveText.textContent = ""; }
+        liveText.parentElement.hidden = false;
         liveText.textContent += entry.data.text || "";
         return;
       }
