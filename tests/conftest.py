@@ -10,7 +10,9 @@ from crewkit.testing import allow_network_models, block_network_models
 
 
 @pytest.fixture(autouse=True)
-def _no_network_models(monkeypatch: pytest.MonkeyPatch) -> object:
+def _no_network_models(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> object:
     monkeypatch.delenv("CREWKIT_MODEL", raising=False)
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
@@ -18,6 +20,8 @@ def _no_network_models(monkeypatch: pytest.MonkeyPatch) -> object:
     monkeypatch.delenv("CREWKIT_CASSETTE_MODE", raising=False)
     # Web search tools refuse at once (subprocesses inherit this too): no DNS, no HTTP.
     monkeypatch.setenv("CREWKIT_OFFLINE", "1")
+    # Runs the CLI journals go to a scratch file, never into the checkout.
+    monkeypatch.setenv("CREWKIT_JOURNAL", str(tmp_path_factory.mktemp("journal") / "runs.db"))
     # With the local extra installed the default chain would pick "local"; tests that rely on
     # "no model configured" must not depend on what this machine has installed.
     monkeypatch.setattr(registry, "_llama_cpp_installed", lambda: False)

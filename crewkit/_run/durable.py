@@ -223,6 +223,9 @@ class RunJournal:
     def review(self, task: str, n: int, answer: str, feedback: str | None, **where: Any) -> None:
         """Journal a review: pending (``feedback=None``), approved (``""``) or with feedback."""
         status = "pending" if feedback is None else ("approved" if not feedback else "feedback")
+        known = self._reviews.get((task, n))
+        if status == "pending" and known is not None and known.get("answer") == answer:
+            return  # still waiting for the same answer's review: journaled already
         data = {"n": n, "status": status, "answer": answer, "feedback": feedback or ""}
         self.append("review", data, key=step_hash("review", task, str(n)), task=task, **where)
         self._reviews[(task, n)] = data

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from crewkit._crew_definition import CrewDefinition
+from crewkit._inputs import interpolate
 from crewkit._run.fingerprint import changes, definition_of, fingerprint
 from crewkit._run.prepare import ResolvedCrew, check_inputs, prepare
 from crewkit._run.runner import RunOptions, execute, journal_for, new_run, run_crew
@@ -201,7 +202,8 @@ def task_output_from_dict(
         name=data["name"],
         description=data["description"],
         agent=data["agent"],
-        expected_output=data.get("expected_output", ""),
+        expected_output=data.get("expected_output")
+        or ("" if definition is None else interpolate(definition.expected_output, inputs)),
         token_usage=Usage(
             usage.get("prompt_tokens", 0),
             usage.get("completion_tokens", 0),

@@ -205,12 +205,16 @@ class _Acceptance:
             if decided is not None:
                 return decided
             if self.run.reviewer_absent and self.run.ask_human is None:
-                journal.review(label, n, output.raw, None, agent=self.agent.role)
+                journal.review(
+                    label, n, output.raw, None, agent=self.agent.role, parent=self.loop.scope.parent
+                )
                 raise ReviewPending(self.run.run_id, label, output.raw)
         ask = self.run.ask_human or _ask_on_console
         feedback = str(await _maybe_await(ask(output)) or "").strip()
         if journal is not None:
-            journal.review(label, n, output.raw, feedback, agent=self.agent.role)
+            journal.review(
+                label, n, output.raw, feedback, agent=self.agent.role, parent=self.loop.scope.parent
+            )
         return feedback
 
 

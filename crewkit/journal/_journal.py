@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from crewkit._secrets import scrub
 from crewkit.errors import ConfigurationError, JournalError, RunBusyError, RunNotFoundError
-from crewkit.journal._reader import DEFAULT_PATH, JournalReader
+from crewkit.journal._reader import JournalReader
 from crewkit.journal._records import owner_alive, this_owner
 from crewkit.journal._schema import ENTRY_COLUMNS
 from crewkit.llm._types import Usage
@@ -31,7 +31,7 @@ def dumps(value: Any) -> str:
 class Journal(JournalReader):
     """A run journal: one SQLite file (WAL) of runs and their steps.
 
-    ``Journal()`` is ``.crewkit/runs.db`` in the working directory. Thread-safe; cheap to create
+    ``Journal()`` is ``.crewkit/runs.db`` in the working directory (or ``CREWKIT_JOURNAL``). Thread-safe; cheap to create
     (the file opens on first use); pickles as its path, so worker processes open the same file.
     Secrets (API keys, ``*_API_KEY``/``*_TOKEN`` variables) are replaced by ``[redacted]`` in
     everything written.
@@ -258,7 +258,7 @@ def resolve(durable: object) -> Journal | None:
     if durable is None or durable is False:
         return None
     if durable is True:
-        return Journal(DEFAULT_PATH)
+        return Journal()
     if isinstance(durable, Journal):
         return durable
     if isinstance(durable, (str, Path)):

@@ -18,7 +18,13 @@ from crewkit.journal._tree import RunTree, build_tree
 from crewkit.llm._types import Usage
 
 DEFAULT_PATH = ".crewkit/runs.db"
-"""Where ``Crew(durable=True)`` and the CLI keep runs, relative to the working directory."""
+"""Where ``Crew(durable=True)`` and the CLI keep runs, relative to the working directory, unless
+the ``CREWKIT_JOURNAL`` environment variable names another file."""
+
+
+def default_path() -> str:
+    """``CREWKIT_JOURNAL``, else :data:`DEFAULT_PATH`."""
+    return os.environ.get("CREWKIT_JOURNAL", "").strip() or DEFAULT_PATH
 
 
 class JournalReader:
@@ -26,14 +32,14 @@ class JournalReader:
 
     def __init__(
         self,
-        path: str | os.PathLike[str] = DEFAULT_PATH,
+        path: str | os.PathLike[str] | None = None,
         *,
         readonly: bool = False,
         sync: Literal["normal", "full"] = "normal",
     ) -> None:
         if sync not in ("normal", "full"):
             raise JournalError(f"Journal sync must be 'normal' or 'full', got {sync!r}")
-        self.path = str(path)
+        self.path = str(default_path() if path is None else path)
         """The SQLite file."""
         self.readonly = readonly
         """Opened read-only (a viewer beside running crews)."""

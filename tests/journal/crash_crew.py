@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from crewkit import Agent, Crew, Process, Task, tool
+from crewkit.errors import RunNotFoundError
 from crewkit.llm._types import Message, ModelRequest
 from crewkit.testing import FunctionLLM, call
 from crewkit.tools import ToolContext
@@ -86,7 +87,7 @@ def build(
         key = conversation_key(request.messages)
         digest = int(key[:8], 16)
         if sleep:
-            await asyncio.sleep(0.001 + (digest % 4) / 1000)
+            await asyncio.sleep(0.004 + (digest % 8) / 1000)
         if fail_after is not None and served[0] >= fail_after:
             raise ModelFailure(f"model told to fail after {fail_after} calls")
         offered = [t.name for t in request.tools]
@@ -111,7 +112,7 @@ def build(
     def lookup(query: str, ctx: ToolContext) -> str:
         """Look a fact up."""
         if sleep:
-            time.sleep(0.001 + (len(query) % 3) / 1000)
+            time.sleep(0.002 + (len(query) % 4) / 1000)
         tools_log.write(ctx.idempotency_key)
         return f"fact about {query}: {hashlib.sha256(query.encode()).hexdigest()[:8]}"
 
@@ -152,10 +153,12 @@ def main(argv: list[str]) -> int:
     mode, kind, db, run_id, out, logs = argv
     crew, _ = build(kind, db, logs=logs)
     print("started", flush=True)
-    if mode == "kickoff":
+    try:
+        output = crew.resume(run_id) if mode == "resume" else None
+    except RunNotFoundError:  # killed before the run was journaled at all: start it again
+        output = None
+    if output is None:
         output = crew.kickoff(inputs={"ticker": "ACME"}, run_id=run_id)
-    else:
-        output = crew.resume(run_id)
     with open(out, "w", encoding="utf-8") as f:
         json.dump(output.to_dict(), f, sort_keys=True)
     return 0
