@@ -184,12 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="address to serve on (default 127.0.0.1; others need CREWKIT_UI_TOKEN)",
     )
-    ui.add_argument(
-        "--journal",
-        metavar="PATH",
-        default=".crewkit/runs.db",
-        help="the run journal (default .crewkit/runs.db)",
-    )
+    add_journal_arguments(ui)
     ui.add_argument(
         "--resume",
         choices=("worker", "none"),

@@ -11,7 +11,10 @@ from crewkit._cli._common import OK, UsageError
 
 def run_ui(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C; a bad binding or a missing journal is reported before anything binds."""
+    from crewkit.journal._reader import default_path
+
     token = os.environ.get("CREWKIT_UI_TOKEN") or None
+    journal = args.journal or default_path()
     try:
         import crewkit.ui as ui
     except ImportError as exc:
@@ -22,8 +25,8 @@ def run_ui(args: argparse.Namespace) -> int:
 
     def announce(address: str) -> None:
         hint = f" (open {address}?token=<CREWKIT_UI_TOKEN> once)" if token else ""
-        sys.stderr.write(f"crewkit ui: {args.journal} on {address}{hint}; Ctrl-C stops\n")
+        sys.stderr.write(f"crewkit ui: {journal} on {address}{hint}; Ctrl-C stops\n")
 
-    ui.serve(args.journal, host=args.host, port=args.port, token=token, resume=args.resume,
+    ui.serve(journal, host=args.host, port=args.port, token=token, resume=args.resume,
              announce=announce)  # fmt: skip
     return OK

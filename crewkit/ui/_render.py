@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 
 from crewkit._secrets import known, scrub
 from crewkit.ui._markdown import render
+from crewkit.ui._views import source_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 _SECRETS_TTL = 2.0
@@ -42,7 +43,7 @@ class Templates:
             cost=_cost,
             scrub=self.scrub,
         )
-        self.env.globals.update(pretty=pretty, dict=dict)
+        self.env.globals.update(pretty=pretty, dict=dict, source_label=source_label)
 
     def scrub(self, text: str) -> str:
         """``text`` without any secret known to this process (cached briefly: pages print a lot)."""

@@ -5,6 +5,7 @@ Plain functions over plain records — no web framework here — so each figure 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -218,3 +219,19 @@ def batch_figures(progress: BatchProgress, now: float | None = None) -> BatchFig
     if rate and progress.total is not None:
         eta = max(progress.total - finished, 0) / rate * 60
     return BatchFigures(progress.total, progress.done, progress.failed, active, rate, eta)
+
+
+def source_label(source: str | None) -> str | None:
+    """Where a run's crew was loaded from, as a person reads it (the journal keeps JSON)."""
+    if not source:
+        return None
+    try:
+        found = json.loads(source)
+    except ValueError:
+        return source
+    if not isinstance(found, dict):
+        return source
+    if found.get("file"):
+        return str(found["file"])
+    parts = [str(found[k]) for k in ("agents", "tasks") if found.get(k)]
+    return " + ".join(parts) or None

@@ -4,6 +4,8 @@ answered with feedback) on the page, after which the run resumes and finishes.""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -151,3 +153,46 @@ def test_feedback_from_the_page_makes_the_agent_revise_for_another_review(
         lambda d: d.find_element(By.ID, "status").text == "completed"
     )
     assert "Revised: high tide at 12:00" in page.find_element(By.ID, "output").text
+
+
+CREW_YAML = """
+llm: mock
+agents:
+  writer:
+    role: Writer
+    goal: Write notices
+    backstory: Brief.
+tasks:
+  draft:
+    description: Draft the tide notice for {input}
+    expected_output: A notice
+    agent: writer
+    human_input: true
+"""
+
+
+def test_approving_a_cli_run_resumes_it_in_a_worker_process(page: Any, tmp_path: Path) -> None:
+    (tmp_path / "crew.yaml").write_text(CREW_YAML)
+    path = tmp_path / "runs.db"
+    started = subprocess.run(
+        [sys.executable, "-m", "crewkit", "kickoff", "crew.yaml", "--input", "the harbour",
+         "--no-input", "--run-id", "cli-1", "--journal", str(path)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert started.returncode == 3, started.stderr  # waiting for review
+    running = serve_in_thread(path, resume="worker", poll=0.05)
+    try:
+        page.get(f"{running.url}/runs/cli-1")
+        assert page.find_element(By.ID, "status").text == "waiting"
+        page.find_element(By.CSS_SELECTOR, "#review button.approve").click()
+        WebDriverWait(page, 10, 0.1, STALE).until(
+            lambda d: "worker process" in d.find_element(By.ID, "notice").text
+        )
+        WebDriverWait(page, 90, 0.2, STALE).until(
+            lambda d: d.find_element(By.ID, "status").text == "completed"
+        )
+        assert "Writer completed" in page.find_element(By.ID, "output").text
+    finally:
+        running.stop()
+    log = tmp_path / "ui-logs" / "cli-1.log"
+    assert log.is_file()
