@@ -175,3 +175,24 @@ def test_a_batch_shows_its_progress_and_its_runs(page: Any, tmp_path: Path) -> N
         assert len(_texts(page, "table.runs tbody tr")) == 3
     finally:
         running.stop()
+
+
+def test_beyond_loopback_the_browser_gets_in_only_with_the_token(page: Any, journal: Path) -> None:
+    token = "browser-token-0123456789abcdef"
+    running = serve_in_thread(journal, host="0.0.0.0", token=token, resume="none")
+    try:
+        page.get(f"{running.url}/runs")
+        assert "needs its token" in page.find_element(By.TAG_NAME, "body").text
+        assert page.find_elements(By.CSS_SELECTOR, "table.runs") == []
+        page.get(f"{running.url}/runs/research-1?token={token}")
+        assert page.current_url == f"{running.url}/runs/research-1"  # the token left the address
+        assert page.find_element(By.ID, "status").text == "completed"
+        # the stylesheet came through too (same cookie): the header is dark
+        color = page.find_element(By.CSS_SELECTOR, "header.top").value_of_css_property(
+            "background-color"
+        )
+        assert color == "rgba(24, 32, 46, 1)"
+        assert token not in page.page_source
+    finally:
+        page.get_log("browser")  # the refused page's 401 is expected
+        running.stop()

@@ -155,3 +155,27 @@ def test_import_crewkit_loads_no_web_stack() -> None:
             "'crewkit.ui') if m in sys.modules])"  # fmt: skip
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_secret_is_never_shown_even_if_the_journal_kept_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # written while the key was unknown to the writer (the journal redacts what it knows)
+    key = "sk-test-7f3a9c1e5b2d4f6a8c0e"
+    journal = Journal(tmp_path / "runs.db")
+    journal.begin_run("s1", crew="demo", fingerprint="f", definition={}, inputs={"note": key},
+                      tasks_total=1)  # fmt: skip
+    journal.append("s1", "tool_started", {"tool": "env", "args": {"k": key}}, span="t1")
+    journal.append("s1", "tool", {"tool": "env", "args": {"k": key}, "result": f"key={key}",
+                                  "error": None}, span="t1")  # fmt: skip
+    journal.finish("s1", "failed", error=f"HTTP 401 for key {key}")
+    monkeypatch.setenv("OPENAI_API_KEY", key)  # the UI's process knows it is a secret
+    running = serve_in_thread(journal.path, resume="none")
+    try:
+        for path in ("/runs/s1", "/runs/s1/steps/2", "/runs/s1/tree", "/runs/s1/events"):
+            status, _, text = fetch(f"{running.url}{path}")
+            assert status == 200, path
+            assert key not in text, path
+            assert "[redacted]" in text or path.endswith("/events"), path
+    finally:
+        running.stop()
