@@ -196,3 +196,34 @@ def test_approving_a_cli_run_resumes_it_in_a_worker_process(page: Any, tmp_path:
         running.stop()
     log = tmp_path / "ui-logs" / "cli-1.log"
     assert log.is_file()
+
+
+def test_streamed_text_appears_as_the_model_writes_it_and_stays_text(
+    page: Any, tmp_path: Path
+) -> None:
+    # the journal's ``delta`` entries, as a streaming run writes them (issue 18)
+    journal = Journal(tmp_path / "runs.db")
+    journal.begin_run("stream-1", crew="poets", fingerprint="f", definition={}, inputs={},
+                      tasks_total=1)  # fmt: skip
+    where = {"task": "poem", "agent": "Poet"}
+    journal.append("stream-1", "task_started", {"index": 0}, span="t", **where)
+    journal.append("stream-1", "agent_started", {}, span="a", parent="t", **where)
+    journal.append("stream-1", "model_started", {"model": "mock/x"}, span="m", parent="a", **where)
+    running = serve_in_thread(journal.path, resume="none", poll=0.05)
+    try:
+        page.get(f"{running.url}/runs/stream-1")
+        assert not page.find_element(By.ID, "live").is_displayed()
+        for piece in ("Roses <b>are", "</b> red ", SNEAKY):
+            journal.append("stream-1", "delta", {"text": piece}, span="m", parent="a", **where)
+        WebDriverWait(page, 10, 0.05, STALE).until(
+            lambda d: d.find_element(By.ID, "live-text").text.endswith(SNEAKY)
+        )
+        assert page.find_element(By.ID, "live-text").text == "Roses <b>are</b> red " + SNEAKY
+        assert page.find_elements(By.CSS_SELECTOR, "#live b, #live img") == []
+        screenshot(page, "streaming")
+        journal.finish("stream-1", "completed", output={"raw": "Roses are red"})
+        WebDriverWait(page, 10, 0.1, STALE).until(
+            lambda d: d.find_element(By.ID, "status").text == "completed"
+        )
+    finally:
+        running.stop()
