@@ -7,6 +7,9 @@ runs table; whole copies keep the entries table realistic). Each
 page is then requested in-process through the ASGI app (routing, SQLite, templates; no network)
 and timed. Prints median, p95 and max per page.
 
+Then: the journal's append latency (p50/p99 per step) for a run being written, alone and while a
+`crewkit ui` in another process follows that run's live stream (SSE) — reading must not slow writing.
+
 python benchmarks/ui_runs_page.py [runs=10000] [requests=30]
 """
 
@@ -100,6 +103,49 @@ async def time_pages(path: Path, requests: int) -> list[tuple[str, list[float]]]
     return results
 
 
+FOLLOWER = """
+import sys, threading, time, urllib.request
+from crewkit.ui._serve import serve_in_thread
+running = serve_in_thread(sys.argv[1], resume="none", poll=0.05)
+stream = urllib.request.urlopen(running.url + "/runs/" + sys.argv[2] + "/events", timeout=60)
+print("following", flush=True)
+for line in stream:  # read every frame as it comes
+    if line.startswith(b"event: end"):
+        break
+"""
+
+
+def append_latency(path: Path, follow: bool, steps: int = 1500) -> tuple[float, float]:
+    """p50 and p99 (ms) of appending a model-sized step to a running run."""
+    import subprocess
+
+    from crewkit.journal import Journal
+    from crewkit.llm._types import Usage
+
+    journal = Journal(path)
+    run_id = f"append-{'followed' if follow else 'alone'}"
+    journal.begin_run(run_id, crew="bench", fingerprint="f", definition={}, inputs={},
+                      tasks_total=1)  # fmt: skip
+    follower = None
+    if follow:
+        follower = subprocess.Popen([sys.executable, "-c", FOLLOWER, str(path), run_id],
+                                    stdout=subprocess.PIPE)  # fmt: skip
+        assert follower.stdout is not None and follower.stdout.readline().strip() == b"following"
+    data = {"model": "mock/mock", "response": {"text": "x" * 400}, "usage": {"prompt": 200,
+            "completion": 100}}  # fmt: skip
+    times = []
+    for step in range(steps):
+        start = time.perf_counter()
+        journal.append(run_id, "model", data, span=f"s{step}", usage=Usage(200, 100))
+        times.append((time.perf_counter() - start) * 1000)
+        time.sleep(0.001)
+    journal.finish(run_id, "completed", output={"raw": "done"})
+    if follower is not None:
+        follower.wait(60)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99)]
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     requests = int(sys.argv[2]) if len(sys.argv) > 2 else 30
@@ -116,6 +162,10 @@ def main() -> None:
             print(f"{name:<26} median {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   "
                   f"max {max(times):7.1f} ms")  # fmt: skip
         print("target: runs page < 300 ms server time")
+        for follow in (False, True):
+            p50, p99 = append_latency(path, follow)
+            who = "while a UI follows it" if follow else "alone"
+            print(f"journal append {who:<22} p50 {p50:.3f} ms   p99 {p99:.3f} ms")
 
 
 if __name__ == "__main__":
