@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from crewkit.errors import ReviewPending
+from crewkit.errors import JournalError, ReviewPending
 from crewkit.journal import Journal, RunRecord
 from crewkit.ui._security import same_origin
 
@@ -142,6 +142,9 @@ class Actions:
                 self.journal.decide_review(run_id, feedback=feedback)
             return self.journal.require(run_id)
 
-        record = await run_in_threadpool(decide)
+        try:
+            record = await run_in_threadpool(decide)
+        except JournalError as exc:  # not waiting (any more), unknown run: say so, change nothing
+            return PlainTextResponse(f"not decided: {exc}", 409)
         note = self.resumer(record)
         return RedirectResponse(f"/runs/{run_id}?note={note}", status_code=303)

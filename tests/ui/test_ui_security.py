@@ -131,6 +131,10 @@ def test_a_review_needs_a_post_with_the_page_csrf_value(
     status, headers, _ = fetch(url, data={"action": "approve", "csrf": csrf})
     assert status == 303 and headers["location"].startswith("/runs/w1")
     assert journal.require("w1").status == "ready"
+    journal.claim("w1")  # a resumer took it: a second decision is refused, nothing changes
+    status, _, text = fetch(url, data={"action": "approve", "csrf": csrf})
+    assert status == 409 and "not waiting for a review" in text
+    assert journal.require("w1").status == "running"
 
 
 def test_cli_refuses_a_wide_host_without_token_before_binding(journal: Journal) -> None:
