@@ -126,3 +126,22 @@ def test_markdown_renders_formatting_but_raw_html_stays_text() -> None:
 def test_markdown_images_are_never_loaded() -> None:
     html = render("![chart](http://example.com/leak?q=secret)")
     assert "<img" not in html
+
+
+def test_a_delegation_nests_the_coworker_under_the_managers_tool_call(tmp_path: Path) -> None:
+    from crewkit import Agent, Crew, Task
+
+    path = tmp_path / "runs.db"
+    agents = [Agent(role=r, goal="Help", backstory="Able.") for r in ("Researcher", "Writer")]
+    task = Task(description="Write about tides", expected_output="A paragraph")
+    crew = Crew(agents=agents, tasks=[task], process="hierarchical", manager_llm="mock",
+                llm="mock", durable=str(path))  # fmt: skip
+    crew.kickoff(run_id="h1")
+    rows = _views.step_rows(Journal(path).tree("h1"))
+    assert [(r.depth, r.kind) for r in rows[:6]] == [
+        (0, "task"), (1, "agent"), (2, "model"), (2, "tool"), (3, "agent"), (4, "model"),
+    ]  # fmt: skip
+    assert rows[1].label == "Crew Manager"
+    assert rows[3].label.startswith("delegate_work_to_coworker(") and rows[4].label == "Researcher"
+    shape = _graph.shape_of(Journal(path).require("h1").definition, "h")
+    assert shape.manager is not None and shape.manager.startswith("manager")
