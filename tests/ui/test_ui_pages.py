@@ -79,7 +79,8 @@ def test_runs_table_lists_every_run_newest_first_with_status_and_tokens(
     cells = [c.text for c in research.find_elements(By.TAG_NAME, "td")]
     assert cells[1] == "research" and cells[4] == "completed" and cells[5] == "2/2"
     assert int(cells[6].replace(",", "")) > 0
-    assert "failed" in page.find_element(By.XPATH, "//tr[td/a[text()='failed-1']]").text
+    failed = page.find_element(By.XPATH, "//tr[td/a[text()='failed-1']]").text
+    assert "failed" in failed and "model service down" in failed  # which failed, and why
     assert rows
     screenshot(page, "runs")
 
