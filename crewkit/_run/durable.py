@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
+import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,9 +29,14 @@ from crewkit.events import (
     TaskFailed,
     TaskStarted,
 )
-from crewkit.journal import Entry, Journal
-from crewkit.llm._cassette import decode_response, encode_request, encode_response
-from crewkit.llm._types import ModelRequest, ModelResponse, Usage
+from crewkit.journal import Draft, Entry, Journal
+from crewkit.llm._cassette import (
+    decode_response,
+    encode_message,
+    encode_response,
+    encode_tool,
+)
+from crewkit.llm._types import Message, ModelRequest, ModelResponse, Usage
 
 
 def step_hash(*parts: str) -> str:
@@ -95,6 +102,13 @@ class RunJournal:
     _reviews: dict[tuple[str, int], Mapping[str, Any]] = field(default_factory=dict)
     _recalls: dict[str, deque[Entry]] = field(default_factory=lambda: defaultdict(deque))
     _seen: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    _drafts: list[Draft] = field(default_factory=list)
+    _refs: dict[int, tuple[Any, str, str]] = field(default_factory=dict)
+    _written: set[str] = field(default_factory=set)
+    _replayed_lanes: set[tuple[str, str]] = field(default_factory=set)
+    _last_request: dict[tuple[str, str], tuple[tuple[Message, ...], list[str]]] = field(
+        default_factory=dict
+    )
 
     def index(self, entries: list[Entry]) -> None:
         """Learn what an earlier process journaled for this run, to reuse it."""
@@ -113,8 +127,24 @@ class RunJournal:
                 self._recalls[entry.key].append(entry)
 
     def append(self, kind: str, data: Mapping[str, Any], **where: Any) -> int:
-        """Write one step."""
-        return self.journal.append(self.run_id, kind, data, secrets=self.secrets, **where)
+        """Write one step now (and the drafts before it)."""
+        drafts, self._drafts = self._drafts, []
+        return self.journal.append(
+            self.run_id, kind, data, secrets=self.secrets, earlier=drafts, **where
+        )
+
+    def draft(self, kind: str, data: Mapping[str, Any], **where: Any) -> None:
+        """Write one step with the next :meth:`append` (a start, which a crash may lose)."""
+        self._drafts.append(Draft(kind, data, time.time(), **where))
+
+    def finish(
+        self, status: str, *, output: Mapping[str, Any] | None = None, error: str | None = None
+    ) -> None:
+        """Record how the run stopped (and the drafts before it)."""
+        drafts, self._drafts = self._drafts, []
+        self.journal.finish(
+            self.run_id, status, output=output, error=error, earlier=drafts, secrets=self.secrets
+        )
 
     def _next(self, key: str) -> int:
         n = self._seen[key]
@@ -125,28 +155,67 @@ class RunJournal:
 
     def model_step(self, label: str, task: str, agent: str, request: ModelRequest) -> ModelStep:
         """Identify a model call; ``replay`` holds its response if it completed before."""
-        encoded = encode_request(request)
         blobs: dict[str, str] = {}
-        for name in ("messages", "tools"):
-            hashes = []
-            for item in encoded[name]:
-                text = dumps(item)
-                digest = hashlib.sha256(text.encode()).hexdigest()[:24]
-                blobs[digest] = text
-                hashes.append(digest)
-            encoded[name] = hashes
-        key = step_hash("model", label, task, agent, dumps(encoded))
+        schema = request.response_schema
+        stored = {
+            "messages": self._conversation(task, agent, request.messages, blobs),
+            "tools": [self._ref(t, encode_tool, blobs) for t in request.tools],
+            "response_schema": None if schema is None else {"name": schema.name,
+                                                             "schema": schema.schema},
+            "stop": list(request.stop),
+            "temperature": request.temperature,
+        }  # fmt: skip
+        key = step_hash("model", label, task, agent, dumps(stored))
         n = self._next(key)
         queue = self._models.get(key) if self.reuse else None
         replay = None
         if queue:
             replay = decode_response(queue.popleft().data["response"])
             self.replayed_models += 1
-        return ModelStep(key, n, blobs, encoded, replay)
+            self._replayed_lanes.add((task, agent))
+        else:
+            self._replayed_lanes.discard((task, agent))
+        return ModelStep(key, n, blobs, stored, replay)
+
+    def _conversation(
+        self, task: str, agent: str, messages: tuple[Message, ...], blobs: dict[str, str]
+    ) -> list[str]:
+        """The messages' hashes. An agent's next request repeats its last one and adds a message
+        or two: only those are looked at (else a run would cost O(calls²))."""
+        lane = (task, agent)
+        last = self._last_request.get(lane)
+        if (
+            last is not None
+            and len(last[0]) <= len(messages)
+            and all(map(operator.is_, last[0], messages))
+        ):
+            hashes = [
+                *last[1],
+                *(self._ref(m, encode_message, blobs) for m in messages[len(last[0]) :]),
+            ]
+        else:
+            hashes = [self._ref(m, encode_message, blobs) for m in messages]
+        self._last_request[lane] = (messages, hashes)
+        return hashes
+
+    def _ref(self, item: Any, encode: Callable[[Any], Any], blobs: dict[str, str]) -> str:
+        """The hash of a message or tool spec; its text goes to ``blobs`` unless this run wrote
+        it already. A conversation grows by a message or two per call, so each message object
+        is encoded once per run."""
+        known = self._refs.get(id(item))
+        if known is not None and known[0] is item:
+            digest, text = known[1], known[2]
+        else:
+            text = dumps(encode(item))
+            digest = hashlib.sha256(text.encode()).hexdigest()[:24]
+            self._refs[id(item)] = (item, digest, text)  # holds the item: its id stays its own
+        if digest not in self._written:
+            blobs[digest] = text
+        return digest
 
     def model_started(self, step: ModelStep, label: str, **where: Any) -> None:
-        """A call is about to go out (an entry without its end means: in flight at a crash)."""
-        self.append("model_started", {"model": label, "key": step.key, "n": step.n}, **where)
+        """A call is about to go out (written with its response, or with whatever comes first)."""
+        self.draft("model_started", {"model": label, "key": step.key, "n": step.n}, **where)
 
     def model_done(
         self, step: ModelStep, label: str, response: ModelResponse, duration: float, **where: Any
@@ -163,6 +232,7 @@ class RunJournal:
             "model", data, key=step.key, blobs=step.blobs,
             usage=Usage(usage.prompt_tokens, usage.completion_tokens), **where,
         )  # fmt: skip
+        self._written.update(step.blobs)
 
     # -- tool calls ---------------------------------------------------------------------------
 
@@ -176,16 +246,18 @@ class RunJournal:
             data = queue.popleft().data
             replay = (str(data["result"]), bool(data["error"]))
             self.replayed_tools += 1
-        attempt = 1 + self._started[(key, n)]
-        return ToolStep(key, n, step_hash(self.run_id, key, str(n)), attempt, replay)
+        # The model answer asking for this call came from the journal: the process that journaled
+        # it may have started the call before it died.
+        earlier = max(self._started[(key, n)], 1 if (task, agent) in self._replayed_lanes else 0)
+        return ToolStep(key, n, step_hash(self.run_id, key, str(n)), 1 + earlier, replay)
 
     def tool_started(
         self, step: ToolStep, tool: str, args: Mapping[str, Any], **where: Any
     ) -> None:
-        """A tool is about to run."""
+        """A tool is about to run (written with its result, or with whatever comes first)."""
         data = {"tool": tool, "args": dict(args), "key": step.key, "n": step.n,
                 "idempotency_key": step.idempotency_key}  # fmt: skip
-        self.append("tool_started", data, key=step.key, **where)
+        self.draft("tool_started", data, key=step.key, **where)
 
     def tool_done(
         self, step: ToolStep, tool: str, args: Mapping[str, Any], result: str, error: bool,
@@ -238,23 +310,24 @@ class RunJournal:
         where = {"span": event.span_id, "parent": event.parent_id}
         if isinstance(event, TaskStarted):
             index = self.task_indexes.get(event.task_name)
-            self.append("task_started", {"index": index}, task=event.task_name,
+            self.draft("task_started", {"index": index}, task=event.task_name,
                         agent=event.agent_role, **where)  # fmt: skip
         elif isinstance(event, TaskCompleted):
             output = event.output
             data = {"index": self.task_indexes.get(output.name), "output": output.to_dict()}
-            self.append("task_output", data, task=output.name, agent=output.agent, **where)
+            # A draft too: lost in a crash, the task is done again from its journaled calls.
+            self.draft("task_output", data, task=output.name, agent=output.agent, **where)
         elif isinstance(event, TaskFailed):
-            self.append("task_failed", {"error": _error(event.error)}, task=event.task_name,
+            self.draft("task_failed", {"error": _error(event.error)}, task=event.task_name,
                         agent=event.agent_role, **where)  # fmt: skip
         elif isinstance(event, AgentStarted):
-            self.append("agent_started", {}, task=event.task_name, agent=event.agent_role, **where)
+            self.draft("agent_started", {}, task=event.task_name, agent=event.agent_role, **where)
         elif isinstance(event, AgentFinished):
             finished: dict[str, Any] = {"answer": event.answer, "forced": event.forced}
-            self.append("agent_finished", finished, task=event.task_name, agent=event.agent_role,
+            self.draft("agent_finished", finished, task=event.task_name, agent=event.agent_role,
                         **where)  # fmt: skip
         elif isinstance(event, AgentFailed):
-            self.append("agent_failed", {"error": _error(event.error)}, task=event.task_name,
+            self.draft("agent_failed", {"error": _error(event.error)}, task=event.task_name,
                         agent=event.agent_role, **where)  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -90,7 +91,7 @@ def _task(task: Task, position: Mapping[int, int]) -> dict[str, Any]:
         "expected_output": task.expected_output,
         "agent": None if task.agent is None else task.agent.role,
         "context": None if task.context is None else [position[id(c)] for c in task.context],
-        "output_schema": None if model is None else model.model_json_schema(),
+        "output_schema": None if model is None else _schema(model),
         "guardrails": [_qualname(g) for g in task.guardrails],
         "human_input": task.human_input,
         "async_execution": task.async_execution,
@@ -99,13 +100,36 @@ def _task(task: Task, position: Mapping[int, int]) -> dict[str, Any]:
 
 
 def _tool(tool: Tool) -> dict[str, Any]:
+    # A tool's JSON schema costs about a millisecond to build: once per tool object, again only
+    # if its name or description was changed since.
+    cached = _tools.get(tool)
+    if cached is not None and (cached["name"], cached["description"]) == (
+        tool.name,
+        tool.description,
+    ):
+        return cached
     spec = tool.spec()
-    return {
+    doc = {
         "name": spec.name,
         "description": spec.description,
         "parameters": spec.parameters,
         "code": _code(tool),
     }
+    _tools[tool] = doc
+    return doc
+
+
+_tools: weakref.WeakKeyDictionary[Tool, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+_schemas: weakref.WeakKeyDictionary[type, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _schema(model: type[Any]) -> dict[str, Any]:
+    schema = _schemas.get(model)
+    if schema is None:
+        schema = _schemas[model] = model.model_json_schema()
+    return schema
 
 
 def _code(tool: Tool) -> str:

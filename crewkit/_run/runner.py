@@ -103,13 +103,13 @@ async def run_crew(
     if journal is not None:
         definition = definition_of(crew, resolved)
         batch_id, batch_index = options.batch or (None, None)
-        await asyncio.to_thread(
-            journal.begin_run, run.run_id, crew=crew.name, fingerprint=fingerprint(definition),
+        steps = journal_for(run, journal, resolved, reuse=options.parent_run is None)
+        journal.begin_run(
+            run.run_id, crew=crew.name, fingerprint=fingerprint(definition),
             definition=definition, inputs=inputs, tasks_total=len(resolved.tasks),
             source=options.source, batch_id=batch_id, batch_index=batch_index,
-            parent_run=options.parent_run,
+            parent_run=options.parent_run, secrets=steps.secrets,
         )  # fmt: skip
-        journal_for(run, journal, resolved, reuse=options.parent_run is None)
     return await execute(crew, resolved, run)
 
 
@@ -149,7 +149,7 @@ async def execute(
             _journal_ending(run.journal, exc)
         raise
     if run.journal is not None:
-        run.journal.journal.finish(run.run_id, "completed", output=output.to_dict())
+        run.journal.finish("completed", output=output.to_dict())
     return output
 
 
@@ -161,7 +161,7 @@ def _journal_ending(journal: RunJournal, exc: BaseException) -> None:
     else:
         status = "failed"
     text = str(exc) if isinstance(exc, CrewkitError) else f"{type(exc).__name__}: {exc}"
-    journal.journal.finish(journal.run_id, status, error=text or type(exc).__name__)
+    journal.finish(status, error=text or type(exc).__name__)
 
 
 async def _tasks(

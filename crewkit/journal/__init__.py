@@ -4,8 +4,10 @@ for a review across processes, and can be watched, listed, replayed and resumed.
 ``Crew(durable=True)`` journals each kickoff in ``.crewkit/runs.db`` (WAL, append-only). For each
 run: the crew definition's fingerprint, the inputs, and in order each model request (hashed, its
 messages stored once) with its response, each tool call with its arguments and result, each task
-output, each review, and the run's status and usage. Each step is written before its result is
-used, so a crash loses at most the calls in flight. Readers (``crewkit runs``, the UI, a stream
+output, each review, and the run's status and usage. Each result is written before it is used, so a
+crash loses at most the calls in flight. The start of a step (``task_started``, ``agent_started``,
+``model_started``...) is written with the next result, not in a transaction of its own: a viewer
+sees a model call once it has answered (or once the next step of another task is written). Readers (``crewkit runs``, the UI, a stream
 re-read from a ``seq``) work beside the writing run.
 
 Entry kinds (``Entry.kind``) and their ``data``:
@@ -23,7 +25,14 @@ Entry kinds (``Entry.kind``) and their ``data``:
 
 from crewkit.journal._journal import Journal
 from crewkit.journal._reader import DEFAULT_PATH, JournalReader
-from crewkit.journal._records import STATUSES, BatchProgress, BatchRecord, Entry, RunRecord
+from crewkit.journal._records import (
+    STATUSES,
+    BatchProgress,
+    BatchRecord,
+    Draft,
+    Entry,
+    RunRecord,
+)
 from crewkit.journal._tree import Node, RunTree
 
 __all__ = [
@@ -31,6 +40,7 @@ __all__ = [
     "STATUSES",
     "BatchProgress",
     "BatchRecord",
+    "Draft",
     "Entry",
     "Journal",
     "JournalReader",

@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from crewkit._secrets import scrub
+from crewkit._secrets import known, scrub
 from crewkit.errors import ConfigurationError, JournalError, RunBusyError, RunNotFoundError
 from crewkit.journal._reader import JournalReader
-from crewkit.journal._records import owner_alive, this_owner
+from crewkit.journal._records import Draft, owner_alive, this_owner
 from crewkit.journal._schema import ENTRY_COLUMNS
 from crewkit.llm._types import Usage
 
@@ -56,20 +56,27 @@ class Journal(JournalReader):
         batch_id: str | None = None,
         batch_index: int | None = None,
         parent_run: str | None = None,
+        secrets: list[str] | None = None,
     ) -> None:
         """Record a new run as ``running`` by this process; an id already used is refused."""
         now = time.time()
+        secrets = known() if secrets is None else secrets
         try:
             with self._db.transaction() as conn:
                 conn.execute(
-                    "INSERT INTO runs(id, crew, fingerprint, definition, inputs, source, status, "
-                    "started, updated, tasks_total, batch_id, batch_index, parent_run, owner) "
-                    "VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
-                    (run_id, crew, fingerprint, scrub(dumps(definition)), scrub(dumps(inputs)),
-                     source, now, now, tasks_total, batch_id, batch_index, parent_run,
-                     this_owner()),
+                    "INSERT INTO runs(id, crew, fingerprint, status, started, updated, "
+                    "tasks_total, batch_id, batch_index, parent_run, owner) "
+                    "VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+                    (run_id, crew, fingerprint, now, now, tasks_total, batch_id, batch_index,
+                     parent_run, this_owner()),
                 )  # fmt: skip
-                _insert(conn, run_id, "run_started", {"inputs": dict(inputs)}, now)
+                conn.execute(
+                    "INSERT INTO run_data(id, definition, inputs, source) VALUES (?, ?, ?, ?)",
+                    (run_id, scrub(dumps(definition), secrets), scrub(dumps(inputs), secrets),
+                     source),
+                )  # fmt: skip
+                started = Draft("run_started", {"inputs": dict(inputs)}, now)
+                _put(conn, run_id, [started], secrets)
         except sqlite3.IntegrityError:
             raise JournalError(
                 f"run {run_id!r} already exists in {self.path}; resume it with "
@@ -89,13 +96,10 @@ class Journal(JournalReader):
                     f"run {run_id!r} is running in process {owner}; wait for it to end or stop "
                     "that process first"
                 )
-            now = time.time()
-            conn.execute(
-                "UPDATE runs SET status = 'running', owner = ?, updated = ?, ended = NULL, "
-                "error = NULL WHERE id = ?",
-                (this_owner(), now, run_id),
-            )
-            _insert(conn, run_id, "run_resumed", {"was": status}, now)
+            _put(
+                conn, run_id, [Draft("run_resumed", {"was": status}, time.time())], None,
+                "status = 'running', owner = ?, ended = NULL, error = NULL", (this_owner(),),
+            )  # fmt: skip
 
     def append(
         self,
@@ -112,34 +116,29 @@ class Journal(JournalReader):
         usage: Usage | None = None,
         cost: float | None = None,
         secrets: list[str] | None = None,
+        earlier: Sequence[Draft] = (),
     ) -> int:
         """Write one step and return its ``seq``. ``blobs`` (hash → JSON text, e.g. messages) are
         stored once per run; ``usage`` and ``cost`` are added to the run's totals. ``secrets``:
-        the values to redact, when the caller has them at hand (else looked up)."""
-        now = time.time()
+        the values to redact, when the caller has them at hand (else looked up). ``earlier``:
+        drafts to write first, in the same transaction."""
+        entry = Draft(kind, data, time.time(), span, parent, task, agent, key)
+        sets, params = "", ()  # type: str, tuple[Any, ...]
+        if usage is not None:
+            # Old values on the right: cost stays NULL (unknown) once any call was unpriced.
+            sets = (
+                "prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?, "
+                "requests = requests + 1, "
+                "cost = CASE WHEN ? IS NULL THEN NULL WHEN requests = 0 THEN ? ELSE cost + ? END"
+            )
+            params = (usage.prompt_tokens, usage.completion_tokens, cost, cost, cost)
         with self._db.transaction() as conn:
             if blobs:
                 conn.executemany(
                     "INSERT OR IGNORE INTO blobs(run_id, hash, data) VALUES (?, ?, ?)",
                     [(run_id, h, scrub(text, secrets)) for h, text in blobs.items()],
                 )
-            seq = _insert(conn, run_id, kind, data, now, span, parent, task, agent, key, secrets)
-            if usage is not None:
-                # Old values on the right: cost stays NULL (unknown) once any call was unpriced.
-                conn.execute(
-                    "UPDATE runs SET prompt_tokens = prompt_tokens + ?, completion_tokens = "
-                    "completion_tokens + ?, requests = requests + 1, cost = CASE WHEN ? IS NULL "
-                    "THEN NULL WHEN requests = 0 THEN ? ELSE cost + ? END, updated = ? WHERE id = ?",
-                    (usage.prompt_tokens, usage.completion_tokens, cost, cost, cost, now, run_id),
-                )
-            elif kind == "task_output":
-                conn.execute(
-                    "UPDATE runs SET tasks_done = tasks_done + 1, updated = ? WHERE id = ?",
-                    (now, run_id),
-                )
-            else:
-                conn.execute("UPDATE runs SET updated = ? WHERE id = ?", (now, run_id))
-        return seq
+            return _put(conn, run_id, [*earlier, entry], secrets, sets, params)
 
     def finish(
         self,
@@ -148,9 +147,12 @@ class Journal(JournalReader):
         *,
         output: Mapping[str, Any] | None = None,
         error: str | None = None,
+        earlier: Sequence[Draft] = (),
+        secrets: list[str] | None = None,
     ) -> None:
         """Record how the run stopped: ``completed`` (with its output), ``failed``, ``waiting``
-        or ``interrupted`` (with the reason)."""
+        or ``interrupted`` (with the reason); ``earlier`` drafts are written first."""
+        secrets = known() if secrets is None else secrets
         if status not in ENDINGS:
             raise JournalError(f"a run ends as one of {', '.join(ENDINGS)}, not {status!r}")
         now = time.time()
@@ -158,13 +160,16 @@ class Journal(JournalReader):
         if error is not None:
             data["error"] = error
         with self._db.transaction() as conn:
-            _insert(conn, run_id, "run_ended", data, now)
-            conn.execute(
-                "UPDATE runs SET status = ?, ended = ?, updated = ?, output = ?, error = ? "
-                "WHERE id = ?",
-                (status, now, now, None if output is None else scrub(dumps(output)),
-                 None if error is None else scrub(error), run_id),
+            _put(
+                conn, run_id, [*earlier, Draft("run_ended", data, now)], secrets,
+                "status = ?, ended = ?, error = ?",
+                (status, now, None if error is None else scrub(error, secrets)),
             )  # fmt: skip
+            if output is not None:
+                conn.execute(
+                    "UPDATE run_data SET output = ? WHERE id = ?",
+                    (scrub(dumps(output), secrets), run_id),
+                )
 
     def decide_review(
         self, run_id: str, *, feedback: str | None = None, approve: bool = False
@@ -192,11 +197,8 @@ class Journal(JournalReader):
                 "status": "approved" if approve else "feedback",
                 "feedback": "" if approve else str(feedback).strip(),
             }
-            now = time.time()
-            _insert(conn, run_id, "review", decision, now, span, parent, task, agent, key)
-            conn.execute(
-                "UPDATE runs SET status = 'ready', updated = ? WHERE id = ?", (now, run_id)
-            )
+            entry = Draft("review", decision, time.time(), span, parent, task, agent, key)
+            _put(conn, run_id, [entry], None, "status = 'ready'")
 
     def begin_batch(
         self,
@@ -220,32 +222,43 @@ class Journal(JournalReader):
         """Remove a run and all its steps; ``False`` when there was no such run."""
         with self._db.transaction() as conn:
             found = conn.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount
+            conn.execute("DELETE FROM run_data WHERE id = ?", (run_id,))
             conn.execute("DELETE FROM entries WHERE run_id = ?", (run_id,))
             conn.execute("DELETE FROM blobs WHERE run_id = ?", (run_id,))
         return bool(found)
 
 
-def _insert(
+def _put(
     conn: sqlite3.Connection,
     run_id: str,
-    kind: str,
-    data: Mapping[str, Any],
-    now: float,
-    span: str | None = None,
-    parent: str | None = None,
-    task: str | None = None,
-    agent: str | None = None,
-    key: str | None = None,
-    secrets: list[str] | None = None,
+    entries: Sequence[Draft],
+    secrets: list[str] | None,
+    sets: str = "",
+    params: tuple[Any, ...] = (),
 ) -> int:
-    # Read inside the write transaction: gapless whichever process wrote last.
-    last = conn.execute("SELECT max(seq) FROM entries WHERE run_id = ?", (run_id,)).fetchone()[0]
-    seq = int(last or 0) + 1
-    conn.execute(
+    """Insert ``entries`` with the next seqs and update the run's row (``sets``, plus ``updated``
+    and ``last_seq``) in the caller's transaction; return the last seq. The run's row hands out
+    the seqs, so they stay gapless whichever process wrote last, at no extra query."""
+    extra = f", {sets}" if sets else ""
+    done = sum(1 for e in entries if e.kind == "task_output")
+    row = conn.execute(
+        f"UPDATE runs SET updated = ?, last_seq = last_seq + ?, tasks_done = tasks_done + ?{extra} "
+        "WHERE id = ? RETURNING last_seq",
+        (time.time(), len(entries), done, *params, run_id),
+    ).fetchone()
+    if row is None:
+        raise JournalError(f"no run {run_id!r} to write to")
+    first = int(row[0]) - len(entries) + 1
+    secrets = known() if secrets is None else secrets
+    conn.executemany(
         f"INSERT INTO entries({ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (run_id, seq, kind, now, span, parent, task, agent, key, scrub(dumps(data), secrets)),
-    )
-    return seq
+        [
+            (run_id, first + i, e.kind, e.time, e.span, e.parent, e.task, e.agent, e.key,
+             scrub(dumps(e.data), secrets))
+            for i, e in enumerate(entries)
+        ],
+    )  # fmt: skip
+    return int(row[0])
 
 
 def _reopen(path: str, readonly: bool, sync: Literal["normal", "full"]) -> Journal:

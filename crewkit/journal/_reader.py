@@ -13,7 +13,7 @@ from typing import Any, Literal
 from crewkit._sqlite import SQLiteFile
 from crewkit.errors import JournalError, RunNotFoundError
 from crewkit.journal._records import BatchProgress, BatchRecord, Entry, RunRecord, entry_from_row
-from crewkit.journal._schema import ENTRY_COLUMNS, RUN_COLUMNS, SCHEMA, VERSION
+from crewkit.journal._schema import ENTRY_COLUMNS, RUN_SELECT, SCHEMA, VERSION
 from crewkit.journal._tree import RunTree, build_tree
 from crewkit.llm._types import Usage
 
@@ -57,7 +57,7 @@ class JournalReader:
     def run(self, run_id: str) -> RunRecord | None:
         """One run's record, or ``None``."""
         with self._db.connection() as conn:
-            row = conn.execute(f"SELECT {RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
+            row = conn.execute(f"{RUN_SELECT} WHERE r.id = ?", (run_id,)).fetchone()
         return None if row is None else RunRecord.from_row(row)
 
     def require(self, run_id: str) -> RunRecord:
@@ -83,19 +83,18 @@ class JournalReader:
         params: list[Any] = []
         for column, value in (("crew", crew), ("status", status), ("batch_id", batch_id)):
             if value is not None:
-                where.append(f"{column} = ?")
+                where.append(f"r.{column} = ?")
                 params.append(value)
         if before is not None:
-            where.append("(started < ? OR (started = ? AND id < ?))")
+            where.append("(r.started < ? OR (r.started = ? AND r.id < ?))")
             params += [before[0], before[0], before[1]]
         if updated_after is not None:
-            where.append("updated > ?")
+            where.append("r.updated > ?")
             params.append(updated_after)
-        order = "batch_index" if batch_id is not None else "started DESC, id DESC"
+        order = "r.batch_index" if batch_id is not None else "r.started DESC, r.id DESC"
         with self._db.connection() as conn:
             rows = conn.execute(
-                f"SELECT {RUN_COLUMNS} FROM runs WHERE {' AND '.join(where)} "
-                f"ORDER BY {order} LIMIT ?",
+                f"{RUN_SELECT} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?",
                 [*params, limit],
             ).fetchall()
         return [RunRecord.from_row(r) for r in rows]

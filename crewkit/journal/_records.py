@@ -44,6 +44,21 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """An entry written later, with the next one that must be durable at once (a step's start
+    needs no transaction of its own: if the process dies first, the resumed run writes its own)."""
+
+    kind: str
+    data: Mapping[str, Any]
+    time: float
+    span: str | None = None
+    parent: str | None = None
+    task: str | None = None
+    agent: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True)
 class RunRecord:
     """One run's summary row."""
 

@@ -1,4 +1,8 @@
-"""The run journal's tables. See the package docstring for what each holds and who writes it."""
+"""The run journal's tables. See the package docstring for what each holds and who writes it.
+
+``runs`` is the small row every step updates (counters, status, the next seq), so it stays a few
+dozen bytes; what is written once per run and can be large — the definition, the inputs, the
+output — lives in ``run_data``, so a step does not rewrite it."""
 
 from __future__ import annotations
 
@@ -9,9 +13,6 @@ CREATE TABLE IF NOT EXISTS runs(
     id TEXT PRIMARY KEY,
     crew TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
-    definition TEXT NOT NULL,
-    inputs TEXT NOT NULL,
-    source TEXT,
     status TEXT NOT NULL,
     started REAL NOT NULL,
     ended REAL,
@@ -22,17 +23,23 @@ CREATE TABLE IF NOT EXISTS runs(
     cost REAL,
     tasks_total INTEGER NOT NULL,
     tasks_done INTEGER NOT NULL DEFAULT 0,
+    last_seq INTEGER NOT NULL DEFAULT 0,
     batch_id TEXT,
     batch_index INTEGER,
     parent_run TEXT,
     owner TEXT,
-    output TEXT,
     error TEXT
+);
+CREATE TABLE IF NOT EXISTS run_data(
+    id TEXT PRIMARY KEY,
+    definition TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    source TEXT,
+    output TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_started ON runs(started DESC, id DESC);
 CREATE INDEX IF NOT EXISTS runs_status ON runs(status, started DESC);
 CREATE INDEX IF NOT EXISTS runs_crew ON runs(crew, started DESC);
-CREATE INDEX IF NOT EXISTS runs_updated ON runs(updated);
 CREATE INDEX IF NOT EXISTS runs_batch ON runs(batch_id, batch_index) WHERE batch_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS entries(
     id INTEGER PRIMARY KEY,
@@ -65,9 +72,10 @@ CREATE TABLE IF NOT EXISTS batches(
 );
 """
 
-RUN_COLUMNS = (
-    "id, crew, fingerprint, definition, inputs, source, status, started, ended, updated, "
-    "prompt_tokens, completion_tokens, requests, cost, tasks_total, tasks_done, batch_id, "
-    "batch_index, parent_run, owner, output, error"
+RUN_SELECT = (
+    "SELECT r.id, r.crew, r.fingerprint, d.definition, d.inputs, d.source, r.status, r.started, "
+    "r.ended, r.updated, r.prompt_tokens, r.completion_tokens, r.requests, r.cost, "
+    "r.tasks_total, r.tasks_done, r.batch_id, r.batch_index, r.parent_run, r.owner, d.output, "
+    "r.error FROM runs AS r JOIN run_data AS d ON d.id = r.id"
 )
 ENTRY_COLUMNS = "run_id, seq, kind, time, span, parent, task, agent, key, data"

@@ -13,8 +13,8 @@ class ToolContext:
     ``idempotency_key`` is the same every time this very call is made again — when a durable run
     is resumed after a crash — so a tool with side effects (a payment, an e-mail) can pass it to
     the service it calls, or check it itself, and act once. A call the journal recorded as
-    completed is never run again; ``attempt`` above 1 says an earlier process started this call
-    and may have done its work before it died.
+    completed is never run again; ``attempt`` above 1 says an earlier process got as far as this
+    call (its model had asked for it) and may have done its work before it died.
     """
 
     run_id: str
@@ -28,4 +28,4 @@ class ToolContext:
     idempotency_key: str
     """Stable across resumes of the run: the same call gets the same key."""
     attempt: int = 1
-    """1, or more when earlier processes started this call without recording its end."""
+    """1, or more when an earlier process reached this call without recording its result."""
