@@ -126,7 +126,9 @@ def test_a_review_approved_on_the_page_lets_the_run_finish(page: Any, waiting: A
     screenshot(page, "reviews")
     section.find_element(By.CSS_SELECTOR, "button.approve").click()
     WebDriverWait(page, 10, 0.1, STALE).until(lambda d: "/runs/review-1" in d.current_url)
-    assert "resumes in this process" in page.find_element(By.ID, "notice").text
+    WebDriverWait(page, 10, 0.1, STALE).until(  # the page may already be reloading itself
+        lambda d: "resumes in this process" in d.find_element(By.ID, "notice").text
+    )
     WebDriverWait(page, 30, 0.1, STALE).until(
         lambda d: d.find_element(By.ID, "status").text == "completed"
     )
