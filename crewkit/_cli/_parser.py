@@ -14,6 +14,7 @@ from crewkit._cli._kickoff import run_kickoff
 from crewkit._cli._models import run_models
 from crewkit._cli._runs import run_runs
 from crewkit._cli._scaffold import run_init
+from crewkit._cli._ui import run_ui
 from crewkit._cli._validate import run_validate
 
 
@@ -180,6 +181,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("models", run_models, "list model providers and whether they work here", None)
     add_flow_commands(sub, common, _add_flow_inputs)
+
+    ui = command(
+        "ui",
+        run_ui,
+        "see, follow and steer journaled runs in a browser",
+        "Serve the run journal's pages (runs, a run's steps, reviews, batches) on 127.0.0.1. "
+        "Another --host needs CREWKIT_UI_TOKEN, which every request must then carry. "
+        "Needs the ui extra: pip install 'crewkit[ui]'.",
+    )
+    ui.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    ui.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to serve on (default 127.0.0.1; others need CREWKIT_UI_TOKEN)",
+    )
+    add_journal_arguments(ui)
+    ui.add_argument(
+        "--resume",
+        choices=("worker", "none"),
+        default="worker",
+        help="after a review: resume the run in a worker process (default), or only "
+        "record the decision",
+    )
     return parser  # fmt: skip
 
 

@@ -26,13 +26,21 @@ Entry kinds (``Entry.kind``) and their ``data``:
 
 from crewkit.journal._journal import Journal
 from crewkit.journal._reader import DEFAULT_PATH, JournalReader
-from crewkit.journal._records import STATUSES, BatchProgress, Draft, Entry, RunRecord
+from crewkit.journal._records import (
+    STATUSES,
+    BatchProgress,
+    BatchRecord,
+    Draft,
+    Entry,
+    RunRecord,
+)
 from crewkit.journal._tree import Node, RunTree
 
 __all__ = [
     "DEFAULT_PATH",
     "STATUSES",
     "BatchProgress",
+    "BatchRecord",
     "Draft",
     "Entry",
     "Journal",

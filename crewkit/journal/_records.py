@@ -133,6 +133,22 @@ class RunRecord:
 
 
 @dataclass(frozen=True)
+class BatchRecord:
+    """One batch of runs (``kickoff_for_each`` on a durable crew)."""
+
+    id: str
+    """The batch id; its runs are ``{id}-{index}``."""
+    crew: str
+    """The crew's name."""
+    created: float
+    """When it was first started (epoch seconds)."""
+    total: int | None
+    """Inputs in the batch, when known."""
+    source: str | None
+    """The crew file, when known."""
+
+
+@dataclass(frozen=True)
 class BatchProgress:
     """How far a batch has got."""
 
