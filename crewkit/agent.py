@@ -6,19 +6,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from crewkit._compat import crewai_arguments
 from crewkit._numbers import is_positive, is_whole
 from crewkit.errors import ConfigurationError
 from crewkit.llm._base import LLM
+from crewkit.llm._foreign import as_model
 from crewkit.tools._tool import Tool, as_tool
 
 AGENT_TEXTS = ("role", "goal", "backstory")
 """The agent's texts: required, and filled from the kickoff inputs."""
 
 
+@crewai_arguments
 @dataclass(eq=False)
 class Agent:
     """A team member: a role with a goal and a backstory, the tools it may use and the model it
-    thinks with. Placeholders like ``{topic}`` in the texts are filled from the kickoff inputs."""
+    thinks with. Placeholders like ``{topic}`` in the texts are filled from the kickoff inputs.
+
+    ``Agent(config={...})`` takes the settings as a dict (an entry of CrewAI's agents.yaml);
+    keyword arguments win over it. Surrounding whitespace of the texts is dropped."""
 
     role: str
     """What the agent is, e.g. "Senior Data Analyst"; also how coworkers address it."""
@@ -44,7 +50,10 @@ class Agent:
     def __post_init__(self) -> None:
         for name in AGENT_TEXTS:
             value = getattr(self, name)
-            if not isinstance(value, str) or not value.strip():
+            if isinstance(value, str):
+                value = value.strip()
+                setattr(self, name, value)
+            if not isinstance(value, str) or not value:
                 raise ConfigurationError(
                     f"Agent.{name} must be a non-empty string, got {value!r}"
                     + (f" (agent {self.role!r})" if name != "role" else "")
@@ -64,10 +73,8 @@ class Agent:
                 raise ConfigurationError(
                     f"agent {self.role!r}: {attr} must be a positive number or None, got {value!r}"
                 )
-        if self.llm is not None and not isinstance(self.llm, (LLM, str)):
-            raise ConfigurationError(
-                f"agent {self.role!r}: llm must be a model object or a model string, got {self.llm!r}"
-            )
+        self.llm = as_model(self.llm, f"agent {self.role!r}: llm")
+        self.verbose = bool(self.verbose)  # CrewAI projects pass verbose=2
 
     def __repr__(self) -> str:
         return f"Agent(role={self.role!r})"

@@ -6,28 +6,35 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
+from crewkit._compat import crewai_arguments, warn_once
 from crewkit._numbers import is_whole
 from crewkit.agent import Agent
 from crewkit.errors import ConfigurationError
 from crewkit.llm._types import Usage
+from crewkit.tools._tool import Tool, as_tool
 
 Guardrail: TypeAlias = Callable[["TaskOutput"], "tuple[bool, Any]"]
 """Checks an output: returns ``(True, value)`` to accept (``value`` may replace the answer) or
 ``(False, "feedback")`` to send the agent back to work with that feedback."""
 
 TASK_TEXTS = ("description", "expected_output")
-"""The task's texts: required, and filled from the kickoff inputs."""
+"""The task's texts, filled from the kickoff inputs."""
 
 
+@crewai_arguments
 @dataclass(eq=False)
 class Task:
     """A piece of work: what to do, what a good result looks like, and who does it.
-    Placeholders like ``{topic}`` are filled from the kickoff inputs."""
+    Placeholders like ``{topic}`` are filled from the kickoff inputs.
+
+    ``Task(config={...})`` takes the settings as a dict (an entry of CrewAI's tasks.yaml); keyword
+    arguments win over it. Surrounding whitespace of the texts is dropped."""
 
     description: str
     """What to do."""
-    expected_output: str
-    """What a complete answer looks like."""
+    expected_output: str = ""
+    """What a complete answer looks like. Leaving it out is accepted with a warning, as CrewAI's
+    older projects do; the prompt then says nothing about it rather than inventing one."""
     agent: Agent | None = None
     """Who does it; required in a sequential crew, a preference in a hierarchical one."""
     context: Sequence[Task] | None = None
@@ -52,14 +59,37 @@ class Task:
     """Ask a person to review the answer; their feedback sends the agent back to work."""
     callback: Callable[[TaskOutput], object] | None = None
     """Called with the output when the task is done."""
+    tools: Sequence[Tool | Any] | None = None
+    """Tools for this task only: they replace the agent's own while it works on it."""
 
     def __post_init__(self) -> None:
         for attr in TASK_TEXTS:
             value = getattr(self, attr)
-            if not isinstance(value, str) or not value.strip():
+            if isinstance(value, str):
+                setattr(self, attr, value.strip())
+            elif value is None and attr == "expected_output":
+                self.expected_output = ""
+            else:
                 raise ConfigurationError(
-                    f"Task.{attr} must be a non-empty string, got {value!r}{self._where()}"
+                    f"Task.{attr} must be a string, got {value!r}{self._where()}"
                 )
+        if not self.description:
+            raise ConfigurationError(
+                f"Task.description must be a non-empty string, got {self.description!r}{self._where()}"
+            )
+        if not self.expected_output:
+            warn_once(
+                ("Task.expected_output", self.name or self.description[:60]),
+                f"task {self.name or self.description.splitlines()[0][:60]!r} has no expected_output; "
+                "it runs without one (the prompt does not mention it)",
+                stacklevel=4,
+            )
+        if self.tools is not None:
+            if isinstance(self.tools, (str, bytes)) or not isinstance(self.tools, Sequence):
+                raise ConfigurationError(f"Task.tools must be a list{self._where()}")
+            self.tools = [
+                as_tool(t, f"task {self.name or self.description[:40]!r}") for t in self.tools
+            ]
         if self.agent is not None and not isinstance(self.agent, Agent):
             raise ConfigurationError(
                 f"Task.agent must be an Agent, got {self.agent!r}{self._where()}"

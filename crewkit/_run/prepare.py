@@ -4,7 +4,7 @@ before any model is called: every placeholder has a value and every agent has a 
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,8 @@ class RunTask:
     """Where the output is written, already checked to stay inside the allowed folder."""
     step_plan: str | None = None
     """The planner's steps for this task (``Crew(planning=True)``), added to its prompt."""
+    tools: tuple[Tool, ...] | None = None
+    """The task's own tools, which replace its agent's; ``None`` when it has none."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ def prepare(crew: CrewDefinition, inputs: Mapping[str, Any]) -> ResolvedCrew:
                 output_path=None
                 if task.output_file is None
                 else output_path(interpolate(task.output_file, inputs), crew.output_dir),
+                tools=None if task.tools is None else _checked_tools(task.tools, inputs),
             )
         )
     manager = None
@@ -174,7 +177,7 @@ def run_agent_for(
         goal=interpolate(agent.goal, inputs),
         backstory=interpolate(agent.backstory, inputs),
         llm=resolve_llm(spec if spec is not None else default_llm_spec()),
-        tools=_checked_tools(agent, inputs),
+        tools=_checked_tools(agent.tools, inputs),
         max_iter=agent.max_iter,
         max_execution_time=agent.max_execution_time,
         limiters=own_limit + crew_limits,
@@ -211,10 +214,10 @@ def _check_human_input(crew: CrewDefinition) -> None:
         )
 
 
-def _checked_tools(agent: Agent, inputs: Mapping[str, Any]) -> tuple[Tool, ...]:
+def _checked_tools(given: Sequence[Tool], inputs: Mapping[str, Any]) -> tuple[Tool, ...]:
     """Fill bound arguments from inputs and build every schema now, so a broken tool fails before
     the first model call."""
-    tools = tuple(t.with_inputs(inputs) if isinstance(t, BoundTool) else t for t in agent.tools)
+    tools = tuple(t.with_inputs(inputs) if isinstance(t, BoundTool) else t for t in given)
     for t in tools:
         t.spec()
     return tools
