@@ -51,9 +51,9 @@ def _check_model(spec: str | None) -> None:
     if spec is None:
         return
     from crewkit._config._source import did_you_mean
-    from crewkit.llm._registry import providers
+    from crewkit.llm._registry import canonical, providers
 
-    provider = spec.strip().partition("/")[0]
+    provider = canonical(spec).partition("/")[0]
     if provider not in providers():
         hint = did_you_mean(provider, providers())
         raise UsageError(

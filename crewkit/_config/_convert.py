@@ -79,19 +79,22 @@ def convert_enum(kind: FieldKind, value: Any, path: FieldPath, report: Report) -
 
 
 def convert_llm(kind: FieldKind, value: Any, path: FieldPath, report: Report) -> Result:
-    """A model string whose provider is registered (``mock``, ``openai/gpt-4o-mini``...)."""
-    from crewkit.llm._registry import providers
+    """A model string whose provider is registered (``mock``, ``openai/gpt-4o-mini``, ``gpt-4o``...),
+    or a mapping of settings for :class:`crewkit.LLM` (``{model: gpt-4o, temperature: 0.2}``)."""
+    from crewkit.llm._registry import canonical, providers
 
     if value is None and kind.optional:
         return True, None
+    if isinstance(value, dict):
+        return _llm_settings(value, path, report)
     if not isinstance(value, str) or not value.strip():
         report(
             path,
             f"expected a model string such as 'mock' or 'provider/model', found {describe(value)}",
-            "",
+            "or a mapping such as {model: gpt-4o-mini, temperature: 0.2}",
         )
         return _FAILED
-    provider = value.strip().partition("/")[0]
+    provider = canonical(value).partition("/")[0]
     known = providers()
     if provider not in known:
         report(
@@ -101,6 +104,25 @@ def convert_llm(kind: FieldKind, value: Any, path: FieldPath, report: Report) ->
         )
         return _FAILED
     return True, value.strip()
+
+
+def _llm_settings(value: dict[Any, Any], path: FieldPath, report: Report) -> Result:
+    from crewkit.errors import ConfigurationError
+    from crewkit.llm._settings import LLM
+
+    model = value.get("model")
+    ok, _ = convert_llm(FieldKind("llm", False), model, (*path, "model"), report)
+    if not ok:
+        return _FAILED
+    try:
+        return True, LLM(**{str(k): v for k, v in value.items()})
+    except (TypeError, ConfigurationError) as exc:
+        report(
+            path,
+            f"invalid model settings: {exc}",
+            "settings: model, temperature, max_tokens, stop, seed, base_url, api_key, timeout",
+        )
+        return _FAILED
 
 
 def convert_tool(

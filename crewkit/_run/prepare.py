@@ -15,7 +15,7 @@ from crewkit._ratelimit import RateLimiter, shared_limiter
 from crewkit.agent import AGENT_TEXTS, Agent
 from crewkit.errors import ConfigurationError, HumanInputError, MissingInputError
 from crewkit.llm._base import LLM
-from crewkit.llm._registry import default_llm_spec, resolve_llm
+from crewkit.llm._registry import model_for
 from crewkit.task import TASK_TEXTS, Task
 from crewkit.tools._tool import BoundTool, Tool
 
@@ -128,8 +128,7 @@ def prepare(crew: CrewDefinition, inputs: Mapping[str, Any]) -> ResolvedCrew:
         manager = _manager(crew, inputs, crew_limits)
     planner_llm = None
     if crew.planning:
-        spec = crew.planning_llm if crew.planning_llm is not None else crew.llm
-        planner_llm = resolve_llm(spec if spec is not None else default_llm_spec())
+        planner_llm = model_for(crew.planning_llm, crew.llm)
     return ResolvedCrew(
         agents=tuple(agents.values()), tasks=tuple(tasks), manager=manager, planner_llm=planner_llm
     )
@@ -169,14 +168,13 @@ def run_agent_for(
 ) -> RunAgent:
     """The run's view of ``agent``: texts filled in, model resolved (agent's, ``fallback_llm``,
     crew's, default)."""
-    spec = next((s for s in (agent.llm, fallback_llm, crew.llm) if s is not None), None)
     own_limit = (shared_limiter(agent, agent.max_rpm),) if agent.max_rpm else ()
     return RunAgent(
         definition=agent,
         role=interpolate(agent.role, inputs),
         goal=interpolate(agent.goal, inputs),
         backstory=interpolate(agent.backstory, inputs),
-        llm=resolve_llm(spec if spec is not None else default_llm_spec()),
+        llm=model_for(agent.llm, fallback_llm, crew.llm),
         tools=_checked_tools(agent.tools, inputs),
         max_iter=agent.max_iter,
         max_execution_time=agent.max_execution_time,

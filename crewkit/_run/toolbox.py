@@ -28,6 +28,8 @@ class Observation:
     error: bool = False
     final: bool = False
     """The agent must give its final answer next (a run tool refused the call)."""
+    answer: str | None = None
+    """The tool's whole result when it is the agent's final answer (``Tool.result_as_answer``)."""
 
 
 class ToolBox:
@@ -99,7 +101,11 @@ class ToolBox:
                 self.must_answer = True
                 observation = Observation(result.text, error=True, final=True)
             else:
-                observation = Observation(_truncate(_as_text(result), tool.max_result_chars))
+                text = _as_text(result)
+                observation = Observation(
+                    _truncate(text, tool.max_result_chars),
+                    answer=text if tool.result_as_answer else None,
+                )
             span.end(result=observation.text, error=observation.error, duration=span.elapsed)
         return observation
 

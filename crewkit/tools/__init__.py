@@ -1,5 +1,7 @@
-"""Tools agents can use: the :class:`Tool` base class, the :func:`tool` decorator and the built-in
-:class:`WebSearch` (loaded on first use, so ``import crewkit`` does not pay for it)."""
+"""Tools agents can use: the :class:`Tool` base class, the :func:`tool` decorator, CrewAI's
+:class:`BaseTool` (``_run``-style tools) and the built-in :class:`WebSearch` (loaded on first use,
+so ``import crewkit`` does not pay for it). Tool objects of other libraries (LangChain's) are
+accepted wherever tools are."""
 
 from typing import TYPE_CHECKING, Any
 
@@ -7,9 +9,11 @@ from crewkit.tools._registry import builtin_tools, register_tool
 from crewkit.tools._tool import BoundTool, FunctionTool, Tool, tool
 
 if TYPE_CHECKING:
+    from crewkit.tools._base_tool import BaseTool
     from crewkit.tools._search import WebSearch
 
 __all__ = [
+    "BaseTool",
     "BoundTool",
     "FunctionTool",
     "Tool",
@@ -21,6 +25,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "BaseTool":
+        from crewkit.tools._base_tool import BaseTool
+
+        return BaseTool
     if name == "WebSearch":
         from crewkit.tools._search import WebSearch
 

@@ -34,6 +34,8 @@ class Tool:
     """The arguments' pydantic model; derived from ``run``'s signature when not set."""
     max_result_chars: int = 6000
     """Longer results are cut to this length before the model sees them."""
+    result_as_answer: bool = False
+    """When true, the tool's result (in full) is the agent's final answer: no further model call."""
 
     def run(self, **kwargs: Any) -> Any:
         """Do the work synchronously."""
@@ -87,6 +89,7 @@ class BoundTool(Tool):
         self.name = inner.name
         self.description = inner.description
         self.max_result_chars = inner.max_result_chars
+        self.result_as_answer = inner.result_as_answer
         kept = {n: (f.annotation, f) for n, f in fields.items() if n not in self.bound}
         config = inner.arguments_model().model_config
         self.args_schema = create_model(f"{self.name}_bound_args", __config__=config, **kept)  # type: ignore[call-overload]
@@ -203,19 +206,25 @@ def tool(
 
 
 def as_tool(obj: object, owner: str) -> Tool:
-    """Accept a :class:`Tool` or a plain function; anything else is a clear error naming ``owner``."""
+    """Accept a :class:`Tool`, a plain function, or a tool object of another library (LangChain's:
+    ``name``, ``description`` and ``invoke``); anything else is a clear error naming ``owner``."""
+    from crewkit.tools._foreign import ForeignTool, looks_like_tool
+
     if isinstance(obj, Tool):
         check_tool(obj)
         return obj
+    if looks_like_tool(obj):
+        wrapped = ForeignTool(obj)
+        check_tool(wrapped)
+        return wrapped
     if callable(obj) and not isinstance(obj, type):
         return FunctionTool(obj)
-    raise ConfigurationError(
-        f"{owner}: tools must be Tool objects or functions (use @tool), got {obj!r}"
-    )
+    hint = " (pass an instance: MyTool())" if isinstance(obj, type) else " (use @tool)"
+    raise ConfigurationError(f"{owner}: tools must be Tool objects or functions{hint}, got {obj!r}")
 
 
 def check_tool(t: Tool) -> None:
-    """Raise if a tool lacks the name or description a model needs."""
+    """Raise if a tool lacks the name or description a model needs, or the code to run."""
     if not t.name or tool_name(t.name) != t.name:
         raise ConfigurationError(
             f"tool {t!r}: name must be letters, digits, '_' or '-', "
@@ -223,6 +232,17 @@ def check_tool(t: Tool) -> None:
         )
     if not t.description:
         raise ConfigurationError(f"tool {t.name!r} needs a description")
+    kind = type(t)
+    if kind.run is Tool.run and kind.arun is Tool.arun:
+        hint = (
+            "; it defines _run(), as CrewAI tools do: subclass crewkit.tools.BaseTool instead"
+            if callable(getattr(t, "_run", None))
+            else ""
+        )
+        raise ConfigurationError(
+            f"tool {t.name or kind.__name__!r} ({kind.__name__}) implements neither run() nor "
+            f"arun(){hint}"
+        )
 
 
 def model_from_signature(
