@@ -43,6 +43,9 @@ async def run_crew(crew: CrewDefinition, inputs: Mapping[str, Any] | None) -> Cr
     """Run ``crew`` once with ``inputs`` (over the crew's own). All checks that need no model
     happen before the first call."""
     inputs = {**crew.inputs, **(inputs or {})}
+    for before in crew.before_kickoff_callbacks:
+        changed = before(inputs)
+        inputs = dict(changed) if changed is not None else inputs
     resolved = prepare(crew, inputs)
     run = Run(
         bus=EventBus(_listeners(crew)),
@@ -68,6 +71,9 @@ async def run_crew(crew: CrewDefinition, inputs: Mapping[str, Any] | None) -> Cr
             usage_by_agent=dict(run.ledger.by_agent),
         )
         span.end(output=output)
+    for after in crew.after_kickoff_callbacks:
+        changed_output = after(output)
+        output = changed_output if changed_output is not None else output
     return output
 
 
@@ -76,8 +82,9 @@ async def run_crew_for_each(
 ) -> list[CrewOutput]:
     """One run per inputs dict, at most ``concurrency`` at a time; every dict is checked before
     the first run starts, so a missing input costs no model call."""
-    for each in inputs:
-        check_inputs(crew, {**crew.inputs, **each})
+    if not crew.before_kickoff_callbacks:  # those may supply inputs: each run checks after them
+        for each in inputs:
+            check_inputs(crew, {**crew.inputs, **each})
     gate = asyncio.Semaphore(concurrency)
 
     async def one(each: Mapping[str, Any]) -> CrewOutput:
