@@ -11,7 +11,8 @@ from crewkit._numbers import is_positive, is_whole
 from crewkit.errors import ConfigurationError
 from crewkit.llm._base import LLM
 from crewkit.llm._foreign import as_model
-from crewkit.tools._tool import Tool, as_tool
+from crewkit.tools._accept import as_tool
+from crewkit.tools._tool import Tool
 
 AGENT_TEXTS = ("role", "goal", "backstory")
 """The agent's texts: required, and filled from the kickoff inputs."""

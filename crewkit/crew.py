@@ -4,9 +4,10 @@ module back."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crewkit._crew_definition import (
     DEFAULT_MANAGER_ROLE,
@@ -15,7 +16,13 @@ from crewkit._crew_definition import (
     Process,
 )
 from crewkit.errors import ConfigurationError
-from crewkit.task import CrewOutput
+from crewkit.llm._base import LLM
+from crewkit.llm._types import Usage
+from crewkit.task import CrewOutput, Task, TaskOutput
+
+if TYPE_CHECKING:
+    from crewkit._run.prepare import ResolvedCrew
+    from crewkit._scoring import CrewTestResult
 
 __all__ = [
     "DEFAULT_MANAGER_ROLE",
@@ -61,5 +68,123 @@ class Crew(CrewDefinition):
 
         return await run_crew_for_each(self, inputs, concurrency=concurrency)
 
+    @property
+    def usage_metrics(self) -> Usage | None:
+        """Tokens and requests of this crew's last kickoff in this process (``None`` before one)."""
+        from crewkit._run.history import last_kickoff
+
+        last = last_kickoff(self)
+        return last.usage if last is not None else None
+
+    def copy(self) -> Crew:
+        """A new crew of new agents and tasks with the same settings (task agents and contexts
+        point at the copies). Runs never change a definition; copies are for changing one."""
+        return self._copied()
+
+    def _copied(self, **task_changes: Any) -> Crew:
+        agents = {id(a): dataclasses.replace(a) for a in self.agents}
+        tasks: dict[int, Task] = {}
+        for task in self.tasks:
+            tasks[id(task)] = dataclasses.replace(
+                task,
+                agent=agents.get(id(task.agent), task.agent),
+                context=None if task.context is None else [tasks[id(c)] for c in task.context],
+                **task_changes,
+            )
+        manager = self.manager_agent
+        return dataclasses.replace(
+            self,
+            agents=list(agents.values()),
+            tasks=list(tasks.values()),
+            manager_agent=None if manager is None else dataclasses.replace(manager),
+        )
+
+    def replay(self, task_id: str | int, inputs: dict[str, Any] | None = None) -> CrewOutput:
+        """Run again from task ``task_id`` (its name, or its 0-based position): the tasks before it
+        keep their output from this crew's last kickoff, that task and the ones after run anew,
+        with that kickoff's inputs unless ``inputs`` are given."""
+        from crewkit._run.history import last_kickoff
+        from crewkit._run.runner import run_crew
+        from crewkit._sync import run_sync
+
+        last = last_kickoff(self)
+        if last is None:
+            raise ConfigurationError(
+                f"crew {self.name!r} has no kickoff to replay in this process; kick it off first"
+            )
+        kept = {output.name: output for output in last.outputs}
+
+        def restore(resolved: ResolvedCrew) -> dict[int, TaskOutput]:
+            labels = [t.label for t in resolved.tasks]
+            start = _task_position(task_id, labels)
+            missing = [label for label in labels[:start] if label not in kept]
+            if missing:
+                raise ConfigurationError(
+                    f"cannot replay from {labels[start]!r}: the last kickoff has no output for "
+                    f"{', '.join(map(repr, missing))}; replay from the first of them"
+                )
+            return {i: kept[label] for i, label in enumerate(labels[:start])}
+
+        chosen = dict(last.inputs) if inputs is None else inputs
+        return run_sync(functools.partial(run_crew, self, chosen, restore=restore))
+
+    def test(
+        self,
+        n_iterations: int = 1,
+        eval_llm: LLM | str | None = None,
+        inputs: dict[str, Any] | None = None,
+        *,
+        openai_model_name: str | None = None,
+    ) -> CrewTestResult:
+        """Run the crew ``n_iterations`` times and have ``eval_llm`` (default: the crew's model)
+        score every task's answer from 1 to 10; prints the scores and returns them.
+        ``openai_model_name`` is CrewAI's older name for ``eval_llm``."""
+        from crewkit._scoring import test_crew
+
+        return test_crew(self, Crew, n_iterations, eval_llm or openai_model_name, inputs)
+
+    def train(
+        self,
+        n_iterations: int = 1,
+        filename: str = "trained_agents_data.json",
+        inputs: dict[str, Any] | None = None,
+    ) -> None:
+        """Run the crew ``n_iterations`` times with a person (``ask_human``, else the console)
+        reviewing every answer; feedback sends the agent back at once and becomes an instruction
+        for that agent in later runs. What it learnt is saved to ``filename`` as JSON; give it to
+        ``Crew(trained_agents_file=...)`` to apply it to later kickoffs."""
+        from crewkit._training import Training
+
+        if not isinstance(n_iterations, int) or isinstance(n_iterations, bool) or n_iterations < 1:
+            raise ConfigurationError(
+                f"n_iterations must be a positive integer, got {n_iterations!r}"
+            )
+        training = Training(filename)
+        for _ in range(n_iterations):
+            training.save()  # what earlier runs learnt applies to this one
+            trainee = dataclasses.replace(
+                self._copied(human_input=True),
+                ask_human=training.reviewer(self.ask_human),
+                trained_agents_file=str(training.path),
+            )
+            trainee.kickoff(inputs=inputs)
+        training.save()
+
     def __repr__(self) -> str:
         return f"Crew(name={self.name!r}, agents={len(self.agents)}, tasks={len(self.tasks)})"
+
+
+def _task_position(task_id: str | int, labels: list[str]) -> int:
+    if isinstance(task_id, int) and not isinstance(task_id, bool) and 0 <= task_id < len(labels):
+        return task_id
+    if isinstance(task_id, str):
+        text = task_id.strip()
+        if text in labels:
+            return labels.index(text)
+        if text.isdigit() and int(text) < len(labels):
+            return int(text)
+    choices = ", ".join(repr(label) for label in labels)
+    raise ConfigurationError(
+        f"no task {task_id!r} to replay from; give a task name ({choices}) or a position "
+        f"0-{len(labels) - 1}"
+    )

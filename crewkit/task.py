@@ -11,7 +11,8 @@ from crewkit._numbers import is_whole
 from crewkit.agent import Agent
 from crewkit.errors import ConfigurationError
 from crewkit.llm._types import Usage
-from crewkit.tools._tool import Tool, as_tool
+from crewkit.tools._accept import as_tool
+from crewkit.tools._tool import Tool
 
 Guardrail: TypeAlias = Callable[["TaskOutput"], "tuple[bool, Any]"]
 """Checks an output: returns ``(True, value)`` to accept (``value`` may replace the answer) or

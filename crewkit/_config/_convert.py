@@ -135,8 +135,9 @@ def convert_tool(
     """A built-in tool name or a ``module:attr`` naming a Tool, a Tool class or a function.
     ``settings`` are keyword arguments for a Tool class (YAML ``with:``)."""
     from crewkit.errors import ConfigurationError
+    from crewkit.tools._accept import as_tool
     from crewkit.tools._registry import builtin_tool, builtin_tools
-    from crewkit.tools._tool import Tool, as_tool
+    from crewkit.tools._tool import Tool
 
     if isinstance(value, dict):
         return _convert_bound_tool(value, folder, path, report)

@@ -34,6 +34,8 @@ class RunAgent:
     max_execution_time: float | None = None
     limiters: tuple[RateLimiter, ...] = ()
     """Rate limits every model call of this agent waits for (the agent's and the crew's)."""
+    instructions: tuple[str, ...] = ()
+    """Instructions learnt in training (``Crew.train``), added to every task prompt of the agent."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,9 +101,13 @@ def prepare(crew: CrewDefinition, inputs: Mapping[str, Any]) -> ResolvedCrew:
     check_inputs(crew, inputs)
     _check_human_input(crew)
     crew_limits = (shared_limiter(crew, crew.max_rpm),) if crew.max_rpm else ()
+    trained = trained_instructions(crew)
     agents: dict[int, RunAgent] = {}
     for agent in crew.agents:
-        agents[id(agent)] = run_agent_for(agent, crew, inputs, crew_limits)
+        role = interpolate(agent.role, inputs)
+        agents[id(agent)] = run_agent_for(
+            agent, crew, inputs, crew_limits, instructions=trained.get(role, ())
+        )
     position = {id(t): i for i, t in enumerate(crew.tasks)}
     tasks = []
     for index, task in enumerate(crew.tasks):
@@ -165,6 +171,7 @@ def run_agent_for(
     crew_limits: tuple[RateLimiter, ...] = (),
     *,
     fallback_llm: LLM | str | None = None,
+    instructions: Sequence[str] = (),
 ) -> RunAgent:
     """The run's view of ``agent``: texts filled in, model resolved (agent's, ``fallback_llm``,
     crew's, default)."""
@@ -179,7 +186,38 @@ def run_agent_for(
         max_iter=agent.max_iter,
         max_execution_time=agent.max_execution_time,
         limiters=own_limit + crew_limits,
+        instructions=tuple(instructions),
     )
+
+
+def trained_instructions(crew: CrewDefinition) -> dict[str, tuple[str, ...]]:
+    """Per agent role (placeholders filled), the instructions in the crew's training file (``trained_agents_file``, else
+    ``CREWKIT_TRAINED_AGENTS_FILE``); none when neither names a file."""
+    import json
+    import os
+
+    name = crew.trained_agents_file or os.environ.get("CREWKIT_TRAINED_AGENTS_FILE", "").strip()
+    if not name:
+        return {}
+    try:
+        data = json.loads(Path(name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigurationError(
+            f"training file {name!r} does not exist; run crew.train(...) to make it"
+        ) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigurationError(f"training file {name!r} cannot be read as JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigurationError(f"training file {name!r}: expected an object of agent roles")
+    found: dict[str, tuple[str, ...]] = {}
+    for role, entry in data.items():
+        lines = entry.get("suggestions") if isinstance(entry, dict) else None
+        if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+            raise ConfigurationError(
+                f"training file {name!r}: {role!r} needs a list of suggestion strings"
+            )
+        found[str(role)] = tuple(lines)
+    return found
 
 
 def output_path(path: str, output_dir: str | None) -> Path:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from crewkit._crew_definition import CrewDefinition, Process
+from crewkit._run.history import Kickoff, history
 from crewkit._run.prepare import ResolvedCrew, check_inputs, prepare
 from crewkit._run.scheduler import schedule
 from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
+from crewkit.errors import CrewkitError
 from crewkit.events import (
     CREW_SPAN,
     AgentFinished,
@@ -39,14 +41,21 @@ def _listeners(crew: CrewDefinition) -> list[Listener]:
     return listeners
 
 
-async def run_crew(crew: CrewDefinition, inputs: Mapping[str, Any] | None) -> CrewOutput:
+async def run_crew(
+    crew: CrewDefinition,
+    inputs: Mapping[str, Any] | None,
+    *,
+    restore: Callable[[ResolvedCrew], Mapping[int, TaskOutput]] | None = None,
+) -> CrewOutput:
     """Run ``crew`` once with ``inputs`` (over the crew's own). All checks that need no model
-    happen before the first call."""
+    happen before the first call. ``restore`` picks, from the resolved tasks, those whose earlier
+    output stands instead of running (a replay)."""
     inputs = {**crew.inputs, **(inputs or {})}
     for before in crew.before_kickoff_callbacks:
         changed = before(inputs)
         inputs = dict(changed) if changed is not None else inputs
     resolved = prepare(crew, inputs)
+    restored = restore(resolved) if restore is not None else {}
     run = Run(
         bus=EventBus(_listeners(crew)),
         inputs=inputs,
@@ -60,7 +69,10 @@ async def run_crew(crew: CrewDefinition, inputs: Mapping[str, Any] | None) -> Cr
         run.bus.listeners.append(run.memory.on_event)
     with run.span(CREW_SPAN, parent=None, crew_name=crew.name, inputs=inputs) as span:
         try:
-            outputs = await _tasks(run, crew, resolved, span.id)
+            outputs = await _tasks(run, crew, resolved, span.id, restored)
+        except CrewkitError as exc:
+            history.record(crew, Kickoff(inputs, tuple(exc.outputs), run.ledger.total))
+            raise
         finally:
             if run.memory is not None:
                 await run.memory.finish()
@@ -71,6 +83,7 @@ async def run_crew(crew: CrewDefinition, inputs: Mapping[str, Any] | None) -> Cr
             usage_by_agent=dict(run.ledger.by_agent),
         )
         span.end(output=output)
+    history.record(crew, Kickoff(inputs, tuple(outputs), run.ledger.total))
     for after in crew.after_kickoff_callbacks:
         changed_output = after(output)
         output = changed_output if changed_output is not None else output
@@ -95,7 +108,11 @@ async def run_crew_for_each(
 
 
 async def _tasks(
-    run: Run, crew: CrewDefinition, resolved: ResolvedCrew, span: str
+    run: Run,
+    crew: CrewDefinition,
+    resolved: ResolvedCrew,
+    span: str,
+    restored: Mapping[int, TaskOutput],
 ) -> list[TaskOutput]:
     """Step plans if the crew plans, then every task by the crew's process."""
     if crew.planning:
@@ -108,4 +125,4 @@ async def _tasks(
         from crewkit._run.hierarchical import hierarchical_executor
 
         execute = hierarchical_executor(run, resolved, span, max_delegations=crew.max_delegations)
-    return await schedule(resolved, execute)
+    return await schedule(resolved, execute, restored)

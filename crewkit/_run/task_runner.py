@@ -28,6 +28,7 @@ def task_prompt(
     *,
     schema_in_prompt: bool,
     memories: Sequence[dict[str, str]] = (),
+    instructions: Sequence[str] = (),
 ) -> str:
     """The user message that sets the agent to work on ``task``."""
     model = task.definition.output_model
@@ -39,6 +40,7 @@ def task_prompt(
         output_schema=schema_text(model) if model is not None and schema_in_prompt else "",
         plan=task.step_plan,
         memories=memories,
+        instructions=list(instructions),
     )
 
 
@@ -80,7 +82,13 @@ async def _work_on(
         run,
         agent,
         task=task.label,
-        prompt=task_prompt(task, context, schema_in_prompt=not native_schema, memories=memories),
+        prompt=task_prompt(
+            task,
+            context,
+            schema_in_prompt=not native_schema,
+            memories=memories,
+            instructions=agent.instructions,
+        ),
         tools=tools,
         parent=span,
         response_schema=response_schema(model) if native_schema and model is not None else None,
@@ -183,7 +191,7 @@ class _Acceptance:
     async def _human(self, output: TaskOutput) -> str:
         if not self.definition.human_input:
             return ""
-        ask = self.run.ask_human or _ask_on_console
+        ask = self.run.ask_human or ask_on_console
         return str(await _maybe_await(ask(output)) or "").strip()
 
 
@@ -210,7 +218,7 @@ def _write(task: RunTask, output: TaskOutput) -> None:
     task.output_path.write_text(text + "\n", encoding="utf-8")
 
 
-async def _ask_on_console(output: TaskOutput) -> str:
+async def ask_on_console(output: TaskOutput) -> str:
     from rich.console import Console
     from rich.markdown import Markdown
     from rich.panel import Panel

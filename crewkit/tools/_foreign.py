@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crewkit.errors import ConfigurationError
 from crewkit.llm._types import tool_name
 from crewkit.tools._tool import Tool
 
@@ -74,14 +73,7 @@ def _arguments_model(wrapped: Any, model_name: str) -> type[BaseModel]:
     if callable(legacy):
         schema = legacy()  # a pydantic v1 model (older LangChain)
     if isinstance(schema, dict) and isinstance(schema.get("properties"), dict):
-        from crewkit._config._schema import model_from_schema
-
-        def refuse(path: Any, message: str, hint: str = "") -> None:
-            raise ConfigurationError(f"tool {wrapped.name!r}: args_schema: {message}")
-
-        made = model_from_schema(schema, model_name, (), refuse)
-        if made is not None:
-            return made
+        return _model_from_json_schema(schema, model_name)
     if callable(getattr(wrapped, "_run", None)):
         from crewkit.tools._tool import model_from_signature
 
@@ -91,3 +83,34 @@ def _arguments_model(wrapped: Any, model_name: str) -> type[BaseModel]:
         model_name, __config__=ConfigDict(extra="forbid"), tool_input=(str, ...)
     )
     return single
+
+
+_JSON_TYPES: dict[str, type] = {
+    "string": str,
+    "integer": int,
+    "number": float,
+    "boolean": bool,
+    "array": list,
+    "object": dict,
+}
+
+
+def _model_from_json_schema(schema: dict[str, Any], model_name: str) -> type[BaseModel]:
+    """A flat pydantic model for an object schema: each property's JSON type, required or not;
+    nested shapes are kept as plain lists and dicts (the tool validates its own input further)."""
+    from pydantic import ConfigDict, Field, create_model
+
+    required = set(schema.get("required", ()))
+    fields: dict[str, Any] = {}
+    for name, prop in schema["properties"].items():
+        prop = prop if isinstance(prop, dict) else {}
+        kind: Any = _JSON_TYPES.get(str(prop.get("type")), Any)
+        description = prop.get("description")
+        if name in required:
+            fields[name] = (kind, Field(..., description=description))
+        else:
+            fields[name] = (kind | None, Field(prop.get("default"), description=description))
+    model: type[BaseModel] = create_model(
+        model_name, __config__=ConfigDict(extra="forbid"), **fields
+    )
+    return model

@@ -205,24 +205,6 @@ def tool(
     return wrap
 
 
-def as_tool(obj: object, owner: str) -> Tool:
-    """Accept a :class:`Tool`, a plain function, or a tool object of another library (LangChain's:
-    ``name``, ``description`` and ``invoke``); anything else is a clear error naming ``owner``."""
-    from crewkit.tools._foreign import ForeignTool, looks_like_tool
-
-    if isinstance(obj, Tool):
-        check_tool(obj)
-        return obj
-    if looks_like_tool(obj):
-        wrapped = ForeignTool(obj)
-        check_tool(wrapped)
-        return wrapped
-    if callable(obj) and not isinstance(obj, type):
-        return FunctionTool(obj)
-    hint = " (pass an instance: MyTool())" if isinstance(obj, type) else " (use @tool)"
-    raise ConfigurationError(f"{owner}: tools must be Tool objects or functions{hint}, got {obj!r}")
-
-
 def check_tool(t: Tool) -> None:
     """Raise if a tool lacks the name or description a model needs, or the code to run."""
     if not t.name or tool_name(t.name) != t.name:
