@@ -9,12 +9,14 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import crewkit.task
 from crewkit._crew_definition import (
     DEFAULT_MANAGER_ROLE,
     DEFAULT_MAX_DELEGATIONS,
     CrewDefinition,
     Process,
 )
+from crewkit.agent import Agent
 from crewkit.errors import ConfigurationError
 from crewkit.llm._base import LLM
 from crewkit.llm._types import Usage
@@ -172,6 +174,27 @@ class Crew(CrewDefinition):
 
     def __repr__(self) -> str:
         return f"Crew(name={self.name!r}, agents={len(self.agents)}, tasks={len(self.tasks)})"
+
+
+def _run_alone(
+    task: Task, agent: Agent | None, context: str | None, tools: Sequence[Any] | None
+) -> TaskOutput:
+    """:meth:`Task.execute_sync`: the task as a one-agent, one-task crew."""
+    worker = agent or task.agent
+    if worker is None:
+        raise ConfigurationError(f"{task!r} has no agent to execute it: pass agent=...")
+    description = task.description + (f"\n\nContext:\n{context}" if context else "")
+    alone = dataclasses.replace(
+        task,
+        agent=worker,
+        context=[],
+        description=description,
+        tools=list(tools) if tools is not None else task.tools,
+    )
+    return Crew(agents=[worker], tasks=[alone], name=task.name or "task").kickoff().tasks_output[0]
+
+
+crewkit.task._run_alone = _run_alone
 
 
 def _task_position(task_id: str | int, labels: list[str]) -> int:

@@ -22,6 +22,13 @@ TASK_TEXTS = ("description", "expected_output")
 """The task's texts, filled from the kickoff inputs."""
 
 
+RunAlone: TypeAlias = Callable[
+    ["Task", Agent | None, "str | None", "Sequence[Tool | Any] | None"], "TaskOutput"
+]
+_run_alone: RunAlone | None = None
+"""Runs one task as a crew of its own; set by :mod:`crewkit.crew`, which sits above this module."""
+
+
 @crewai_arguments
 @dataclass(eq=False)
 class Task:
@@ -153,6 +160,27 @@ class Task:
     def output_model(self) -> type[Any] | None:
         """The pydantic model of a structured output, from either ``output_pydantic`` or ``output_json``."""
         return self.output_pydantic or self.output_json
+
+    def execute_sync(
+        self,
+        agent: Agent | None = None,
+        context: str | None = None,
+        tools: Sequence[Tool | Any] | None = None,
+    ) -> TaskOutput:
+        """Run this task alone, outside any crew: by ``agent`` (default: the task's own), with
+        ``context`` text added to its description and ``tools`` replacing the agent's."""
+        if _run_alone is None:  # pragma: no cover - crewkit.crew installs it on import
+            raise ConfigurationError("Task.execute_sync needs crewkit.crew; import crewkit first")
+        return _run_alone(self, agent, context, tools)
+
+    def execute(
+        self,
+        agent: Agent | None = None,
+        context: str | None = None,
+        tools: Sequence[Tool | Any] | None = None,
+    ) -> str:
+        """CrewAI's older :meth:`execute_sync`: the answer's text only."""
+        return self.execute_sync(agent, context, tools).raw
 
     def _where(self) -> str:
         return f" (task {self.name!r})" if isinstance(self.name, str) else ""

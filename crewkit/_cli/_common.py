@@ -47,7 +47,8 @@ def given_inputs(args: argparse.Namespace) -> dict[str, Any]:
     return inputs
 
 
-def _check_model(spec: str | None) -> None:
+def check_model(spec: str | None) -> None:
+    """Refuse a ``--model`` whose provider crewkit does not have (exit code 2)."""
     if spec is None:
         return
     from crewkit._config._source import did_you_mean
@@ -67,7 +68,7 @@ def load(args: argparse.Namespace, *, inputs: dict[str, Any] | None, require_mod
     from crewkit.config import _load
 
     model = getattr(args, "model", None)
-    _check_model(model)
+    check_model(model)
     if args.file and (args.agents or args.tasks):
         raise UsageError("give either FILE or --agents and --tasks, not both")
     if args.file:

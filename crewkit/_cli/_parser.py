@@ -8,6 +8,8 @@ from collections.abc import Callable
 from crewkit._cli._graph import run_graph
 from crewkit._cli._kickoff import run_kickoff
 from crewkit._cli._models import run_models
+from crewkit._cli._port import run_port
+from crewkit._cli._project import run_project
 from crewkit._cli._scaffold import run_init
 from crewkit._cli._validate import run_validate
 
@@ -99,6 +101,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     command("models", run_models, "list model providers and whether they work here", None)
+
+    run = command(
+        "run",
+        run_project,
+        "run a CrewAI-layout project's own entry point",
+        "Run PATH's entry point in this process: pyproject.toml's [project.scripts] run_crew, "
+        "kickoff or <package> entry, else src/<package>/main.py:run(), or a .py script.",
+    )
+    run.add_argument("path", metavar="PATH", nargs="?", default=".",
+                     help="project folder or script (default: .)")  # fmt: skip
+    run.add_argument("--model", metavar="M",
+                     help="run every model of every crew on M (e.g. mock)")  # fmt: skip
+
+    port = command(
+        "port",
+        run_port,
+        "rewrite a CrewAI project's imports to crewkit's",
+        "Rewrite PATH's crewai / crewai_tools imports in place, printing each change, then list "
+        "every CrewAI feature it uses that crewkit lacks, with file and line. "
+        "Exit 0 when nothing is missing.",
+    )
+    port.add_argument("path", metavar="PATH", help="project folder or a .py file")
+    port.add_argument("--diff", action="store_true",
+                      help="show the changes as a unified diff and write nothing")  # fmt: skip
     return parser  # fmt: skip
 
 
