@@ -20,12 +20,20 @@ from crewkit.events import (
     CrewFailed,
     CrewStarted,
     Event,
+    FlowCompleted,
+    FlowFailed,
+    FlowStarted,
+    FlowStepCompleted,
+    FlowStepFailed,
+    FlowStepStarted,
     ModelCallCompleted,
+    RouterDecided,
     TaskCompleted,
     TaskStarted,
     ToolCallCompleted,
     ToolCallFailed,
     ToolCallStarted,
+    enclosing_listeners,
 )
 
 if TYPE_CHECKING:
@@ -62,9 +70,17 @@ class _Steps:
     def step(self, event: Event) -> tuple[int, str, str] | None:
         parent = self.depth.get(event.parent_id or "", -1)
         depth = parent + 1
-        if isinstance(event, CrewStarted):
-            self.depth[event.span_id] = -1
-            return 0, "crew", f"crew {event.crew_name}"
+        if isinstance(event, (CrewStarted, FlowStarted)):
+            # a crew or flow kicked off inside a flow step nests under it; at top level its steps
+            # are the first level
+            nested = event.parent_id in self.depth
+            self.depth[event.span_id] = depth if nested else -1
+            if isinstance(event, FlowStarted):
+                return depth, "crew", f"flow {event.flow_name}"
+            return depth, "crew", f"crew {event.crew_name}"
+        flow_step = self._flow_step(event, depth)
+        if flow_step is not None:
+            return flow_step
         if isinstance(event, TaskStarted):
             self.depth[event.span_id] = depth
             self.task_spans.add(event.span_id)
@@ -113,15 +129,34 @@ class _Steps:
                 "done",
                 (f"✓ {event.output.name}: {_calls(usage.requests)}, {usage.total_tokens} tokens"),
             )
-        if isinstance(event, CrewFailed):
-            return 0, "failed", f"✗ failed: {short(str(event.error), 200)}"
+        level = self.depth.get(event.span_id, -1) + 1  # a run's own closing line
+        if isinstance(event, (CrewFailed, FlowFailed)):
+            return level, "failed", f"✗ failed: {short(str(event.error), 200)}"
         if isinstance(event, CrewCompleted):
             usage = event.output.token_usage
             return (
-                0,
+                level,
                 "finished",
                 f"finished: {_calls(usage.requests)}, {usage.total_tokens} tokens",
             )
+        if isinstance(event, FlowCompleted):
+            steps = f"{event.steps} step{'s' if event.steps != 1 else ''}"
+            return level, "finished", f"finished: {steps} in {event.duration:.2f}s"
+        return None
+
+    def _flow_step(self, event: Event, depth: int) -> tuple[int, str, str] | None:
+        if isinstance(event, FlowStepStarted):
+            self.depth[event.span_id] = depth
+            cause = f" ← {event.trigger}" if event.trigger else ""
+            return depth, "task", f"step {event.step}{cause}"
+        mine = self.depth.get(event.span_id, depth)
+        if isinstance(event, FlowStepCompleted):
+            return mine, "done", f"✓ {event.step} {event.duration:.2f}s"
+        if isinstance(event, FlowStepFailed):
+            error = short(f"{type(event.error).__name__}: {event.error}")
+            return mine, "error", f"✗ {event.step} failed: {error}"
+        if isinstance(event, RouterDecided):
+            return mine + 1, "answer", f"→ {event.label!r}" if event.label else "→ nothing"
         return None
 
 
@@ -164,6 +199,7 @@ class TreeProgress:
         self.steps = _Steps(verbose)
         self.nodes: dict[str, Tree] = {}
         self.root: Tree | None = None
+        self.root_span = ""
         self.live: Live | None = None
 
     def __call__(self, event: Event) -> None:
@@ -172,8 +208,9 @@ class TreeProgress:
         from rich.tree import Tree
 
         step = self.steps.step(event)
-        if isinstance(event, CrewStarted):
-            self.root = Tree(f"[bold]{escape(step[2] if step else 'crew')}[/]")
+        if isinstance(event, (CrewStarted, FlowStarted)) and self.root is None:
+            self.root = Tree(f"[bold]{escape(step[2] if step else 'run')}[/]")
+            self.root_span = event.span_id
             self.nodes[event.span_id] = self.root
             self.live = Live(self.root, console=self.console, refresh_per_second=8, transient=False)
             self.live.start()
@@ -183,24 +220,29 @@ class TreeProgress:
         if step is not None:
             _, kind, text = step
             label = f"[{_STYLES.get(kind, '')}]{escape(text)}[/]"
-            if isinstance(event, TaskCompleted):
+            if isinstance(event, (TaskCompleted, FlowStepCompleted)):
                 node = self.nodes.get(event.span_id)
                 if node is not None:
-                    node.label = (
-                        f"{node.label} [green]✓[/] [dim]{escape(text.split(': ', 1)[-1])}[/]"
-                    )
-            elif isinstance(event, (CrewCompleted, CrewFailed)):
-                self.root.add(label)
-            elif isinstance(event, (ToolCallCompleted, ToolCallFailed)):
+                    detail = text.split(": " if isinstance(event, TaskCompleted) else " ")[-1]
+                    node.label = f"{node.label} [green]✓[/] [dim]{escape(detail)}[/]"
+            elif isinstance(event, (CrewCompleted, CrewFailed, FlowCompleted, FlowFailed)):
+                self.nodes.get(event.span_id, self.root).add(label)
+            elif isinstance(
+                event, (ToolCallCompleted, ToolCallFailed, FlowStepFailed, RouterDecided)
+            ):
                 self.nodes.get(event.span_id, self._parent(event)).add(label)
             else:
                 parent = self._parent(event)
                 node = parent.add(label)
-                if isinstance(event, (TaskStarted, ToolCallStarted, AgentStarted)):
+                if isinstance(
+                    event,
+                    (TaskStarted, ToolCallStarted, AgentStarted, CrewStarted, FlowStepStarted),
+                ):
                     self.nodes[event.span_id] = node
         elif isinstance(event, AgentStarted):
             self.nodes[event.span_id] = self._parent(event)
-        if isinstance(event, (CrewCompleted, CrewFailed)) and self.live is not None:
+        ended = isinstance(event, (CrewCompleted, CrewFailed, FlowCompleted, FlowFailed))
+        if ended and event.span_id == self.root_span and self.live is not None:
             self.live.stop()
             self.live = None
 
@@ -217,6 +259,11 @@ class TreeProgress:
 
 def _calls(count: int) -> str:
     return f"{count} model call{'s' if count != 1 else ''}"
+
+
+def showing_progress() -> bool:
+    """Whether the run this code runs inside (a verbose flow) already shows progress on stderr."""
+    return any(isinstance(x, (LineProgress, TreeProgress)) for x in enclosing_listeners())
 
 
 def plain_output() -> bool:

@@ -221,3 +221,51 @@ class MemoryStoreError(CrewkitError):
     def __init__(self, message: str, *, path: str) -> None:
         self.path = path
         super().__init__(message)
+
+
+class FlowDefinitionError(ConfigurationError):
+    """A flow class is wrong: a trigger names no step or label, a router label has no listener, a
+    step can never run... Raised when the class is defined (or kicked off), naming the step."""
+
+    def __init__(self, message: str, *, flow: str = "", step: str = "") -> None:
+        super().__init__(message)
+        self.flow = flow
+        """The flow class's name."""
+        self.step = step
+        """The step the mistake is in."""
+
+
+class FlowInputError(ConfigurationError):
+    """``kickoff(inputs=...)`` does not fit the flow's state; raised before any step runs."""
+
+
+class FlowError(CrewkitError):
+    """A flow run failed. ``step`` names the step that failed, ``state`` is the state at that moment
+    and ``outputs`` the results of the steps that finished, in the order they finished."""
+
+    def __init__(self, message: str, *, flow: str = "", step: str = "", state: Any = None) -> None:
+        super().__init__(message)
+        self.flow = flow
+        """The flow class's name."""
+        self.step = step
+        """The failing step, or "" when the failure was not inside a step."""
+        self.state = state
+        """The flow's state when it failed."""
+
+
+class FlowCycleError(FlowError):
+    """A flow ran more than ``max_steps`` steps; ``loop`` lists the steps (and router labels) of the
+    loop that kept going round."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        flow: str = "",
+        step: str = "",
+        state: Any = None,
+        loop: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message, flow=flow, step=step, state=state)
+        self.loop = list(loop)
+        """The loop, e.g. ``['generate', 'evaluate', "'retry'", 'generate']``."""

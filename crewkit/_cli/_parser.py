@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from crewkit._cli._flow import add_flow_commands
 from crewkit._cli._graph import run_graph
 from crewkit._cli._kickoff import run_kickoff
 from crewkit._cli._models import run_models
@@ -18,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The parser; each subcommand's namespace carries ``run``, the function that does it."""
     parser = argparse.ArgumentParser(
         prog="crewkit",
-        description="Run, check, scaffold and draw crews of LLM agents described in crew.yaml.",
+        description="Run, check, scaffold and draw crews of LLM agents described in crew.yaml, "
+        "and flows defined in Python.",
         epilog="Exit codes: 0 success, 1 the run failed, 2 bad configuration or usage.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
@@ -125,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     port.add_argument("path", metavar="PATH", help="project folder or a .py file")
     port.add_argument("--diff", action="store_true",
                       help="show the changes as a unified diff and write nothing")  # fmt: skip
+    add_flow_commands(sub, common, _add_flow_inputs)
     return parser  # fmt: skip
 
 
@@ -135,6 +138,13 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--tasks", metavar="T", help="CrewAI tasks.yaml")
     group.add_argument("--assign", choices=("in-order",),
                        help="give tasks without agent: the agent at the same position")  # fmt: skip
+
+
+def _add_flow_inputs(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("inputs (fill the flow's state; later ones win)")
+    group.add_argument("--inputs-file", metavar="F", help="a JSON object of inputs")
+    group.add_argument("--inputs", metavar="KEY=VALUE", nargs="+", action="extend", default=[],
+                       help="named inputs, overriding the file's")  # fmt: skip
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:

@@ -21,6 +21,7 @@ from crewkit.events import (
     TaskCompleted,
     ToolCallCompleted,
     ToolCallFailed,
+    enclosing_step,
 )
 from crewkit.task import CrewOutput, TaskOutput
 
@@ -35,9 +36,10 @@ def _listeners(crew: CrewDefinition) -> list[Listener]:
     if task_done is not None:
         listeners.append(lambda e: task_done(e.output) if isinstance(e, TaskCompleted) else None)
     if crew.verbose or any(a.verbose for a in crew.agents):
-        from crewkit._console import progress
+        from crewkit._console import progress, showing_progress
 
-        listeners.append(progress(verbose=True))
+        if not showing_progress():  # a verbose flow around this crew already shows it
+            listeners.append(progress(verbose=True))
     return listeners
 
 
@@ -67,7 +69,7 @@ async def run_crew(
 
         run.memory = RunMemory(crew.memory, run.run_id)
         run.bus.listeners.append(run.memory.on_event)
-    with run.span(CREW_SPAN, parent=None, crew_name=crew.name, inputs=inputs) as span:
+    with run.span(CREW_SPAN, parent=enclosing_step(), crew_name=crew.name, inputs=inputs) as span:
         try:
             outputs = await _tasks(run, crew, resolved, span.id, restored)
         except CrewkitError as exc:
