@@ -35,6 +35,14 @@ class Project:
     root: Path
     yaml_pairs: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def entry(self) -> str:
+        """What `crewkit run` is given: the folder, or its only script when it has no main.py."""
+        if (self.root / "pyproject.toml").exists() or (self.root / "main.py").exists():
+            return "."
+        scripts = sorted(p.name for p in self.root.glob("*.py") if p.name != "__init__.py")
+        return scripts[0] if len(scripts) == 1 else "."
+
 
 def discover(corpus: Path) -> list[Project]:
     """Folders with a pyproject.toml or a main.py (outermost wins), plus lone config/ folders."""
@@ -94,7 +102,7 @@ def run_project(project: Project, python: str, timeout: float) -> dict[str, obje
         started = time.perf_counter()
         try:
             run = subprocess.run(
-                [*crewkit, "run", str(work), "--model", "mock"],
+                [*crewkit, "run", project.entry, "--model", "mock"],
                 cwd=work,
                 input=ANSWERS,
                 capture_output=True,

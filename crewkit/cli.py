@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
 
 from crewkit._cli._common import BAD_CONFIG, RUN_FAILED
 from crewkit._cli._parser import build_parser
-from crewkit.errors import ConfigurationError, CrewkitError
+from crewkit.errors import CompatibilityWarning, ConfigurationError, CrewkitError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    warnings.showwarning = _show_warning
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -38,6 +42,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         _error(f"unexpected {type(exc).__name__}: {exc} (run with --debug to see the traceback)")
         return RUN_FAILED
+
+
+_PACKAGE = str(Path(__file__).resolve().parent)
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """CrewAI-compatibility notes as one line: where in the user's code (never crewkit's own)."""
+    if not issubclass(category, CompatibilityWarning):
+        _python_showwarning(message, category, filename, lineno, file, line)
+        return
+    where = "" if str(Path(filename).resolve()).startswith(_PACKAGE) else f"{filename}:{lineno}: "
+    sys.stderr.write(f"crewkit: note: {where}{message}\n")
 
 
 def _error(message: str) -> None:

@@ -79,3 +79,53 @@ def test_an_agent_named_in_yaml_wins_over_crew_py(tmp_path: Path) -> None:
     )
     crew = load_crew(agents=config / "agents.yaml", tasks=config / "tasks.yaml", model="mock")
     assert crew.tasks[0].agent is not None and crew.tasks[0].agent.role == "Scribe"
+
+
+SCRIPT = """\
+import yaml
+from crewai import Agent, Crew, Task
+
+agents_config = yaml.safe_load(open("config/agents.yaml"))
+tasks_config = yaml.safe_load(open("config/tasks.yaml"))
+scribe = Agent(config=agents_config["scribe"])
+scout = Agent(config=agents_config["scout"])
+find = Task(description=tasks_config["find"]["description"], agent=scout)
+write = Task(description=tasks_config["write"]["description"], agent=scribe)
+"""
+
+
+def test_agents_assigned_to_variables_in_a_script_are_read_too(tmp_path: Path) -> None:
+    config = layout(tmp_path, None)
+    (config.parent / "screenplay.py").write_text(SCRIPT)
+    crew = load_crew(agents=config / "agents.yaml", tasks=config / "tasks.yaml", model="mock")
+    assert [t.agent.role for t in crew.tasks if t.agent] == ["Scout", "Scribe"]
+    assert crew.name == "news_desk"  # no @CrewBase class to name it
+
+
+def test_several_crew_classes_in_one_file_all_count(tmp_path: Path) -> None:
+    split = CREW_PY.replace(
+        "    @task\n    def write_it",
+        "\n@CrewBase\nclass Second:\n    @agent\n    def scribe(self) -> Agent:\n"
+        '        return Agent(config=self.agents_config["scribe"])\n\n    @task\n    def write_it',
+    )
+    config = layout(tmp_path, split)
+    crew = load_crew(agents=config / "agents.yaml", tasks=config / "tasks.yaml", model="mock")
+    assert [t.agent.role for t in crew.tasks if t.agent] == ["Scout", "Scribe"]
+    assert crew.name == "news_desk"
+
+
+def test_the_cli_shows_compatibility_notes_as_one_line_each(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    config = layout(tmp_path, CREW_PY)
+    (config / "tasks.yaml").write_text(TASKS.replace("  expected_output: Notes.\n", ""))
+    done = subprocess.run(
+        [sys.executable, "-m", "crewkit", "kickoff", "--agents", "agents.yaml", "--tasks",
+         "tasks.yaml", "--model", "mock", "-q"],
+        cwd=config, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(
+        "crewkit: note: task 'find' has no expected_output; it runs without one"
+    )
