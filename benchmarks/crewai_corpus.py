@@ -80,8 +80,25 @@ def _first_error(stderr: str) -> str:
     return lines[-1] if lines else "no output"
 
 
+PLACEHOLDER_KEYS = (
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "GROQ_API_KEY",
+    "AZURE_OPENAI_API_KEY",
+    "AZURE_OPENAI_KEY",
+    "NVIDIA_API_KEY",
+    "SERPER_API_KEY",
+    "TAVILY_API_KEY",
+    "EXA_API_KEY",
+)
+"""Set to a placeholder: libraries the projects use (LangChain's chat models, search clients) refuse
+to be constructed without them. Nothing is sent with them: every model is the mock and the
+machine has no network."""
+
+
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_TOKEN"))}
+    env.update({key: "placeholder-not-a-key" for key in PLACEHOLDER_KEYS})
     env.update(CREWKIT_OFFLINE="1", PYTHONDONTWRITEBYTECODE="1")
     return env
 

@@ -261,6 +261,20 @@ class CrewOutput:
         """The last task's structured answer as a dict, if it has an output schema."""
         return self.tasks_output[-1].json_dict if self.tasks_output else None
 
+    def __getitem__(self, key: str) -> Any:
+        """A field of the last task's structured answer: ``output["score"]``."""
+        model = self.pydantic
+        if model is not None and key in type(model).model_fields:
+            return getattr(model, key)
+        data = self.json_dict
+        if data is not None and key in data:
+            return data[key]
+        fields = sorted(data) if data is not None else []
+        raise KeyError(
+            f"{key!r}: the last task's answer has no such field"
+            + (f" (fields: {', '.join(fields)})" if fields else " (it is not structured)")
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {

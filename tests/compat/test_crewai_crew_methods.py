@@ -157,3 +157,19 @@ def test_a_broken_training_file_is_a_clear_error(tmp_path: Path) -> None:
     crew.trained_agents_file = str(tmp_path / "t.json")
     with pytest.raises(ConfigurationError, match=r"t\.json' cannot be read as JSON"):
         crew.kickoff(inputs={"topic": "tea"})
+
+
+def test_crew_output_fields_are_read_by_key() -> None:
+    from pydantic import BaseModel
+
+    class Verdict(BaseModel):
+        valid: bool
+        feedback: str
+
+    agent = Agent(role="Reviewer", goal="g", backstory="b")
+    task = Task("Review.", "A verdict.", agent=agent, output_pydantic=Verdict)
+    llm = ScriptedLLM(['{"valid": true, "feedback": "fine"}'])
+    out = Crew(agents=[agent], tasks=[task], llm=llm).kickoff()
+    assert out["valid"] is True and out["feedback"] == "fine"
+    with pytest.raises(KeyError, match="no such field"):
+        out["score"]
