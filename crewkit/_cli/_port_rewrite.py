@@ -25,6 +25,8 @@ MODULES = {
 }
 """Where each CrewAI module's names live in crewkit; other ``crewai.x`` modules map to ``crewkit.x``
 (which usually does not exist: the port report then names the import)."""
+PREFIXES = {"crewai_tools": "crewkit.tools", "crewai.knowledge": "crewkit.knowledge"}
+"""Packages whose submodules' names all live in one crewkit module."""
 NAMES = {"BaseAgent": "Agent"}
 """CrewAI names whose crewkit counterpart has another name; the import keeps the old one as alias."""
 
@@ -52,8 +54,9 @@ def target_module(module: str) -> str:
     """The crewkit module a CrewAI module's names are imported from."""
     if module in MODULES:
         return MODULES[module]
-    if module.startswith("crewai_tools."):
-        return "crewkit.tools"
+    for prefix, target in PREFIXES.items():
+        if module.startswith(prefix + "."):
+            return target
     return "crewkit" + module[len("crewai") :]
 
 

@@ -20,7 +20,7 @@ CREW_PY = """\
 from crewai import Agent, Crew, Process, Task
 from crewai.project import CrewBase, agent, crew, task
 from crewai.agents.agent_builder.base_agent import BaseAgent
-from crewai.knowledge.source.pdf_knowledge_source import PDFKnowledgeSource
+from crewai.utilities.exceptions.context_window_exceeding_exception import ContextError
 from crewai_tools import (
     BaseTool,
 )
@@ -45,7 +45,7 @@ def test_rewrite_changes_only_crewai_imports() -> None:
         "from crewkit import Agent, Crew, Process, Task",
         "from crewkit.project import CrewBase, agent, crew, task",
         "from crewkit import Agent as BaseAgent",
-        "from crewkit.knowledge.source.pdf_knowledge_source import PDFKnowledgeSource",
+        "from crewkit.utilities.exceptions.context_window_exceeding_exception import ContextError",
         "from crewkit.tools import (",
         "    BaseTool,",
         ")",
@@ -55,6 +55,30 @@ def test_rewrite_changes_only_crewai_imports() -> None:
     ]
     assert text.splitlines()[10:] == CREW_PY.splitlines()[10:]
     assert [c.line for c in changes] == [1, 2, 3, 4, 5, 8, 9]
+
+
+@pytest.mark.parametrize(
+    ("written", "ported"),
+    [
+        (
+            "from crewai.flow.flow import Flow, listen, start",
+            "from crewkit.flow import Flow, listen, start",
+        ),
+        ("from crewai.tools.base_tool import BaseTool", "from crewkit.tools import BaseTool"),
+        (
+            "from crewai_tools.tools.serper import SerperDevTool",
+            "from crewkit.tools import SerperDevTool",
+        ),
+        (
+            "from crewai.knowledge.source.pdf_knowledge_source import PDFKnowledgeSource",
+            "from crewkit.knowledge import PDFKnowledgeSource",
+        ),
+        ("from crewai import LLM", "from crewkit import LLM"),
+        ("import crewai_tools", "import crewkit.tools as crewai_tools"),
+    ],
+)
+def test_crewai_modules_map_to_where_crewkit_keeps_the_names(written: str, ported: str) -> None:
+    assert rewrite(written + "\n")[0] == ported + "\n"
 
 
 def project(tmp_path: Path) -> Path:
@@ -80,9 +104,9 @@ def test_port_rewrites_in_place_and_lists_what_crewkit_lacks(tmp_path: Path) -> 
     assert "rewrote 7 imports" in shown
     missing = shown.split("CrewAI features crewkit lacks")[1].split("\n\n")[0]
     assert (
-        "src/demo/crew.py:4: crewkit has no module 'crewkit.knowledge.source.pdf_knowledge_source'"
-        in missing
-    )
+        "src/demo/crew.py:4: crewkit has no module "
+        "'crewkit.utilities.exceptions.context_window_exceeding_exception'"
+    ) in missing
     assert "src/demo/crew.py:19: Agent() has no setting 'favourite'" in missing
     ignored = shown.split("CrewAI settings crewkit accepts without effect")[1].split("\n\n")[0]
     assert "src/demo/crew.py:19: Agent(memory=...): memory is shared by the crew" in ignored
