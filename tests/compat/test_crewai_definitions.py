@@ -122,3 +122,18 @@ def test_task_tools_replace_the_agents_tools_for_that_task() -> None:
 def test_task_tools_must_be_tools() -> None:
     with pytest.raises(ConfigurationError, match="tools must be Tool objects or functions"):
         Task("t", "o", tools=["web_search_please"])
+
+
+def test_crewai_names_import_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, crewkit, crewkit.project\n"
+        "from crewkit import LLM\n"
+        "from crewkit.tools import BaseTool\n"
+        "heavy = ('pydantic', 'httpx', 'jinja2', 'rich', 'yaml', 'langchain_core')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
