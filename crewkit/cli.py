@@ -22,7 +22,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     warnings.showwarning = _show_warning
     parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    cut = given.index("--") if "--" in given else len(given)
+    args = parser.parse_args(given[:cut])
+    args.arguments = given[cut + 1 :]  # for the entry `crewkit run` calls
+    if cut < len(given) and getattr(args, "command", None) != "run":
+        parser.error("arguments after -- are for `crewkit run` only")
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return BAD_CONFIG

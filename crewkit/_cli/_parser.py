@@ -109,12 +109,15 @@ def build_parser() -> argparse.ArgumentParser:
         run_project,
         "run a CrewAI-layout project's own entry point",
         "Run PATH's entry point in this process: pyproject.toml's [project.scripts] run_crew, "
-        "kickoff or <package> entry, else src/<package>/main.py:run(), or a .py script.",
+        "kickoff or <package> entry, else src/<package>/main.py:run(), or a .py script. "
+        "Arguments after -- reach the entry as sys.argv[1:].",
     )
     run.add_argument("path", metavar="PATH", nargs="?", default=".",
                      help="project folder or script (default: .)")  # fmt: skip
     run.add_argument("--model", metavar="M",
                      help="run every model of every crew on M (e.g. mock)")  # fmt: skip
+    run.add_argument("--entry", metavar="NAME",
+                     help="another [project.scripts] entry, e.g. train, test or replay")  # fmt: skip
 
     port = command(
         "port",

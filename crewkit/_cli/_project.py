@@ -12,6 +12,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +36,9 @@ class Entry:
         return ":" not in self.target
 
 
-def find_entry(path: Path) -> Entry:
-    """The entry point of the project or script at ``path``."""
+def find_entry(path: Path, script: str | None = None) -> Entry:
+    """The entry point of the project or script at ``path``; ``script`` names another
+    ``[project.scripts]`` entry (``train``, ``test``, ``replay``...)."""
     path = path.resolve()
     if path.is_file():
         if path.suffix != ".py":
@@ -46,7 +48,11 @@ def find_entry(path: Path) -> Entry:
     if not path.is_dir():
         raise ConfigurationError(f"{path}: no such file or folder")
     root = _project_root(path) or path
-    target = _script_entry(root)
+    target = _script_entry(root, script)
+    if target is None and script is not None:
+        raise ConfigurationError(
+            f"{root / 'pyproject.toml'} has no [project.scripts] entry {script!r}"
+        )
     if target is None:
         mains = sorted((root / "src").glob("*/main.py"))
         if mains:
@@ -59,9 +65,28 @@ def find_entry(path: Path) -> Entry:
                 "run_crew = 'package.main:run', src/<package>/main.py with a run() function, "
                 "or main.py"
             )
-    module = target.partition(":")[0]
+    module, _, function = target.partition(":")
     module_dir = root / "src" / Path(*module.split(".")[:-1])
+    source = module_dir / f"{module.split('.')[-1]}.py"
+    if source.exists() and _only_a_main_block(source, function):
+        # the scripts table names a function main.py lacks; it is run as `python main.py` instead
+        return Entry(root, str(source), _paths(root, module_dir))
     return Entry(root, target, _paths(root, module_dir))
+
+
+def _only_a_main_block(source: Path, function: str) -> bool:
+    import ast
+
+    try:
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return False
+    defined = any(
+        isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == function
+        for n in tree.body
+    )
+    main_block = any(isinstance(n, ast.If) and "__main__" in ast.unparse(n.test) for n in tree.body)
+    return main_block and not defined
 
 
 def _project_root(start: Path) -> Path | None:
@@ -71,7 +96,7 @@ def _project_root(start: Path) -> Path | None:
     return None
 
 
-def _script_entry(root: Path) -> str | None:
+def _script_entry(root: Path, wanted: str | None = None) -> str | None:
     pyproject = root / "pyproject.toml"
     if not pyproject.exists():
         return None
@@ -80,7 +105,7 @@ def _script_entry(root: Path) -> str | None:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError(f"{pyproject}: cannot read it: {exc}") from None
     scripts, package = _scripts(text)
-    for key in ("run_crew", "kickoff", package):
+    for key in (wanted,) if wanted is not None else ("run_crew", "kickoff", package):
         value = scripts.get(key)
         if isinstance(value, str) and ":" in value:
             return value
@@ -117,8 +142,9 @@ def _paths(root: Path, module_dir: Path) -> tuple[Path, ...]:
     return tuple(dict.fromkeys(p for p in found if p.is_dir()))
 
 
-def run_entry(entry: Entry) -> None:
-    """Call the entry in this process, from the project folder."""
+def run_entry(entry: Entry, arguments: Sequence[str] = ()) -> None:
+    """Call the entry in this process, from the project folder, with ``arguments`` as
+    ``sys.argv[1:]`` (CrewAI's train/test/replay entries read them there)."""
     import importlib
     import runpy
 
@@ -126,11 +152,11 @@ def run_entry(entry: Entry) -> None:
     for folder in reversed(entry.paths):
         sys.path.insert(0, str(folder))
     if entry.is_script:
-        sys.argv = [entry.target]
+        sys.argv = [entry.target, *arguments]
         runpy.run_path(entry.target, run_name="__main__")
         return
     module, _, function = entry.target.partition(":")
-    sys.argv = [module]
+    sys.argv = [module, *arguments]
     loaded = importlib.import_module(module)
     call = getattr(loaded, function, None)
     if not callable(call):
@@ -147,12 +173,12 @@ def run_project(args: argparse.Namespace) -> int:
     from crewkit.errors import CrewkitError
     from crewkit.testing import override_model
 
-    entry = find_entry(Path(args.path))
+    entry = find_entry(Path(args.path), args.entry)
     check_model(args.model)
     models = override_model(args.model) if args.model else contextlib.nullcontext()
     with models:
         try:
-            run_entry(entry)
+            run_entry(entry, args.arguments)
         except SystemExit as exc:
             return (
                 exc.code if isinstance(exc.code, int) else (OK if exc.code is None else RUN_FAILED)

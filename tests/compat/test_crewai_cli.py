@@ -256,3 +256,46 @@ def test_run_refuses_an_unknown_model_provider(tmp_path: Path) -> None:
     root = layout(tmp_path, 'run_crew = "my_crew.main:run"')
     done = crewkit_run(str(root), "--model", "gemini/pro", cwd=tmp_path)
     assert done.returncode == 2 and "unknown provider 'gemini'" in done.stderr
+
+
+def test_another_entry_gets_the_arguments_after_the_double_dash(tmp_path: Path) -> None:
+    root = layout(tmp_path, 'run_crew = "my_crew.main:run"\ntrain = "my_crew.main:train"')
+    (root / "src" / "my_crew" / "main.py").write_text(
+        "import sys\nfrom pathlib import Path\n\n"
+        "def train():\n    Path('argv.txt').write_text(' '.join(sys.argv[1:]))\n"
+    )
+    done = crewkit_run(str(root), "--entry", "train", "--", "2", "trained.json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (root / "argv.txt").read_text() == "2 trained.json"
+    missing = crewkit_run(str(root), "--entry", "deploy", cwd=tmp_path)
+    assert missing.returncode == 2 and "has no [project.scripts] entry 'deploy'" in missing.stderr
+
+
+def test_a_scripts_entry_main_py_lacks_runs_its_main_block(tmp_path: Path) -> None:
+    root = layout(tmp_path, 'my_crew = "my_crew.main:run"')
+    (root / "src" / "my_crew" / "main.py").write_text(
+        "from pathlib import Path\nif __name__ == '__main__':\n    Path('ran.txt').write_text('yes')\n"
+    )
+    assert find_entry(root).is_script
+    assert crewkit_run(str(root), cwd=tmp_path).returncode == 0
+    assert (root / "ran.txt").read_text() == "yes"
+
+
+def test_train_runs_through_its_entry_with_reviews_from_stdin(tmp_path: Path) -> None:
+    project_root = tmp_path / "template_crew"
+    import shutil
+
+    shutil.copytree(Path(__file__).parent / "projects" / "template_crew", project_root)
+    port(project_root, diff=False, out=io.StringIO())
+    done = subprocess.run(
+        [sys.executable, "-m", "crewkit", "run", str(project_root), "--model", "mock",
+         "--entry", "train", "--", "1", "trained.json"],
+        cwd=tmp_path, input="Cite every source.\n\n\n", capture_output=True, text=True,
+        timeout=120, env={**os.environ, "CREWKIT_OFFLINE": "1"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    trained = (project_root / "trained.json").read_text()
+    assert (
+        '"small language models News Scout": {\n    "suggestions": [\n      "Cite every source."'
+        in trained
+    )
