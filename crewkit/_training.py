@@ -30,7 +30,7 @@ class Training:
         """A reviewer that asks through ``ask`` (the console when ``None``) and keeps the feedback."""
 
         async def review(output: TaskOutput) -> str:
-            from crewkit._run.task_runner import ask_on_console
+            from crewkit._console import ask_on_console
 
             answer = (ask or ask_on_console)(output)
             feedback = str(answer if isinstance(answer, str) else await answer).strip()

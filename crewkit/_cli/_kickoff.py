@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crewkit._cli._common import OK, given_inputs, load
+from crewkit._cli._common import OK, check_output_path, given_inputs, load
 
 if TYPE_CHECKING:
     from crewkit.crew import Crew
@@ -19,13 +19,14 @@ def run_kickoff(args: argparse.Namespace) -> int:
     from crewkit import _console
     from crewkit._cli import _output
 
+    check_output_path("--output", args.output)
     given = given_inputs(args)
     crew = load(args, inputs=given, require_model=True)
     if args.input is not None and not _uses_input(crew):
         sys.stderr.write("crewkit: note: --input was given but no text in the crew uses {input}\n")
     listener: Any = None
     if not args.quiet:
-        listener = _console.progress(verbose=args.verbose)
+        listener = _console.progress(verbose=args.verbose, reasons=False)
         crew.listeners = [*crew.listeners, listener]
     crew.verbose = False  # the command draws its own progress
     for agent in crew.agents:

@@ -9,6 +9,7 @@ from typing import Any
 from crewkit._crew_definition import CrewDefinition, Process
 from crewkit._run.history import Kickoff, history
 from crewkit._run.prepare import ResolvedCrew, check_inputs, prepare
+from crewkit._run.resources import start_knowledge, start_servers
 from crewkit._run.scheduler import schedule
 from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
@@ -69,8 +70,10 @@ async def run_crew(
 
         run.memory = RunMemory(crew.memory, run.run_id)
         run.bus.listeners.append(run.memory.on_event)
+    await start_knowledge(run, crew)
     with run.span(CREW_SPAN, parent=enclosing_step(), crew_name=crew.name, inputs=inputs) as span:
         try:
+            resolved = await start_servers(run, resolved)
             outputs = await _tasks(run, crew, resolved, span.id, restored)
         except CrewkitError as exc:
             history.record(crew, Kickoff(inputs, tuple(exc.outputs), run.ledger.total))
@@ -78,6 +81,8 @@ async def run_crew(
         finally:
             if run.memory is not None:
                 await run.memory.finish()
+            if run.servers is not None:
+                await run.servers.stop()
         output = CrewOutput(
             raw=outputs[-1].raw,
             tasks_output=outputs,

@@ -15,6 +15,8 @@ from crewkit.events import EventBus, Span, SpanKind
 from crewkit.llm._types import Usage
 
 if TYPE_CHECKING:
+    from crewkit.knowledge._run import RunKnowledge
+    from crewkit.mcp._run import RunServers
     from crewkit.memory._session import RunMemory
 
 
@@ -58,6 +60,10 @@ class Run:
     ledger: UsageLedger = field(default_factory=UsageLedger)
     memory: RunMemory | None = None
     """This run's view of the crew's memory, when the crew has one."""
+    knowledge: RunKnowledge | None = None
+    """The crew's and agents' knowledge, indexed for this run, when they have any."""
+    servers: RunServers | None = None
+    """The MCP servers this run started for its agents, stopped when it ends."""
     _spans: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def new_span(self) -> str:

@@ -9,7 +9,6 @@ decoding, so even this 135M model can only answer with a valid call or a final a
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import importlib.metadata
 import os
@@ -138,7 +137,9 @@ class LocalLlama(LLM):
             return _loaded[key]
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
-        return await asyncio.to_thread(self._complete, request)
+        from crewkit._sync import in_thread
+
+        return await in_thread(self._complete, request)
 
     def _complete(self, request: ModelRequest) -> ModelResponse:
         llama, lock = self._llama()

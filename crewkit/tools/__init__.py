@@ -1,7 +1,7 @@
-"""Tools agents can use: the :class:`Tool` base class, the :func:`tool` decorator, CrewAI's
-:class:`BaseTool` (``_run``-style tools) and the built-in :class:`WebSearch` (loaded on first use,
-so ``import crewkit`` does not pay for it). Tool objects of other libraries (LangChain's) are
-accepted wherever tools are."""
+"""Tools agents can use: the :class:`Tool` base class, the :func:`tool` decorator, and ready-made
+tools under the names CrewAI users know (files, web pages, document search, Serper), and CrewAI's
+:class:`BaseTool` for ``_run``-style tools. They load on first use, so ``import crewkit`` does not
+pay for them. Tool objects of other libraries (LangChain's) are accepted wherever tools are."""
 
 from typing import TYPE_CHECKING, Any
 
@@ -10,14 +10,54 @@ from crewkit.tools._tool import BoundTool, FunctionTool, Tool, tool
 
 if TYPE_CHECKING:
     from crewkit.tools._base_tool import BaseTool
+    from crewkit.tools._doc_search import (
+        CSVSearchTool,
+        DirectorySearchTool,
+        JSONSearchTool,
+        MDXSearchTool,
+        PDFSearchTool,
+        TXTSearchTool,
+        WebsiteSearchTool,
+    )
+    from crewkit.tools._files import DirectoryReadTool, FileReadTool, FileWriterTool
     from crewkit.tools._search import WebSearch
+    from crewkit.tools._web import ScrapeWebsiteTool, SerperDevTool
+
+_LAZY = {
+    "BaseTool": "_base_tool",
+    "WebSearch": "_search",
+    "FileReadTool": "_files",
+    "FileWriterTool": "_files",
+    "DirectoryReadTool": "_files",
+    "ScrapeWebsiteTool": "_web",
+    "SerperDevTool": "_web",
+    "CSVSearchTool": "_doc_search",
+    "DirectorySearchTool": "_doc_search",
+    "JSONSearchTool": "_doc_search",
+    "MDXSearchTool": "_doc_search",
+    "PDFSearchTool": "_doc_search",
+    "TXTSearchTool": "_doc_search",
+    "WebsiteSearchTool": "_doc_search",
+}
 
 __all__ = [
     "BaseTool",
     "BoundTool",
+    "CSVSearchTool",
+    "DirectoryReadTool",
+    "DirectorySearchTool",
+    "FileReadTool",
+    "FileWriterTool",
     "FunctionTool",
+    "JSONSearchTool",
+    "MDXSearchTool",
+    "PDFSearchTool",
+    "ScrapeWebsiteTool",
+    "SerperDevTool",
+    "TXTSearchTool",
     "Tool",
     "WebSearch",
+    "WebsiteSearchTool",
     "builtin_tools",
     "register_tool",
     "tool",
@@ -25,12 +65,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name == "BaseTool":
-        from crewkit.tools._base_tool import BaseTool
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'crewkit.tools' has no attribute {name!r}")
+    import importlib
 
-        return BaseTool
-    if name == "WebSearch":
-        from crewkit.tools._search import WebSearch
-
-        return WebSearch
-    raise AttributeError(f"module 'crewkit.tools' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"crewkit.tools.{module}"), name)

@@ -71,25 +71,24 @@ def test_llm_is_a_model_agents_and_crews_use() -> None:
     assert out.raw.startswith("Writer completed") and set(out.usage_by_agent) == {"Writer"}
 
 
-def test_crew_yaml_takes_model_settings_as_a_mapping(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_crew_yaml_takes_the_model_names_crewai_users_write(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "crew.yaml").write_text(
-        "llm: {model: mock, temperature: 0.1}\n"
-        "agents:\n  a: {role: A, goal: g, backstory: b}\n"
+        "llm: {model: gpt-4o-mini, temperature: 0.1, base_url: 'http://127.0.0.1:9/v1'}\n"
+        "agents:\n  a: {role: A, goal: g, backstory: b, llm: ollama_chat/llama3.2}\n"
         "tasks:\n  t: {description: d, expected_output: o, agent: a}\n"
     )
     crew = load_crew(tmp_path / "crew.yaml")
-    assert isinstance(crew.llm, LLM) and crew.llm.options == {"temperature": 0.1}
+    assert isinstance(crew.llm, OpenAIChat) and crew.llm.temperature == 0.1
+    assert resolve_llm(crew.agents[0].llm).label == "ollama/llama3.2"  # type: ignore[arg-type]
 
 
-def test_crew_yaml_model_settings_are_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_crew_yaml_model_names_are_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "crew.yaml").write_text(
-        "llm: {model: gemini/pro}\n"
+        "llm: gemini/pro\n"
         "agents:\n  a: {role: A, goal: g, backstory: b}\n"
         "tasks:\n  t: {description: d, expected_output: o, agent: a}\n"
     )
-    with pytest.raises(
-        CrewFileError, match=r"crew.yaml:1: llm.model: unknown model provider 'gemini'"
-    ):
+    with pytest.raises(CrewFileError, match=r"crew.yaml:1: llm: unknown model provider 'gemini'"):
         load_crew(tmp_path / "crew.yaml")
 
 
