@@ -23,7 +23,6 @@ from crewkit.llm._types import Usage
 from crewkit.task import CrewOutput, Task, TaskOutput
 
 if TYPE_CHECKING:
-    from crewkit._run.prepare import ResolvedCrew
     from crewkit._scoring import CrewTestResult
 
 __all__ = [
@@ -39,36 +38,100 @@ class Crew(CrewDefinition):
     """A team of agents working through tasks. The definition is checked here, so mistakes show up
     before any model is called; :meth:`kickoff` may then run it any number of times."""
 
-    def kickoff(self, inputs: dict[str, Any] | None = None) -> CrewOutput:
-        """Run the crew and return its output. Works inside a running event loop too (notebooks)."""
-        from crewkit._run.runner import run_crew
+    def kickoff(
+        self, inputs: dict[str, Any] | None = None, *, run_id: str | None = None
+    ) -> CrewOutput:
+        """Run the crew and return its output (``run_id`` names the run; a fresh id otherwise, on
+        ``CrewOutput.run_id``). Works inside a running event loop too (notebooks)."""
         from crewkit._sync import run_sync
 
-        return run_sync(functools.partial(run_crew, self, inputs))
+        return run_sync(functools.partial(self.kickoff_async, inputs, run_id=run_id))
 
-    async def kickoff_async(self, inputs: dict[str, Any] | None = None) -> CrewOutput:
+    async def kickoff_async(
+        self, inputs: dict[str, Any] | None = None, *, run_id: str | None = None
+    ) -> CrewOutput:
         """Run the crew on the current event loop."""
-        from crewkit._run.runner import run_crew
+        from crewkit._run.runner import RunOptions, run_crew
 
-        return await run_crew(self, inputs)
+        return await run_crew(self, inputs, RunOptions(run_id=run_id))
 
-    def kickoff_for_each(self, inputs: Sequence[dict[str, Any]]) -> list[CrewOutput]:
-        """Run the crew once per inputs dict, one after another; outputs in input order."""
-        from crewkit._run.runner import run_crew_for_each
+    def resume(
+        self,
+        run_id: str,
+        *,
+        feedback: str | None = None,
+        approve: bool = False,
+        force: bool = False,
+    ) -> CrewOutput:
+        """Continue a journaled run (``durable`` crews): after a crash, a failure, or with a
+        review's ``feedback``/``approve``. Every model response and tool result the journal holds
+        is used again, not asked again; the run goes on live from the first step that has none.
+        A changed definition is refused (:class:`~crewkit.errors.DefinitionChangedError`) unless
+        ``force=True``, which reuses each step whose request still matches."""
         from crewkit._sync import run_sync
 
-        return run_sync(functools.partial(run_crew_for_each, self, inputs, concurrency=1))
+        return run_sync(
+            functools.partial(
+                self.resume_async, run_id, feedback=feedback, approve=approve, force=force
+            )
+        )
+
+    async def resume_async(
+        self,
+        run_id: str,
+        *,
+        feedback: str | None = None,
+        approve: bool = False,
+        force: bool = False,
+    ) -> CrewOutput:
+        """:meth:`resume` on the current event loop."""
+        from crewkit._run.resuming import resume_run
+
+        return await resume_run(self, run_id, feedback=feedback, approve=approve, force=force)
+
+    def replay(
+        self,
+        task_id: str | int,
+        run_id: str | None = None,
+        *,
+        inputs: dict[str, Any] | None = None,
+    ) -> CrewOutput:
+        """Run again from one task (its name or label, or its 0-based index): the tasks before it
+        keep their outputs from run ``run_id`` (the crew's latest journaled run by default) — or,
+        for a crew that is not durable, from its last kickoff in this process. A new run with the
+        earlier run's inputs unless ``inputs`` are given; the old one is left as it was."""
+        from crewkit._run.resuming import replay_run
+        from crewkit._sync import run_sync
+
+        return run_sync(functools.partial(replay_run, self, task_id, run_id, inputs))
+
+    def kickoff_for_each(
+        self, inputs: Sequence[dict[str, Any]], *, batch_id: str | None = None
+    ) -> list[CrewOutput]:
+        """Run the crew once per inputs dict, one after another; outputs in input order. A durable
+        crew journals them as batch ``batch_id``; running the same batch again finishes only
+        what was left."""
+        from crewkit._run.resuming import run_crew_for_each
+        from crewkit._sync import run_sync
+
+        return run_sync(
+            functools.partial(run_crew_for_each, self, inputs, concurrency=1, batch_id=batch_id)
+        )
 
     async def kickoff_for_each_async(
-        self, inputs: Sequence[dict[str, Any]], *, concurrency: int = 4
+        self,
+        inputs: Sequence[dict[str, Any]],
+        *,
+        concurrency: int = 4,
+        batch_id: str | None = None,
     ) -> list[CrewOutput]:
         """Run the crew once per inputs dict, up to ``concurrency`` runs at a time; outputs in input
         order, each with its own usage. Runs share nothing but the definition and rate limits."""
         if not isinstance(concurrency, int) or concurrency < 1:
             raise ConfigurationError(f"concurrency must be a positive integer, got {concurrency!r}")
-        from crewkit._run.runner import run_crew_for_each
+        from crewkit._run.resuming import run_crew_for_each
 
-        return await run_crew_for_each(self, inputs, concurrency=concurrency)
+        return await run_crew_for_each(self, inputs, concurrency=concurrency, batch_id=batch_id)
 
     @property
     def usage_metrics(self) -> Usage | None:
@@ -100,35 +163,6 @@ class Crew(CrewDefinition):
             tasks=list(tasks.values()),
             manager_agent=None if manager is None else dataclasses.replace(manager),
         )
-
-    def replay(self, task_id: str | int, inputs: dict[str, Any] | None = None) -> CrewOutput:
-        """Run again from task ``task_id`` (its name, or its 0-based position): the tasks before it
-        keep their output from this crew's last kickoff, that task and the ones after run anew,
-        with that kickoff's inputs unless ``inputs`` are given."""
-        from crewkit._run.history import last_kickoff
-        from crewkit._run.runner import run_crew
-        from crewkit._sync import run_sync
-
-        last = last_kickoff(self)
-        if last is None:
-            raise ConfigurationError(
-                f"crew {self.name!r} has no kickoff to replay in this process; kick it off first"
-            )
-        kept = {output.name: output for output in last.outputs}
-
-        def restore(resolved: ResolvedCrew) -> dict[int, TaskOutput]:
-            labels = [t.label for t in resolved.tasks]
-            start = _task_position(task_id, labels)
-            missing = [label for label in labels[:start] if label not in kept]
-            if missing:
-                raise ConfigurationError(
-                    f"cannot replay from {labels[start]!r}: the last kickoff has no output for "
-                    f"{', '.join(map(repr, missing))}; replay from the first of them"
-                )
-            return {i: kept[label] for i, label in enumerate(labels[:start])}
-
-        chosen = dict(last.inputs) if inputs is None else inputs
-        return run_sync(functools.partial(run_crew, self, chosen, restore=restore))
 
     def test(
         self,
@@ -195,19 +229,3 @@ def _run_alone(
 
 
 crewkit.task._run_alone = _run_alone
-
-
-def _task_position(task_id: str | int, labels: list[str]) -> int:
-    if isinstance(task_id, int) and not isinstance(task_id, bool) and 0 <= task_id < len(labels):
-        return task_id
-    if isinstance(task_id, str):
-        text = task_id.strip()
-        if text in labels:
-            return labels.index(text)
-        if text.isdigit() and int(text) < len(labels):
-            return int(text)
-    choices = ", ".join(repr(label) for label in labels)
-    raise ConfigurationError(
-        f"no task {task_id!r} to replay from; give a task name ({choices}) or a position "
-        f"0-{len(labels) - 1}"
-    )

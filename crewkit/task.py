@@ -247,6 +247,9 @@ class CrewOutput:
     """Tokens and requests of the whole run, each model call counted once."""
     usage_by_agent: dict[str, Usage] = field(default_factory=dict)
     """The same usage split by agent role."""
+    run_id: str = ""
+    """The run's id: name it in ``crew.resume``, ``crew.replay`` and ``crewkit runs show``. Not
+    part of :meth:`to_dict`, so two runs that did the same work have equal dicts."""
 
     def __str__(self) -> str:
         return self.raw

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewkit._cli._common import OK, check_output_path, given_inputs, load
+from crewkit._cli._durable import journal_of, source_of
 
 if TYPE_CHECKING:
     from crewkit.crew import Crew
@@ -18,6 +20,8 @@ def run_kickoff(args: argparse.Namespace) -> int:
     """Run the crew and print its answer (and usage, unless ``--quiet``)."""
     from crewkit import _console
     from crewkit._cli import _output
+    from crewkit._run.runner import RunOptions, run_crew
+    from crewkit._sync import run_sync
 
     check_output_path("--output", args.output)
     given = given_inputs(args)
@@ -31,11 +35,18 @@ def run_kickoff(args: argparse.Namespace) -> int:
     crew.verbose = False  # the command draws its own progress
     for agent in crew.agents:
         agent.verbose = False
+    options = RunOptions(run_id=args.run_id, no_input=args.no_input)
+    if not args.no_journal:
+        journal = journal_of(args)
+        crew.durable, crew.journal = journal.path, journal
+        options = replace(options, source=source_of(args))
     try:
-        output = crew.kickoff(inputs=given)
+        output = run_sync(lambda: run_crew(crew, given, options))
     finally:
         if isinstance(listener, _console.TreeProgress):
             listener.close()
+    if not args.no_journal and not args.quiet:
+        sys.stderr.write(f"run {output.run_id} journaled in {crew.durable}\n")
     if args.json:
         text = _output.as_json(output)
         sys.stdout.write(text + "\n")

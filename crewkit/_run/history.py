@@ -1,9 +1,6 @@
-"""The last kickoff of each crew, kept in memory: what ``Crew.replay`` restores and what
-``Crew.usage_metrics`` reports. Weakly keyed, so a crew that goes away takes its record with it.
-
-:class:`ReplaySource` is the seam for other stores: the run journal (durable runs) provides the
-same record from disk, and ``replay`` asks the sources in order, this one last.
-"""
+"""The last kickoff of each crew, kept in memory: what ``Crew.usage_metrics`` reports and what
+``Crew.replay`` restores for a crew that is not durable (a durable crew replays from its journal,
+in any process). Weakly keyed, so a crew that goes away takes its record with it."""
 
 from __future__ import annotations
 
@@ -11,7 +8,7 @@ import threading
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from crewkit._crew_definition import CrewDefinition
 from crewkit.llm._types import Usage
@@ -30,13 +27,6 @@ class Kickoff:
     """Tokens and requests of the kickoff."""
 
 
-class ReplaySource(Protocol):
-    """Somewhere the last kickoff of a crew can be found."""
-
-    def last_kickoff(self, crew: CrewDefinition) -> Kickoff | None:
-        """The latest kickoff of ``crew``, or ``None`` when this source has none."""
-
-
 class MemoryHistory:
     """Last kickoffs of this process's crews."""
 
@@ -50,20 +40,15 @@ class MemoryHistory:
             self._last[crew] = kickoff
 
     def last_kickoff(self, crew: CrewDefinition) -> Kickoff | None:
+        """``crew``'s latest kickoff, or ``None``."""
         with self._lock:
             return self._last.get(crew)
 
 
 history = MemoryHistory()
 """This process's record of last kickoffs."""
-sources: list[ReplaySource] = [history]
-"""Where ``replay`` looks, first to last; a journal inserts itself before ``history``."""
 
 
 def last_kickoff(crew: CrewDefinition) -> Kickoff | None:
-    """The latest kickoff of ``crew`` any source knows."""
-    for source in sources:
-        found = source.last_kickoff(crew)
-        if found is not None:
-            return found
-    return None
+    """The latest kickoff of ``crew`` in this process, failed ones included."""
+    return history.last_kickoff(crew)

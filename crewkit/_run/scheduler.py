@@ -9,7 +9,7 @@ by default). So consecutive async tasks run concurrently, and each sync task is 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from crewkit._run.prepare import ResolvedCrew, RunTask
 from crewkit.errors import CrewkitError
@@ -25,14 +25,9 @@ def context_for(task: RunTask, done: Sequence[TaskOutput | None]) -> list[TaskOu
     return [out for i in indexes if (out := done[i]) is not None]
 
 
-async def schedule(
-    resolved: ResolvedCrew, execute: Executor, restored: Mapping[int, TaskOutput] | None = None
-) -> list[TaskOutput]:
-    """Run every task by the rule above; on failure the error carries the completed outputs.
-    Tasks in ``restored`` (by index) are not run: their earlier output stands (a replay)."""
+async def schedule(resolved: ResolvedCrew, execute: Executor) -> list[TaskOutput]:
+    """Run every task by the rule above; on failure the error carries the completed outputs."""
     done: list[TaskOutput | None] = [None] * len(resolved.tasks)
-    for index, output in (restored or {}).items():
-        done[index] = output
     running: dict[int, asyncio.Task[TaskOutput]] = {}
 
     async def run_async(task: RunTask) -> TaskOutput:
@@ -44,8 +39,6 @@ async def schedule(
 
     try:
         for task in resolved.tasks:
-            if done[task.index] is not None:
-                continue
             if task.definition.async_execution:
                 running[task.index] = asyncio.ensure_future(run_async(task))
                 continue

@@ -5,6 +5,7 @@ pay for them. Tool objects of other libraries (LangChain's) are accepted whereve
 
 from typing import TYPE_CHECKING, Any
 
+from crewkit.tools._context import ToolContext
 from crewkit.tools._registry import builtin_tools, register_tool
 from crewkit.tools._tool import BoundTool, FunctionTool, Tool, tool
 
@@ -56,6 +57,7 @@ __all__ = [
     "SerperDevTool",
     "TXTSearchTool",
     "Tool",
+    "ToolContext",
     "WebSearch",
     "WebsiteSearchTool",
     "builtin_tools",

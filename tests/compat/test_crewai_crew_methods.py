@@ -74,7 +74,7 @@ def test_replay_needs_a_kickoff_and_an_existing_task() -> None:
     crew.kickoff(inputs={"topic": "tea"})
     with pytest.raises(
         ConfigurationError,
-        match=r"no task 'edit' to replay from; give a task name \('gather', 'draft', 'polish'\)",
+        match=r"no task 'edit' in crew; tasks: 'gather', 'draft', 'polish'",
     ):
         crew.replay("edit")
 
@@ -85,7 +85,8 @@ def test_replay_cannot_skip_a_task_the_last_kickoff_did_not_finish() -> None:
     with pytest.raises(LLMError):
         crew.kickoff(inputs={"topic": "tea"})
     with pytest.raises(
-        ConfigurationError, match="no output for 'draft'; replay from the first of them"
+        ConfigurationError,
+        match="the last kickoff has no output for task 'draft'; replay from it or earlier",
     ):
         crew.replay("polish")
 
