@@ -45,3 +45,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                 f"CREWKIT_REQUIRE_EXTRAS=1 but {', '.join(missing)} is not installed: "
                 "pip install -e '.[web,pdf,mcp]'"
             )
+
+
+@pytest.fixture
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> object:
+    """The rate limiter's clock and sleep, replaced by a :class:`FakeClock`."""
+    from types import SimpleNamespace
+
+    from crewkit import _ratelimit
+    from tests.helpers import FakeClock
+
+    clock = FakeClock()
+    monkeypatch.setattr(_ratelimit, "time", SimpleNamespace(monotonic=clock.monotonic))
+    monkeypatch.setattr(_ratelimit, "asyncio", SimpleNamespace(sleep=clock.sleep))
+    return clock

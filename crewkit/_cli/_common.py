@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,22 @@ MAX_INPUTS_BYTES = 10_000_000
 
 class UsageError(ConfigurationError):
     """A command-line argument is wrong (exit code 2)."""
+
+
+def add_command(
+    sub: Any,
+    common: argparse.ArgumentParser,
+    name: str,
+    run: Callable[[argparse.Namespace], int],
+    summary: str,
+    description: str | None,
+) -> argparse.ArgumentParser:
+    """A subcommand of ``sub`` taking the ``common`` options; its namespace's ``run`` does it."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, parents=[common], help=summary, description=description
+    )
+    parser.set_defaults(run=run)
+    return parser
 
 
 def given_inputs(args: argparse.Namespace) -> dict[str, Any]:

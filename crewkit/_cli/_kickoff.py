@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from crewkit._cli._common import OK, check_output_path, given_inputs, load
 from crewkit._cli._durable import journal_of, source_of
+from crewkit.errors import ConfigurationError, CrewkitError, ReviewPending
 
 if TYPE_CHECKING:
     from crewkit.crew import Crew
@@ -42,6 +43,12 @@ def run_kickoff(args: argparse.Namespace) -> int:
         options = replace(options, source=source_of(args))
     try:
         output = run_sync(lambda: run_crew(crew, given, options))
+    except CrewkitError as exc:
+        if isinstance(listener, _console.TreeProgress):
+            listener.close()  # the tree's final picture first, then the answers below it
+        if not isinstance(exc, (ConfigurationError, ReviewPending)):
+            _keep_finished(args, exc)
+        raise
     finally:
         if isinstance(listener, _console.TreeProgress):
             listener.close()
@@ -66,6 +73,23 @@ def run_kickoff(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stderr.write(f"wrote {args.output}\n")
     return OK
+
+
+def _keep_finished(args: argparse.Namespace, error: CrewkitError) -> None:
+    """A failed run's finished answers on stdout (``--json``: the error object with them), so the
+    paid work is not lost; the error itself is printed on stderr by ``crewkit.cli``."""
+    from crewkit._cli import _output
+
+    if args.json:
+        sys.stdout.write(_output.error_as_json(error) + "\n")
+    elif error.outputs:
+        _output.print_finished(error, sys.stdout)
+        count = len(error.outputs)
+        sys.stderr.write(
+            f"crewkit: the run failed; the answer{'s' if count != 1 else ''} of {count} finished "
+            f"task{'s' if count != 1 else ''} {'are' if count != 1 else 'is'} on stdout\n"
+        )
+    sys.stdout.flush()
 
 
 def _uses_input(crew: Crew) -> bool:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from functools import partial
 
 from crewkit._cli._batch import add_batch_arguments, run_batch_command
+from crewkit._cli._common import add_command
 from crewkit._cli._durable import add_journal_arguments, run_replay, run_resume
 from crewkit._cli._flow import add_flow_commands
 from crewkit._cli._graph import run_graph
@@ -36,13 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def command(
-        name: str, run: Callable[[argparse.Namespace], int], summary: str, description: str | None
-    ) -> argparse.ArgumentParser:
-        found = sub.add_parser(name, parents=[common], help=summary, description=description)
-        found.set_defaults(run=run)
-        return found
+    command = partial(add_command, sub, common)
 
     kickoff = command(
         "kickoff",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewkit._crew_definition import CrewDefinition, Process
+from crewkit._run.callbacks import crew_callback_listeners
 from crewkit._run.durable import RunJournal
 from crewkit._run.fingerprint import definition_of, fingerprint
 from crewkit._run.history import Kickoff, history
@@ -22,18 +23,13 @@ from crewkit._run.state import Run
 from crewkit.errors import ConfigurationError, CrewkitError, ReviewPending
 from crewkit.events import (
     CREW_SPAN,
-    AgentFinished,
     EventBus,
     Listener,
-    TaskCompleted,
-    ToolCallCompleted,
-    ToolCallFailed,
     enclosing_step,
 )
 from crewkit.journal import Journal
 from crewkit.task import CrewOutput, TaskOutput
 
-_STEP_EVENTS = (ToolCallCompleted, ToolCallFailed, AgentFinished)
 _RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -55,11 +51,6 @@ class RunOptions:
 
 def _listeners(crew: CrewDefinition) -> list[Listener]:
     listeners: list[Listener] = list(crew.listeners)
-    step, task_done = crew.step_callback, crew.task_callback
-    if step is not None:
-        listeners.append(lambda e: step(e) if isinstance(e, _STEP_EVENTS) else None)
-    if task_done is not None:
-        listeners.append(lambda e: task_done(e.output) if isinstance(e, TaskCompleted) else None)
     if crew.verbose or any(a.verbose for a in crew.agents):
         from crewkit._console import progress, showing_progress
 
@@ -77,6 +68,7 @@ def new_run(crew: CrewDefinition, inputs: dict[str, Any], options: RunOptions) -
         ask_human=crew.ask_human,
         reviewer_absent=options.no_input or (crew.ask_human is None and not sys.stdin.isatty()),
     )
+    run.bus.listeners[:0] = crew_callback_listeners(run, crew.step_callback, crew.task_callback)
     if options.run_id is not None:
         if not isinstance(options.run_id, str) or not _RUN_ID.fullmatch(options.run_id):
             raise ConfigurationError(

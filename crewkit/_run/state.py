@@ -71,6 +71,9 @@ class Run:
     """The crew's and agents' knowledge, indexed for this run, when they have any."""
     servers: RunServers | None = None
     """The MCP servers this run started for its agents, stopped when it ends."""
+    callback_failure: tuple[str, Any, Exception] | None = None
+    """The first failure of a crew callback (kind, function, exception), raised when its task ends:
+    listeners cannot raise (see ``_run/callbacks.py``)."""
     _spans: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def continue_spans_after(self, last: int) -> None:

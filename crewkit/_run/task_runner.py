@@ -12,6 +12,7 @@ from typing import Any
 
 from crewkit import prompts
 from crewkit._run.agent_loop import AgentLoop, AgentResult
+from crewkit._run.callbacks import raise_callback_failure, run_task_callback
 from crewkit._run.prepare import RunAgent, RunTask
 from crewkit._run.state import Run
 from crewkit._run.structured import parse_structured, response_schema, schema_text
@@ -67,7 +68,8 @@ async def execute_task(
         output = await _work_on(run, task, agent, context, tools, span.id)
         span.end(output=output)
     if task.definition.callback is not None:
-        await _maybe_await(task.definition.callback(output))
+        await run_task_callback(task.definition.callback, task.label, output)
+    raise_callback_failure(run, task.label, output)
     return output
 
 

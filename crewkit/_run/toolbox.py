@@ -11,10 +11,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from crewkit import prompts
+from crewkit._json import describe_validation_error
 from crewkit._run.durable import ToolStep, dumps, step_hash
 from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
-from crewkit._run.structured import describe_validation_error
 from crewkit._text import valid_text
 from crewkit.errors import CrewkitError
 from crewkit.events import TOOL_SPAN

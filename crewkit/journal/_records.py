@@ -73,7 +73,8 @@ class RunRecord:
     inputs: Mapping[str, Any]
     """The kickoff inputs."""
     source: str | None
-    """The crew file it was loaded from, when known."""
+    """How to load the crew again, when the CLI started it: JSON of its ``file`` (or CrewAI
+    ``agents``/``tasks`` and ``assign``) and ``model``."""
     status: str
     """One of :data:`STATUSES`."""
     started: float

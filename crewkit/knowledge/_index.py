@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crewkit._fts import match_plan, terms, words_of
+from crewkit._sqlite import connect
 from crewkit.errors import KnowledgeError
 
 SCHEMA_VERSION = 1
@@ -203,34 +204,17 @@ class KnowledgeIndex:
         return _Locked(self)
 
     def _open(self) -> sqlite3.Connection:
-        if self.path != ":memory:":
-            folder = Path(self.path).parent
-            if not folder.is_dir():
-                folder.mkdir(parents=True, exist_ok=True)
-                if folder.name == ".crewkit":
-                    (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-        conn = sqlite3.connect(
-            self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+        return connect(
+            self.path,
+            busy_timeout=_BUSY_TIMEOUT,
+            schema=_SCHEMA,
+            version=SCHEMA_VERSION,
+            too_new=lambda _: KnowledgeError(
+                f"knowledge index {self.path} was written by a newer crewkit; "
+                "upgrade crewkit or delete the file (it is only a cache)",
+                path=self.path,
+            ),
         )
-        try:
-            if self.path != ":memory:":
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise KnowledgeError(
-                    f"knowledge index {self.path} was written by a newer crewkit; "
-                    "upgrade crewkit or delete the file (it is only a cache)",
-                    path=self.path,
-                )
-            if version < SCHEMA_VERSION:
-                conn.executescript(
-                    f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
-                )
-        except BaseException:
-            conn.close()
-            raise
-        return conn
 
 
 class _Locked:

@@ -15,11 +15,10 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from crewkit._fts import match_plan, words_of
-from crewkit._sqlite import make_folder, use_wal
+from crewkit._sqlite import connect
 from crewkit.errors import MemoryStoreError
 from crewkit.memory._records import MemoryRecord
 
@@ -118,32 +117,18 @@ class Store:
             yield self._conn
 
     def _open(self) -> sqlite3.Connection:
-        if self.path != ":memory:":
-            make_folder(Path(self.path).parent)
-        conn = sqlite3.connect(
-            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+        return connect(
+            self.path,
+            busy_timeout=self.busy_timeout,
+            schema=_SCHEMA,
+            version=SCHEMA_VERSION,
+            too_new=lambda found: MemoryStoreError(
+                f"memory file {self.path} was written by a newer crewkit "
+                f"(schema {found}, this one knows {SCHEMA_VERSION}); upgrade crewkit "
+                "or point Memory(path=...) elsewhere",
+                path=self.path,
+            ),
         )
-        try:
-            if self.path != ":memory:":
-                use_wal(conn, self.busy_timeout)
-                conn.execute("PRAGMA synchronous=NORMAL")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise MemoryStoreError(
-                    f"memory file {self.path} was written by a newer crewkit "
-                    f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade crewkit "
-                    "or point Memory(path=...) elsewhere",
-                    path=self.path,
-                )
-            if version < SCHEMA_VERSION:
-                # One script, one transaction: two processes creating the file at once both succeed.
-                conn.executescript(
-                    f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
-                )
-        except BaseException:
-            conn.close()
-            raise
-        return conn
 
     @contextmanager
     def _translated(self) -> Iterator[None]:

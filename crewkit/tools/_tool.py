@@ -61,6 +61,8 @@ class Tool:
 
     def spec(self) -> ToolSpec:
         """The tool as a model sees it."""
+        from crewkit._json import compact_schema  # json: not at import crewkit
+
         check_tool(self)
         schema = compact_schema(self.arguments_model().model_json_schema())
         return ToolSpec(name=self.name, description=self.description, parameters=schema)
@@ -302,20 +304,3 @@ def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
             continue
         summary.append(line)
     return "\n".join(summary).strip(), params
-
-
-def compact_schema(schema: Any) -> Any:
-    """Drop generated ``title`` entries, which cost prompt tokens and tell the model nothing."""
-    if isinstance(schema, dict):
-        out: dict[str, Any] = {}
-        for key, value in schema.items():
-            if key == "title" and isinstance(value, str):
-                continue
-            if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
-                out[key] = {k: compact_schema(v) for k, v in value.items()}
-            else:
-                out[key] = compact_schema(value)
-        return out
-    if isinstance(schema, list):
-        return [compact_schema(v) for v in schema]
-    return schema
