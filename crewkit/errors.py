@@ -66,6 +66,11 @@ class ConfigurationError(CrewkitError, ValueError):
     """A crew, agent, task or tool definition is invalid; raised before any model is called."""
 
 
+class CompatibilityWarning(UserWarning):
+    """A CrewAI setting crewkit accepts without using it, or a gap it tolerates as CrewAI does (a
+    task with no ``expected_output``); the message says what happens instead."""
+
+
 class MissingInputError(ConfigurationError):
     """Placeholders in the definitions have no value in ``inputs``.
 

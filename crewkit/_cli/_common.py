@@ -90,13 +90,14 @@ def check_output_path(option: str, given: str | None) -> None:
         raise UsageError(f"{option} {given}: the folder {str(parent)!r} {what}")
 
 
-def _check_model(spec: str | None) -> None:
+def check_model(spec: str | None) -> None:
+    """Refuse a ``--model`` whose provider crewkit does not have (exit code 2)."""
     if spec is None:
         return
     from crewkit._config._source import did_you_mean
-    from crewkit.llm._registry import providers
+    from crewkit.llm._registry import canonical, providers
 
-    provider = spec.strip().partition("/")[0]
+    provider = canonical(spec).partition("/")[0]
     if provider not in providers():
         hint = did_you_mean(provider, providers())
         raise UsageError(
@@ -110,7 +111,7 @@ def load(args: argparse.Namespace, *, inputs: dict[str, Any] | None, require_mod
     from crewkit.config import _load
 
     model = getattr(args, "model", None)
-    _check_model(model)
+    check_model(model)
     settings = {
         name: value
         for name in ("timeout", "temperature")

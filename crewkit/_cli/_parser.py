@@ -12,6 +12,8 @@ from crewkit._cli._flow import add_flow_commands
 from crewkit._cli._graph import run_graph
 from crewkit._cli._kickoff import run_kickoff
 from crewkit._cli._models import run_models
+from crewkit._cli._port import run_port
+from crewkit._cli._project import run_project
 from crewkit._cli._runs import run_runs
 from crewkit._cli._scaffold import run_init
 from crewkit._cli._ui import run_ui
@@ -180,6 +182,33 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch_arguments(batch)
 
     command("models", run_models, "list model providers and whether they work here", None)
+
+    run = command(
+        "run",
+        run_project,
+        "run a CrewAI-layout project's own entry point",
+        "Run PATH's entry point in this process: pyproject.toml's [project.scripts] run_crew, "
+        "kickoff or <package> entry, else src/<package>/main.py:run(), or a .py script. "
+        "Arguments after -- reach the entry as sys.argv[1:].",
+    )
+    run.add_argument("path", metavar="PATH", nargs="?", default=".",
+                     help="project folder or script (default: .)")  # fmt: skip
+    run.add_argument("--model", metavar="M",
+                     help="run every model of every crew on M (e.g. mock)")  # fmt: skip
+    run.add_argument("--entry", metavar="NAME",
+                     help="another [project.scripts] entry, e.g. train, test or replay")  # fmt: skip
+
+    port = command(
+        "port",
+        run_port,
+        "rewrite a CrewAI project's imports to crewkit's",
+        "Rewrite PATH's crewai / crewai_tools imports in place, printing each change, then list "
+        "every CrewAI feature it uses that crewkit lacks, with file and line. "
+        "Exit 0 when nothing is missing.",
+    )
+    port.add_argument("path", metavar="PATH", help="project folder or a .py file")
+    port.add_argument("--diff", action="store_true",
+                      help="show the changes as a unified diff and write nothing")  # fmt: skip
     add_flow_commands(sub, common, _add_flow_inputs)
 
     ui = command(

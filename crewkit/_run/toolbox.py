@@ -31,6 +31,8 @@ class Observation:
     error: bool = False
     final: bool = False
     """The agent must give its final answer next (a run tool refused the call)."""
+    answer: str | None = None
+    """The tool's whole result when it is the agent's final answer (``Tool.result_as_answer``)."""
 
 
 class ToolBox:
@@ -133,7 +135,10 @@ class ToolBox:
                 observation = Observation(result.text, error=True, final=True)
             else:
                 text = valid_text(_as_text(result))
-                observation = Observation(_truncate(text, tool.max_result_chars))
+                observation = Observation(
+                    _truncate(text, tool.max_result_chars),
+                    answer=text if tool.result_as_answer else None,
+                )
             if run.journal is not None and step is not None:
                 run.journal.tool_done(step, tool.name, args, observation.text, observation.error,
                                       span.elapsed, **where)  # fmt: skip

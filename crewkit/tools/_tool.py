@@ -35,6 +35,8 @@ class Tool:
     """The arguments' pydantic model; derived from ``run``'s signature when not set."""
     max_result_chars: int = 6000
     """Longer results are cut to this length before the model sees them."""
+    result_as_answer: bool = False
+    """When true, the tool's result (in full) is the agent's final answer: no further model call."""
     context_parameter: str | None = None
     """The parameter of ``run``/``arun`` typed :class:`~crewkit.tools.ToolContext`, if any: filled
     in by crewkit for each call and left out of the schema the model sees."""
@@ -95,6 +97,7 @@ class BoundTool(Tool):
         self.name = inner.name
         self.description = inner.description
         self.max_result_chars = inner.max_result_chars
+        self.result_as_answer = inner.result_as_answer
         self.context_parameter = inner.context_parameter
         kept = {n: (f.annotation, f) for n, f in fields.items() if n not in self.bound}
         config = inner.arguments_model().model_config
@@ -213,20 +216,8 @@ def tool(
     return wrap
 
 
-def as_tool(obj: object, owner: str) -> Tool:
-    """Accept a :class:`Tool` or a plain function; anything else is a clear error naming ``owner``."""
-    if isinstance(obj, Tool):
-        check_tool(obj)
-        return obj
-    if callable(obj) and not isinstance(obj, type):
-        return FunctionTool(obj)
-    raise ConfigurationError(
-        f"{owner}: tools must be Tool objects or functions (use @tool), got {obj!r}"
-    )
-
-
 def check_tool(t: Tool) -> None:
-    """Raise if a tool lacks the name or description a model needs."""
+    """Raise if a tool lacks the name or description a model needs, or the code to run."""
     if not t.name or tool_name(t.name) != t.name:
         raise ConfigurationError(
             f"tool {t!r}: name must be letters, digits, '_' or '-', "
@@ -234,6 +225,17 @@ def check_tool(t: Tool) -> None:
         )
     if not t.description:
         raise ConfigurationError(f"tool {t.name!r} needs a description")
+    kind = type(t)
+    if kind.run is Tool.run and kind.arun is Tool.arun:
+        hint = (
+            "; it defines _run(), as CrewAI tools do: subclass crewkit.tools.BaseTool instead"
+            if callable(getattr(t, "_run", None))
+            else ""
+        )
+        raise ConfigurationError(
+            f"tool {t.name or kind.__name__!r} ({kind.__name__}) implements neither run() nor "
+            f"arun(){hint}"
+        )
 
 
 def model_from_signature(
