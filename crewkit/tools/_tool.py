@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -61,10 +62,8 @@ class Tool:
 
     def spec(self) -> ToolSpec:
         """The tool as a model sees it."""
-        from crewkit._json import compact_schema  # json: not at import crewkit
-
         check_tool(self)
-        schema = compact_schema(self.arguments_model().model_json_schema())
+        schema = _schema_of(self.arguments_model())
         return ToolSpec(name=self.name, description=self.description, parameters=schema)
 
     def bind(self, **arguments: Any) -> BoundTool:
@@ -304,3 +303,20 @@ def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
             continue
         summary.append(line)
     return "\n".join(summary).strip(), params
+
+
+_schemas: weakref.WeakKeyDictionary[type[BaseModel], str] = weakref.WeakKeyDictionary()
+
+
+def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """The compact JSON schema of an arguments model, built once per model (pydantic's schema
+    generation was the largest cost of a kickoff) and handed out as a fresh copy each time."""
+    import json  # not at import crewkit
+
+    text = _schemas.get(model)
+    if text is None:
+        from crewkit._json import compact_schema
+
+        text = _schemas[model] = json.dumps(compact_schema(model.model_json_schema()))
+    schema: dict[str, Any] = json.loads(text)
+    return schema
