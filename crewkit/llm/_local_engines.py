@@ -91,6 +91,9 @@ class XllamacppEngine:
         params.hostnames = [str(Path(self._folder) / "llama.sock")]
         try:
             self._server: Any = xllamacpp.Server(params)
+            # One token through the server's loop proves the loop has started: stopping a server
+            # whose loop has not started yet would leave close() waiting for it forever.
+            self._server.handle_completions({"prompt": "a", "max_tokens": 1})
         except BaseException:
             shutil.rmtree(self._folder, ignore_errors=True)
             raise
