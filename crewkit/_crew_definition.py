@@ -80,6 +80,9 @@ class CrewDefinition:
     memory: Memory | bool | None = None
     """Shared memory: ``True`` for ``.crewkit/memory.db`` in the working directory, or a
     :class:`~crewkit.memory.Memory`; ``None``/``False`` for none."""
+    before_kickoff_callbacks: Sequence[Callable[[dict[str, Any]], dict[str, Any] | None]] = ()
+    """Called in order with the inputs before each kickoff; each may return changed inputs. A
+    ``ValueError`` it raises stops the kickoff before any model call, with its message."""
 
     def __post_init__(self) -> None:
         self.agents = _list_of(self.agents, Agent, "Crew.agents")
@@ -97,6 +100,10 @@ class CrewDefinition:
             ) from None
         if self.llm is not None and not isinstance(self.llm, (LLM, str)):
             raise ConfigurationError(f"Crew.llm must be a model object or string, got {self.llm!r}")
+        hooks = list(self.before_kickoff_callbacks)
+        if not all(callable(h) for h in hooks):
+            raise ConfigurationError("Crew.before_kickoff_callbacks must be a list of functions")
+        self.before_kickoff_callbacks = hooks
         for attr in ("max_rpm", "max_tokens"):
             value = getattr(self, attr)
             if value is not None and not is_whole(value, 1):

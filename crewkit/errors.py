@@ -43,6 +43,10 @@ class MissingInputError(ConfigurationError):
         )
 
 
+class InputRejectedError(ConfigurationError):
+    """A crew's ``before_kickoff_callbacks`` rejected the inputs (raised before any model call)."""
+
+
 @dataclass(frozen=True)
 class ConfigProblem:
     """One mistake in a crew file: where it is, what was found and what was expected."""

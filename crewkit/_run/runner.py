@@ -11,6 +11,7 @@ from crewkit._run.prepare import ResolvedCrew, check_inputs, prepare
 from crewkit._run.scheduler import schedule
 from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
+from crewkit.errors import InputRejectedError
 from crewkit.events import (
     CREW_SPAN,
     AgentFinished,
@@ -41,10 +42,23 @@ def _listeners(crew: CrewDefinition) -> list[Listener]:
     return listeners
 
 
+def before_kickoff(crew: CrewDefinition, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs after the crew's ``before_kickoff_callbacks``; a ``ValueError`` from one of them
+    (an input it rejects) becomes an :class:`InputRejectedError`."""
+    for hook in crew.before_kickoff_callbacks:
+        try:
+            changed = hook(inputs)
+        except ValueError as exc:
+            name = getattr(hook, "__qualname__", repr(hook))
+            raise InputRejectedError(f"inputs rejected by {name}: {exc}") from None
+        inputs = dict(changed) if changed is not None else inputs
+    return inputs
+
+
 async def run_crew(crew: CrewDefinition, inputs: Mapping[str, Any] | None) -> CrewOutput:
     """Run ``crew`` once with ``inputs`` (over the crew's own). All checks that need no model
     happen before the first call."""
-    inputs = {**crew.inputs, **(inputs or {})}
+    inputs = before_kickoff(crew, {**crew.inputs, **(inputs or {})})
     resolved = prepare(crew, inputs)
     run = Run(
         bus=EventBus(_listeners(crew)),
