@@ -154,6 +154,23 @@ def test_the_cli_runs_the_yaml_crew_and_writes_the_report(tmp_path: Path) -> Non
     assert (tmp_path / "reports" / "AAPL-Low.md").exists()
 
 
+def test_the_cli_prints_the_report_a_person_reads(tmp_path: Path) -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "crewkit", "kickoff", str(EXAMPLE / "crew.yaml"), "--model", "mock",
+         "--inputs", "risk_tolerance=High", "--quiet"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# Risk report: AAPL (High tolerance)\n")
+    assert (
+        "**Decision: buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55.**"
+        in done.stdout
+    )
+    assert "| Stop-loss | 150.55 |" in done.stdout
+
+
 def test_the_cli_refuses_an_unknown_tolerance_with_exit_code_2_and_no_traceback(
     tmp_path: Path,
 ) -> None:
