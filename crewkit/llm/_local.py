@@ -110,7 +110,7 @@ class LocalLlama(LLM):
         path: str | os.PathLike[str] = "",
         *,
         engine: str = "auto",
-        n_ctx: int = 4096,
+        n_ctx: int = 8192,
         n_threads: int | None = None,
         max_tokens: int | None = None,
         temperature: float = 0.0,
