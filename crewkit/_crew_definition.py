@@ -91,7 +91,8 @@ class CrewDefinition:
     """Shared memory: ``True`` for ``.crewkit/memory.db`` in the working directory, or a
     :class:`~crewkit.memory.Memory`; ``None``/``False`` for none."""
     before_kickoff_callbacks: Sequence[Callable[[dict[str, Any]], dict[str, Any] | None]] = ()
-    """Called in order with the inputs before each kickoff; each may return changed inputs."""
+    """Called in order with the inputs before each kickoff; each may return changed inputs. A
+    ``ValueError`` it raises stops the kickoff before any model call, with its message."""
     after_kickoff_callbacks: Sequence[Callable[[CrewOutput], CrewOutput | None]] = ()
     """Called in order with the output after each kickoff; each may return a changed output."""
     trained_agents_file: str | None = None

@@ -226,3 +226,48 @@ class _Sampler:
 
     def _null(self, schema: Mapping[str, Any], name: str, depth: int) -> None:
         return None
+
+
+def close_json(text: str) -> str | None:
+    """``text``, a JSON value cut off part-way, completed so that it parses: the open string, arrays
+    and objects closed, a dangling key given ``null``, a trailing comma dropped. ``None`` when even
+    that does not parse."""
+    closers: list[str] = []
+    in_string = escaped = False
+    key_expected: list[bool] = []
+    string_is_key = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+            string_is_key = bool(key_expected) and key_expected[-1]
+        elif ch in "{[":
+            closers.append("}" if ch == "{" else "]")
+            key_expected.append(ch == "{")
+        elif ch in "}]" and closers:
+            closers.pop()
+            key_expected.pop()
+        elif ch == ":" and key_expected:
+            key_expected[-1] = False
+        elif ch == "," and key_expected and closers[-1] == "}":
+            key_expected[-1] = True
+    body = text[:-1] if in_string and escaped else text
+    if in_string:
+        body += '"' + (": null" if string_is_key else "")
+    body = body.rstrip()
+    if body.endswith(","):
+        body = body[:-1]
+    elif body.endswith(":"):
+        body += " null"
+    completed = body + "".join(reversed(closers))
+    try:
+        json.loads(completed, strict=False)
+    except ValueError:
+        return None
+    return completed

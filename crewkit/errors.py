@@ -5,6 +5,7 @@ The tree, with when each branch is raised::
     CrewkitError                  .outputs: the task outputs a failed run had finished
     +-- ConfigurationError        a definition is wrong; before any model call (also a ValueError)
     |   +-- MissingInputError     placeholders with no value in inputs (.missing)
+    |   +-- InputRejectedError    a before_kickoff callback refused the inputs
     |   +-- CrewFileError         mistakes in crew.yaml / agents.yaml / tasks.yaml (.problems)
     |   +-- ModelNotConfiguredError
     |   +-- FlowDefinitionError   a flow class is wrong (.flow, .step)
@@ -87,6 +88,10 @@ class MissingInputError(ConfigurationError):
             f"missing input{'s' if len(self.missing) > 1 else ''} {names}; "
             "pass them in kickoff(inputs={...}):\n" + "\n".join(lines)
         )
+
+
+class InputRejectedError(ConfigurationError):
+    """A crew's ``before_kickoff_callbacks`` rejected the inputs (raised before any model call)."""
 
 
 @dataclass(frozen=True)

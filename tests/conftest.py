@@ -26,7 +26,7 @@ def _no_network_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> objec
     monkeypatch.setenv("CREWKIT_JOURNAL", str(tmp_path / "runs.db"))
     # With the local extra installed the default chain would pick "local"; tests that rely on
     # "no model configured" must not depend on what this machine has installed.
-    monkeypatch.setattr(registry, "_llama_cpp_installed", lambda: False)
+    monkeypatch.setattr(registry, "_local_installed", lambda: False)
     block_network_models(allow_loopback=True)
     yield
     allow_network_models()

@@ -354,3 +354,34 @@ def test_models_lists_providers_and_whether_they_are_usable() -> None:
     done = crewkit("models")
     assert done.returncode == 0
     assert re.search(r"^mock +yes +deterministic test model, no network$", done.stdout, re.M)
+
+
+def test_a_structured_answer_is_printed_as_a_report_not_a_json_line() -> None:
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from crewkit._cli._output import answer_markdown, print_answer
+
+    output = SimpleNamespace(
+        raw='{"city": "Paris", "sights": ["Louvre", "Orsay"], "population_m": 2.1}',
+        pydantic=None,
+        json_dict={"city": "Paris", "sights": ["Louvre", "Orsay"], "population_m": 2.1},
+    )
+    assert answer_markdown(output) == (  # type: ignore[arg-type]
+        "## City\n\nParis\n\n## Sights\n\n- Louvre\n- Orsay\n\n## Population m\n\n2.1\n"
+    )
+    console = Console(record=True, width=60, force_terminal=True)
+    print_answer(output, sys.stdout, console)  # type: ignore[arg-type]
+    shown = console.export_text()
+    assert "City" in shown and "• Louvre" in shown and "##" not in shown and "{" not in shown
+
+
+def test_a_structured_answer_with_to_markdown_is_printed_through_it() -> None:
+    from types import SimpleNamespace
+
+    from crewkit._cli._output import answer_markdown
+
+    report = SimpleNamespace(to_markdown=lambda: "# Report\n\nAll good.\n")
+    output = SimpleNamespace(raw="{}", pydantic=report, json_dict={})
+    assert answer_markdown(output) == "# Report\n\nAll good.\n"  # type: ignore[arg-type]

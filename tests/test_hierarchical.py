@@ -568,3 +568,20 @@ def test_a_coworkers_failing_model_fails_the_run_like_any_agents() -> None:
     with pytest.raises(LLMError, match="server melted"):
         crew_of(manager, writer_llm=writer).kickoff()
     assert len(manager.requests) == 1
+
+
+def test_a_small_manager_gets_one_delegation_tool_with_the_tasks_own_agent_first() -> None:
+    import dataclasses
+
+    manager = ScriptedLLM(["ok"])
+    manager.profile = dataclasses.replace(manager.profile, small=True)
+    crew_of(manager, preferred="Writer").kickoff()
+
+    (request,) = manager.requests
+    [delegate] = request.tools
+    assert delegate.name == DELEGATE
+    properties = delegate.parameters["properties"]
+    assert list(properties) == ["coworker", "task", "context"]
+    assert properties["coworker"]["enum"] == ["Writer", "Researcher"]
+    system = request.messages[0].content
+    assert "- Writer: Write clearly\n- Researcher: Find facts (tools: search)\n" in system

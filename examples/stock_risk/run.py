@@ -19,7 +19,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from report import RiskReport, use_computed_figures, write_report
-from stock_tools import market_data, news_search, risk_metrics
+from stock_tools import check_inputs, market_data, news_search, risk_metrics
 
 from crewkit import Agent, Crew, Process, Task
 from crewkit.llm import LLM
@@ -32,6 +32,8 @@ DEFAULT_INPUTS: dict[str, Any] = {
     "trading_strategy_preference": "Swing trading",
     "news_impact_consideration": True,
     "price_data": "",
+    "decision": "",  # filled in by check_inputs, from the computed figures
+    "stop_loss": "",
 }
 
 
@@ -103,9 +105,12 @@ def build_crew(model: LLM | str | None = None) -> Crew:
         Task(
             "Assess the risk of the strategy and plan for {stock_selection} with {initial_capital} "
             "of capital at {risk_tolerance} risk tolerance: position size, stop-loss, Value-at-Risk, "
-            "expected shortfall, drawdown, and the key risks with how to limit them.",
-            "A risk report with the computed figures, the strategy in brief, the key risks and the "
-            "rationale.",
+            "expected shortfall, drawdown, and the key risks with how to limit them. The computed "
+            "figures decide: {decision}.",
+            "A risk report: the computed figures; a strategy of one or two sentences that names "
+            "{stock_selection}, the {risk_tolerance} risk tolerance and the stop-loss at "
+            "{stop_loss} and follows the decision; two or three key risks; the rationale in one or "
+            "two sentences.",
             agent=risk_manager,
             name="risk_report",
             output_pydantic=RiskReport,
@@ -126,6 +131,7 @@ def build_crew(model: LLM | str | None = None) -> Crew:
         manager_agent=manager,
         llm=model,
         name="stock-risk",
+        before_kickoff_callbacks=[check_inputs],
     )
 
 

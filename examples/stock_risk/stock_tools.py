@@ -52,6 +52,36 @@ def _no_data(ticker: str, error: Exception) -> str:
     return f"{error}. Tickers in the bundled data: {', '.join(tickers)}. Do not invent figures for {ticker.upper()}."
 
 
+def check_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    """Before any model call (the crew's ``before_kickoff_callbacks``): reject an unknown risk
+    tolerance, a capital that is not a positive number and a ticker with no price data, and add
+    the computed figures and the rules' decision to the inputs, so the prompts can state them."""
+    tolerance = risk.tolerance(str(inputs.get("risk_tolerance", ""))).name
+    try:
+        capital = float(str(inputs.get("initial_capital", "")).replace(",", "").replace("_", ""))
+    except ValueError:
+        raise ValueError(
+            f"initial_capital must be a number, got {inputs.get('initial_capital')!r}"
+        ) from None
+    if not capital > 0:
+        raise ValueError(f"initial_capital must be positive, got {inputs.get('initial_capital')!r}")
+    ticker = str(inputs.get("stock_selection", "")).strip().upper()
+    try:
+        history = price_history(ticker, str(inputs.get("price_data", "")))
+    except (risk.NoData, OSError) as exc:
+        raise ValueError(_no_data(ticker, exc).split(". Do not")[0]) from None
+    figures = risk.assess(history, capital, tolerance)
+    return {
+        **inputs,
+        "stock_selection": ticker,
+        "risk_tolerance": tolerance,
+        "initial_capital": int(capital) if capital.is_integer() else capital,
+        "stop_loss": f"{figures['stop_loss']:.2f}",
+        "position_shares": figures["position_shares"],
+        "decision": risk.decide(figures).text,
+    }
+
+
 @tool
 def market_data(ticker: str, csv_path: str = "") -> dict[str, Any] | str:
     """Price history of a stock: data source and dates used, first and last price, total return,
@@ -97,7 +127,8 @@ def risk_metrics(
     """
     try:
         history = price_history(ticker, csv_path)
-        return risk.assess(history, capital, risk_tolerance)
+        figures = risk.assess(history, capital, risk_tolerance)
+        return {**figures, "decision": risk.decide(figures).text}
     except (risk.NoData, OSError) as exc:
         return _no_data(ticker, exc)
     except ValueError as exc:

