@@ -80,6 +80,9 @@ class CrewDefinition:
     memory: Memory | bool | None = None
     """Shared memory: ``True`` for ``.crewkit/memory.db`` in the working directory, or a
     :class:`~crewkit.memory.Memory`; ``None``/``False`` for none."""
+    stream: bool = False
+    """CrewAI's switch: ``kickoff()`` returns a :class:`~crewkit.streaming.CrewStream` of chunks
+    as the models write. (On a :class:`~crewkit.Crew`, ``crew.stream(inputs)`` also streams events.)"""
 
     def __post_init__(self) -> None:
         self.agents = _list_of(self.agents, Agent, "Crew.agents")

@@ -8,7 +8,8 @@ A call passes these steps, in this order:
 3. the model-call span (start, end and failure events) around the rest;
 4. the active cassette: a replay answers here, with no network;
 5. the network switch: no real call leaves the machine while it is blocked;
-6. the backend's ``complete``; a recording cassette then writes the exchange down;
+6. the backend: ``complete``, or ``stream`` when the run streams (its pieces become events of the
+   span, see ``model_stream.py``); a recording cassette then writes the exchange down;
 7. the usage ledger, once per call.
 
 Backends do none of this (an HTTP client only retries its own request). The steps are plain code
@@ -18,10 +19,13 @@ durable runs, is one more step beside the cassette.
 
 from __future__ import annotations
 
+import time
+
 from crewkit._ratelimit import RateLimiter
+from crewkit._run.model_stream import stream_reply
 from crewkit._run.state import Run, Scope
 from crewkit.errors import BudgetExceededError, CrewkitError, LLMError
-from crewkit.events import MODEL_SPAN
+from crewkit.events import MODEL_SPAN, ModelTextDelta, Span
 from crewkit.llm._base import LLM
 from crewkit.llm._cassette import active_cassette
 from crewkit.llm._guard import check_allowed
@@ -40,10 +44,16 @@ async def call_model(
     check_budget(run, scope)
     for limiter in (*limiters, *([llm.limiter] if llm.limiter is not None else [])):
         await limiter.acquire()
-    with run.span(MODEL_SPAN, parent=scope.parent, agent_role=scope.agent, model=llm.label) as span:
-        response = await answer(llm, request)
+    with run.span(
+        MODEL_SPAN, parent=scope.parent, agent_role=scope.agent, model=llm.label,
+        task_name=scope.task, provider=llm.provider, endpoint=llm.endpoint, request=request,
+    ) as span:  # fmt: skip
+        response, first = await answer(llm, request, span if run.streaming else None)
         run.ledger.record(scope.agent, scope.task, response.usage)
-        span.end(response=response, usage=response.usage, duration=span.elapsed)
+        span.end(
+            response=response, usage=response.usage, duration=span.elapsed,
+            time_to_first_chunk=first,
+        )  # fmt: skip
     return response
 
 
@@ -57,16 +67,27 @@ def check_budget(run: Run, scope: Scope) -> None:
         )
 
 
-async def answer(llm: LLM, request: ModelRequest) -> ModelResponse:
+async def answer(
+    llm: LLM, request: ModelRequest, streaming: Span | None = None
+) -> tuple[ModelResponse, float | None]:
     """The response from the active cassette (``crewkit.llm.cassette``) when it replays, else from
-    the model, past the network switch, recorded when the cassette records. An unexpected error
-    becomes an :class:`LLMError` naming the model."""
+    the model, past the network switch, recorded when the cassette records; with the seconds to
+    its first streamed piece when ``streaming`` (the call's span) takes the pieces. An unexpected
+    error becomes an :class:`LLMError` naming the model."""
+    started = time.perf_counter()
     tape = active_cassette()
     if tape is not None and tape.mode == "replay":
-        return tape.replay(llm, request)
+        response = tape.replay(llm, request)
+        if streaming is not None and response.text:
+            streaming.report(ModelTextDelta, text=response.text)
+        return response, (time.perf_counter() - started if streaming is not None else None)
     check_allowed(llm)
+    first = None
     try:
-        response = await llm.complete(request)
+        if streaming is None:
+            response = await llm.complete(request)
+        else:
+            response, first = await stream_reply(llm, request, streaming, started)
     except CrewkitError:
         raise
     except Exception as exc:
@@ -77,4 +98,4 @@ async def answer(llm: LLM, request: ModelRequest) -> ModelResponse:
         ) from exc
     if tape is not None:
         tape.record(llm, request, response)
-    return response
+    return response, first

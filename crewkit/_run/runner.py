@@ -39,16 +39,24 @@ def _listeners(crew: CrewDefinition) -> list[Listener]:
     return listeners
 
 
-async def run_crew(crew: CrewDefinition, inputs: Mapping[str, Any] | None) -> CrewOutput:
-    """Run ``crew`` once with ``inputs`` (over the crew's own). All checks that need no model
-    happen before the first call."""
+async def run_crew(
+    crew: CrewDefinition,
+    inputs: Mapping[str, Any] | None,
+    *,
+    listeners: Sequence[Listener] = (),
+    streaming: bool = False,
+) -> CrewOutput:
+    """Run ``crew`` once with ``inputs`` (over the crew's own); ``listeners`` receive this run's
+    events besides the crew's, and ``streaming`` has models stream their replies as events. All
+    checks that need no model happen before the first call."""
     inputs = {**crew.inputs, **(inputs or {})}
     resolved = prepare(crew, inputs)
     run = Run(
-        bus=EventBus(_listeners(crew)),
+        bus=EventBus([*_listeners(crew), *listeners]),
         inputs=inputs,
         max_tokens=crew.max_tokens,
         ask_human=crew.ask_human,
+        streaming=streaming,
     )
     if crew.memory is not None and not isinstance(crew.memory, bool):
         from crewkit.memory._session import RunMemory

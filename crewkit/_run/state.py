@@ -58,6 +58,8 @@ class Run:
     ledger: UsageLedger = field(default_factory=UsageLedger)
     memory: RunMemory | None = None
     """This run's view of the crew's memory, when the crew has one."""
+    streaming: bool = False
+    """Models stream their replies, and the pieces become events (someone is watching)."""
     _spans: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def new_span(self) -> str:

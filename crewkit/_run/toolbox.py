@@ -53,8 +53,9 @@ class ToolBox:
         name: str,
         arguments: Mapping[str, Any] | None,
         raw_arguments: str | None = None,
+        call_id: str = "",
     ) -> Observation:
-        """Run one call and describe the outcome for the model."""
+        """Run one call (``call_id``: the model's id for it) and describe the outcome."""
         tool = self.find(name)
         if tool is None:
             return Observation(prompts.render("unknown_tool", tool=name, tools=self.names), True)
@@ -71,17 +72,18 @@ class ToolBox:
             return Observation(
                 prompts.render("repeated_call", tool=tool.name, result=self._done[key]), True
             )
-        observation = await self._run(
-            run, scope, tool, {f: getattr(validated, f) for f in type(validated).model_fields}
-        )
+        args = {f: getattr(validated, f) for f in type(validated).model_fields}
+        observation = await self._run(run, scope, tool, args, call_id)
         if not observation.error:
             self._done[key] = observation.text
         return observation
 
-    async def _run(self, run: Run, scope: Scope, tool: Tool, args: dict[str, Any]) -> Observation:
+    async def _run(
+        self, run: Run, scope: Scope, tool: Tool, args: dict[str, Any], call_id: str
+    ) -> Observation:
         with run.span(
             TOOL_SPAN, parent=scope.parent, agent_role=scope.agent, tool_name=tool.name,
-            arguments=args,
+            arguments=args, call_id=call_id,
         ) as span:  # fmt: skip
             try:
                 if isinstance(tool, RunTool):

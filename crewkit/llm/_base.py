@@ -6,7 +6,7 @@ import abc
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, ClassVar
 
-from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, TextDelta
+from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, StreamItem, TextDelta
 
 if TYPE_CHECKING:
     from crewkit._ratelimit import RateLimiter
@@ -43,8 +43,10 @@ class LLM(abc.ABC):
     async def complete(self, request: ModelRequest) -> ModelResponse:
         """Answer one request."""
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[TextDelta | ModelResponse]:
-        """Yield text as it is produced, then the whole :class:`ModelResponse` last."""
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:
+        """Yield the reply as it is produced (:class:`TextDelta`, :class:`ToolCallChunk`, and
+        :class:`StreamRestart` when a broken reply is asked for again), then the whole
+        :class:`ModelResponse` last. The default yields the text of :meth:`complete` at once."""
         response = await self.complete(request)
         if response.text:
             yield TextDelta(response.text)

@@ -204,25 +204,20 @@ class HTTPModel(LLM):
 
     @asynccontextmanager
     async def open_stream(self, path: str, payload: Mapping[str, Any]) -> AsyncIterator[Any]:
-        """POST for a server-sent-event stream and yield the response; opening is retried per
-        policy, a stream that breaks midway is not (its text has already been handed out)."""
+        """POST for a server-sent-event stream and yield the response (one attempt: retries,
+        before and during the stream, are ``_sse.retried_stream``'s)."""
         import httpx
 
         async with self._client() as client:
-
-            async def attempt() -> httpx.Response:
-                try:
-                    request = client.build_request("POST", path, json=payload)
-                    response = await client.send(request, stream=True)
-                except httpx.HTTPError as exc:
-                    raise self.transport_error(exc) from exc
-                if response.status_code >= 400:
-                    body = await response.aread()
-                    await response.aclose()
-                    raise self.status_error(response.status_code, body, response.headers)
-                return response
-
-            response = await call_with_retries(self.retry, attempt)
+            try:
+                request = client.build_request("POST", path, json=payload)
+                response = await client.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                raise self.transport_error(exc) from exc
+            if response.status_code >= 400:
+                body = await response.aread()
+                await response.aclose()
+                raise self.status_error(response.status_code, body, response.headers)
             try:
                 yield response
             except httpx.HTTPError as exc:
@@ -280,21 +275,3 @@ def server_message(body: bytes) -> str:
 def _snippet(body: bytes, limit: int = 300) -> str:
     text = body.decode("utf-8", "replace").strip()
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-async def sse_events(response: Any) -> AsyncIterator[str]:
-    """The ``data:`` payloads of a server-sent-event stream, one per event, until ``[DONE]``."""
-    data: list[str] = []
-    async for line in response.aiter_lines():
-        if not line:
-            if data:
-                payload = "\n".join(data)
-                data = []
-                if payload.strip() == "[DONE]":
-                    return
-                yield payload
-            continue
-        if line.startswith("data:"):
-            data.append(line[5:].lstrip(" "))
-    if data and "\n".join(data).strip() != "[DONE]":
-        yield "\n".join(data)

