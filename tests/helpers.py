@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crewkit import Agent, Crew, Task
+from crewkit.events import Event, ModelCallCompleted, ModelStreamRestarted, ModelTextDelta
 from crewkit.llm import LLM
 
 
@@ -17,3 +18,18 @@ def one_task_crew(llm: LLM | str, *, tools: list[object] | None = None, max_iter
     )
     task = Task(description="What is 2 + 3?", expected_output="A number", agent=agent, name="sum")
     return Crew(agents=[agent], tasks=[task], llm=llm)
+
+
+def streamed_replies(events: list[Event]) -> list[tuple[str, str]]:
+    """(text joined from a model call's deltas since its last restart, the call's final text), for
+    every completed model call among ``events``."""
+    pieces: dict[str, list[str]] = {}
+    pairs = []
+    for event in events:
+        if isinstance(event, ModelStreamRestarted):
+            pieces[event.span_id] = []
+        elif isinstance(event, ModelTextDelta):
+            pieces.setdefault(event.span_id, []).append(event.text)
+        elif isinstance(event, ModelCallCompleted):
+            pairs.append(("".join(pieces.pop(event.span_id, [])), event.response.text))
+    return pairs

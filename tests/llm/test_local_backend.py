@@ -6,10 +6,11 @@ import asyncio
 import json
 
 import pytest
+from helpers import streamed_replies
 from local_support import require, weather_crew
 
 from crewkit.errors import ConfigurationError
-from crewkit.events import Event, ToolCallCompleted
+from crewkit.events import CrewCompleted, Event, ToolCallCompleted, ToolCallDelta
 from crewkit.llm import Message, ModelRequest, ResponseSchema, resolve_llm
 
 
@@ -87,3 +88,16 @@ def test_a_task_with_a_tool_and_an_output_model_gets_valid_structured_output() -
     )
     output = Crew(agents=[agent], tasks=[task]).kickoff()
     assert isinstance(output.tasks_output[0].pydantic, Report)
+
+
+def test_a_streamed_run_hands_out_each_reply_as_it_is_written() -> None:
+    require()
+    events = list(weather_crew(resolve_llm("local")).stream())
+    replies = streamed_replies(events)
+    assert len(replies) >= 2
+    for streamed, final in replies:
+        assert streamed == final
+    assert any(streamed for streamed, _ in replies), "no reply streamed any text"
+    arguments = "".join(e.arguments for e in events if isinstance(e, ToolCallDelta))
+    assert json.loads(arguments)["city"]
+    assert isinstance(events[-1], CrewCompleted)
