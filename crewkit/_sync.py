@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -20,5 +21,6 @@ def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(make())
+    context = contextvars.copy_context()  # the caller's context (a tracing span) goes along
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crewkit-kickoff") as pool:
-        return pool.submit(lambda: asyncio.run(make())).result()
+        return pool.submit(context.run, lambda: asyncio.run(make())).result()

@@ -14,6 +14,7 @@ iterable of :class:`StreamChunk` whose ``result`` is the output.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import queue
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -66,7 +67,10 @@ def stream_events(crew: CrewDefinition, inputs: Mapping[str, Any] | None = None)
             started.set()
             events.put(_END)
 
-    worker = threading.Thread(target=thread, name="crewkit-stream", daemon=True)
+    context = contextvars.copy_context()  # the caller's context (a tracing span) goes along
+    worker = threading.Thread(
+        target=context.run, args=(thread,), name="crewkit-stream", daemon=True
+    )
     worker.start()
     try:
         while True:

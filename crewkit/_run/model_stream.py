@@ -125,6 +125,8 @@ async def stream_reply(
                 merger.restart(item.reason)
             else:
                 response = item
+                if merger.first is None:  # a reply with no pieces arrives all at once
+                    merger.first = time.perf_counter()
     finally:
         if merger.timer is not None:
             merger.timer.cancel()

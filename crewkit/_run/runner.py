@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -51,6 +52,10 @@ async def run_crew(
     checks that need no model happen before the first call."""
     inputs = {**crew.inputs, **(inputs or {})}
     resolved = prepare(crew, inputs)
+    if "CREWKIT_OTEL" in os.environ:
+        from crewkit.tracing._environment import instrument_from_environment
+
+        instrument_from_environment()
     run = Run(
         bus=EventBus([*_listeners(crew), *listeners]),
         inputs=inputs,

@@ -218,14 +218,18 @@ class LocalLlama(LLM):
         items: asyncio.Queue[Any] = asyncio.Queue()
         stop = threading.Event()
 
+        def hand_over(item: Any) -> None:
+            if not stop.is_set():  # once the reader is gone, its loop may be too
+                loop.call_soon_threadsafe(items.put_nowait, item)
+
         def produce() -> None:
             try:
                 for item in self._stream(request, stop):
-                    loop.call_soon_threadsafe(items.put_nowait, item)
+                    hand_over(item)
             except Exception as exc:
-                loop.call_soon_threadsafe(items.put_nowait, _Failed(exc))
+                hand_over(_Failed(exc))
             finally:
-                loop.call_soon_threadsafe(items.put_nowait, _END)
+                hand_over(_END)
 
         worker = asyncio.ensure_future(asyncio.to_thread(produce))
         try:
