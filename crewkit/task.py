@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from crewkit._numbers import is_whole
 from crewkit.agent import Agent
 from crewkit.errors import ConfigurationError
 from crewkit.llm._types import Usage
+
+if TYPE_CHECKING:
+    from crewkit.costs import CallRecord, CostReport
 
 Guardrail: TypeAlias = Callable[["TaskOutput"], "tuple[bool, Any]"]
 """Checks an output: returns ``(True, value)`` to accept (``value`` may replace the answer) or
@@ -188,9 +192,19 @@ class CrewOutput:
     """Tokens and requests of the whole run, each model call counted once."""
     usage_by_agent: dict[str, Usage] = field(default_factory=dict)
     """The same usage split by agent role."""
+    calls: list[CallRecord] = field(default_factory=list, repr=False)
+    """Every model call of the run: who made it, which model answered, its tokens."""
 
     def __str__(self) -> str:
         return self.raw
+
+    @functools.cached_property
+    def costs(self) -> CostReport:
+        """What the run cost, in total and per agent, task and model (see :mod:`crewkit.costs`);
+        priced on first read."""
+        from crewkit.costs import cost_report
+
+        return cost_report(self.calls)
 
     @property
     def pydantic(self) -> Any:
@@ -209,4 +223,5 @@ class CrewOutput:
             "tasks_output": [t.to_dict() for t in self.tasks_output],
             "token_usage": self.token_usage.as_dict(),
             "usage_by_agent": {k: v.as_dict() for k, v in self.usage_by_agent.items()},
+            "costs": self.costs.to_dict(),
         }

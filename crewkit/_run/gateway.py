@@ -8,8 +8,9 @@ A call passes these steps, in this order:
 3. the model-call span (start, end and failure events) around the rest;
 4. the active cassette: a replay answers here, with no network;
 5. the network switch: no real call leaves the machine while it is blocked;
-6. the backend: ``complete``, or ``stream`` when the run streams (its pieces become events of the
-   span, see ``model_stream.py``); a recording cassette then writes the exchange down;
+6. the backend: ``complete``, or ``stream`` when the run streams and the model reports usage when
+   streaming (its pieces become events of the span, see ``model_stream.py``); a recording
+   cassette then writes the exchange down;
 7. the usage ledger, once per call.
 
 Backends do none of this (an HTTP client only retries its own request). The steps are plain code
@@ -49,7 +50,7 @@ async def call_model(
         task_name=scope.task, provider=llm.provider, endpoint=llm.endpoint, request=request,
     ) as span:  # fmt: skip
         response, first = await answer(llm, request, span if run.streaming else None)
-        run.ledger.record(scope.agent, scope.task, response.usage)
+        run.ledger.record(scope.agent, scope.task, response.usage, llm=llm, served=response.model)
         span.end(
             response=response, usage=response.usage, duration=span.elapsed,
             time_to_first_chunk=first,
@@ -77,17 +78,15 @@ async def answer(
     started = time.perf_counter()
     tape = active_cassette()
     if tape is not None and tape.mode == "replay":
-        response = tape.replay(llm, request)
-        if streaming is not None and response.text:
-            streaming.report(ModelTextDelta, text=response.text)
-        return response, (time.perf_counter() - started if streaming is not None else None)
+        return _whole(tape.replay(llm, request), streaming, started)
     check_allowed(llm)
     first = None
     try:
-        if streaming is None:
-            response = await llm.complete(request)
-        else:
+        if streaming is not None and llm.profile.stream_usage:
             response, first = await stream_reply(llm, request, streaming, started)
+        else:
+            response = await llm.complete(request)
+            response, first = _whole(response, streaming, started)
     except CrewkitError:
         raise
     except Exception as exc:
@@ -99,3 +98,14 @@ async def answer(
     if tape is not None:
         tape.record(llm, request, response)
     return response, first
+
+
+def _whole(
+    response: ModelResponse, streaming: Span | None, started: float
+) -> tuple[ModelResponse, float | None]:
+    """A reply that came whole, handed out as one piece when the run streams."""
+    if streaming is None:
+        return response, None
+    if response.text:
+        streaming.report(ModelTextDelta, text=response.text)
+    return response, time.perf_counter() - started

@@ -79,6 +79,7 @@ async def run_crew(
             tasks_output=outputs,
             token_usage=run.ledger.total,
             usage_by_agent=dict(run.ledger.by_agent),
+            calls=list(run.ledger.calls),
         )
         span.end(output=output)
     return output

@@ -4,6 +4,7 @@ asked for (inputs, token budget, human review). Model calls go through ``_run/ga
 from __future__ import annotations
 
 import itertools
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -11,7 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crewkit.costs import CallRecord
 from crewkit.events import EventBus, Span, SpanKind
+from crewkit.llm._base import LLM
 from crewkit.llm._types import Usage
 
 if TYPE_CHECKING:
@@ -26,12 +29,21 @@ class UsageLedger:
     total: Usage = field(default_factory=Usage)
     by_agent: dict[str, Usage] = field(default_factory=lambda: defaultdict(Usage))
     by_task: dict[str, Usage] = field(default_factory=lambda: defaultdict(Usage))
+    calls: list[CallRecord] = field(default_factory=list)
+    """One record per call, which model answered: what costs are computed from."""
 
-    def record(self, agent: str, task: str, usage: Usage) -> None:
+    def record(
+        self, agent: str, task: str, usage: Usage, *, llm: LLM | None = None, served: str = ""
+    ) -> None:
         counted = Usage(usage.prompt_tokens, usage.completion_tokens, requests=1)
         self.total += counted
         self.by_agent[agent] += counted
         self.by_task[task] += counted
+        if llm is not None:
+            model = served or llm.model
+            self.calls.append(
+                CallRecord(agent, task, llm.label, llm.provider, model, counted, time.time())
+            )
 
 
 @dataclass(frozen=True)

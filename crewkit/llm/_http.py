@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from crewkit._ratelimit import shared_limiter
@@ -124,7 +125,7 @@ class HTTPModel(LLM):
         """Stop sequences added to every request's own."""
         self.traits = traits or traits_for(self.provider, model)
         """Provider and model quirks (see ``crewkit.llm._providers``)."""
-        self.profile = self.traits.profile
+        self.profile = replace(self.traits.profile, stream_usage=self.traits.stream_usage)
 
     def _address_and_key(self, base_url: str | None, api_key: str | None) -> tuple[str, str]:
         """Arguments first, then the provider's environment variables, then its usual address. A

@@ -191,3 +191,6 @@ class ModelProfile:
     """The model accepts a ``system`` message; otherwise it is folded into the first user message."""
     stop_words: bool = True
     """The backend honours stop sequences."""
+    stream_usage: bool = True
+    """Streamed replies report their token usage. Runs that stream ask models without it for
+    whole replies, so token counts and budgets stay exact."""

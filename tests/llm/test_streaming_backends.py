@@ -3,11 +3,12 @@ the final text, tool-call arguments arrive in pieces, and a reply that breaks of
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from helpers import one_task_crew, streamed_replies
-from loopback import FAST_RETRY, Reply, ScriptedServer, Stream
+from loopback import FAST_RETRY, Reply, ScriptedServer, Stream, chat_reply
 
 from crewkit import tool
 from crewkit.errors import BadRequestError, ModelConnectionError
@@ -20,6 +21,7 @@ from crewkit.events import (
 )
 from crewkit.llm import AnthropicChat, OpenAIChat, RetryPolicy
 from crewkit.llm._openai import LlamaCppChat
+from crewkit.llm._providers import traits_for
 
 KEY = "sk-test-0123456789abcdefSECRET"
 
@@ -81,11 +83,24 @@ def test_schema_tool_replies_stream_their_answer_as_text_not_json(server: Script
         text_stream('{"tool": "get_weather", ', '"arguments": {"city"', ': "Oslo"}}'),
         text_stream(*(decision[i : i + 5] for i in range(0, len(decision), 5))),
     )
-    events = run(LlamaCppChat("m", base_url=server.url), [get_weather])
+    # A llama.cpp-style server (tools as a constrained JSON choice) that does report streamed usage.
+    traits = replace(traits_for("llamacpp", "m"), stream_usage=True)
+    events = run(OpenAIChat("m", base_url=server.url, traits=traits), [get_weather])
     assert streamed_replies(events)[-1] == ('Sunny in "Oslo",\n21 C.', 'Sunny in "Oslo",\n21 C.')
     arguments = "".join(e.arguments for e in events if isinstance(e, ToolCallDelta))
     assert arguments == '{"city": "Oslo"}'
     assert "response_format" in server.bodies[0]
+
+
+def test_servers_without_streamed_usage_answer_whole_so_tokens_stay_counted(
+    server: ScriptedServer,
+) -> None:
+    server.script(chat_reply('{"final_answer": "Sunny."}', prompt_tokens=40, completion_tokens=6))
+    events = run(LlamaCppChat("m", base_url=server.url), [get_weather])
+    assert "stream" not in server.bodies[0]
+    assert streamed_replies(events) == [("Sunny.", "Sunny.")]  # handed out as one piece
+    [completed] = [e for e in events if isinstance(e, ModelCallCompleted)]
+    assert completed.usage.total_tokens == 46
 
 
 def test_a_reply_that_breaks_off_is_restarted_and_asked_for_again(server: ScriptedServer) -> None:
