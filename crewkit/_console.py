@@ -21,6 +21,9 @@ from crewkit.events import (
     CrewStarted,
     Event,
     ModelCallCompleted,
+    ModelCallFailed,
+    ModelStreamRestarted,
+    ModelTextDelta,
     TaskCompleted,
     TaskStarted,
     ToolCallCompleted,
@@ -141,6 +144,8 @@ class LineProgress:
         self.stream.flush()
 
 
+_WRITING = (ModelTextDelta, ModelStreamRestarted, ModelCallCompleted, ModelCallFailed)
+
 _STYLES = {
     "crew": "bold",
     "task": "bold cyan",
@@ -165,12 +170,16 @@ class TreeProgress:
         self.nodes: dict[str, Tree] = {}
         self.root: Tree | None = None
         self.live: Live | None = None
+        self.writing: dict[str, tuple[Tree, Tree, str]] = {}
+        """Model calls being streamed: (parent node, the reply's node, its text so far)."""
 
     def __call__(self, event: Event) -> None:
         from rich.live import Live
         from rich.markup import escape
         from rich.tree import Tree
 
+        if isinstance(event, _WRITING) and self.root is not None:
+            self._write(event)
         step = self.steps.step(event)
         if isinstance(event, CrewStarted):
             self.root = Tree(f"[bold]{escape(step[2] if step else 'crew')}[/]")
@@ -208,11 +217,38 @@ class TreeProgress:
         assert self.root is not None
         return self.nodes.get(event.parent_id or "", self.root)
 
+    def _write(self, event: Event) -> None:
+        """The reply being written, as a dim line under its agent: its last words, until the
+        call ends."""
+        from rich.markup import escape
+
+        entry = self.writing.get(event.span_id)
+        if isinstance(event, ModelTextDelta):
+            if entry is None:
+                parent = self._parent(event)
+                entry = (parent, parent.add(""), "")
+            parent, node, text = entry
+            text += event.text
+            node.label = f"[dim italic]✎ {escape(writing_tail(text))}[/]"
+            self.writing[event.span_id] = (parent, node, text)
+        elif isinstance(event, ModelStreamRestarted) and entry is not None:
+            self.writing[event.span_id] = (entry[0], entry[1], "")
+        elif entry is not None:  # the call ended: its reply shows up in the steps that follow
+            parent, node, _ = self.writing.pop(event.span_id)
+            if node in parent.children:
+                parent.children.remove(node)
+
     def close(self) -> None:
         """Stop the live display (also when the run ended without a final event)."""
         if self.live is not None:
             self.live.stop()
             self.live = None
+
+
+def writing_tail(text: str, width: int = 96) -> str:
+    """The end of a reply being written, on one line: its last two lines, each cut to ``width``."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][-2:]
+    return " ⏎ ".join(line if len(line) <= width else "…" + line[-width:] for line in lines)
 
 
 def _calls(count: int) -> str:

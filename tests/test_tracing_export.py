@@ -174,6 +174,9 @@ atexit.register(report)
     + """
 events = list(crew.stream())
 answer.append(output.raw[:20])
+from crewkit.costs import price  # the price table is local data: pricing sends nothing either
+from crewkit.llm import Usage
+answer.append(str(price("openai", "gpt-4o", Usage(1000, 200))))
 """
 )
 
@@ -183,6 +186,7 @@ def test_with_tracing_off_a_run_opens_no_connection_and_loads_no_opentelemetry()
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["answer"][0].startswith("Analyst completed")
+    assert report["answer"][1] in ("$0.0045", "unknown")  # unknown without crewkit[prices]
     assert report["attempts"] == []
     assert report["otel"] == []
 

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crewkit._cli._common import OK, given_inputs, load
+from crewkit._cli._common import OK, UsageError, given_inputs, load
 
 if TYPE_CHECKING:
-    from crewkit.crew import Crew
+    from crewkit._event_json import TraceFile
+    from crewkit.crew import Crew, CrewOutput
 
 
 def run_kickoff(args: argparse.Namespace) -> int:
@@ -24,17 +25,25 @@ def run_kickoff(args: argparse.Namespace) -> int:
     if args.input is not None and not _uses_input(crew):
         sys.stderr.write("crewkit: note: --input was given but no text in the crew uses {input}\n")
     listener: Any = None
+    trace = _trace_file(args.trace) if args.trace else None
     if not args.quiet:
         listener = _console.progress(verbose=args.verbose)
         crew.listeners = [*crew.listeners, listener]
+    if trace is not None:
+        crew.listeners = [*crew.listeners, trace]
     crew.verbose = False  # the command draws its own progress
     for agent in crew.agents:
         agent.verbose = False
     try:
-        output = crew.kickoff(inputs=given)
+        if listener is None and trace is None:
+            output = crew.kickoff(inputs=given)
+        else:  # someone watches: models stream, the live view shows the reply being written
+            output = _streamed(crew, given)
     finally:
         if isinstance(listener, _console.TreeProgress):
             listener.close()
+        if trace is not None:
+            trace.close()
     if args.json:
         text = _output.as_json(output)
         sys.stdout.write(text + "\n")
@@ -54,6 +63,24 @@ def run_kickoff(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stderr.write(f"wrote {args.output}\n")
     return OK
+
+
+def _streamed(crew: Crew, inputs: dict[str, Any]) -> CrewOutput:
+    from crewkit.events import CrewCompleted
+
+    for event in crew.stream(inputs):
+        if isinstance(event, CrewCompleted):
+            return event.output
+    raise AssertionError("unreachable: a stream ends with CrewCompleted or raises")
+
+
+def _trace_file(path: str) -> TraceFile:
+    from crewkit._event_json import TraceFile
+
+    try:
+        return TraceFile(path)
+    except OSError as exc:
+        raise UsageError(f"--trace {path}: cannot write the file: {exc.strerror or exc}") from None
 
 
 def _uses_input(crew: Crew) -> bool:

@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     kickoff.add_argument(
         "-o", "--output", metavar="FILE", help="also write the answer (or the JSON) to FILE"
     )
+    kickoff.add_argument(
+        "--trace", metavar="FILE", help="write every event of the run to FILE as JSON lines"
+    )
 
     validate = command(
         "validate",
