@@ -16,6 +16,7 @@ from crewkit.task import Task, TaskOutput
 
 if TYPE_CHECKING:
     from crewkit.events import Event, Listener
+    from crewkit.knowledge import KnowledgeConfig, KnowledgeSource
     from crewkit.memory import Memory
 
 DEFAULT_MAX_DELEGATIONS = 10
@@ -59,7 +60,8 @@ class CrewDefinition:
     max_rpm: int | None = None
     """Model requests per minute for the whole crew, across concurrent tasks and runs."""
     max_tokens: int | None = None
-    """Token budget of one run; past it the run stops with :class:`BudgetExceededError`."""
+    """Token budget of one run: the prompt and completion tokens its model calls report. No call
+    starts that would certainly pass it; past it the run stops with :class:`BudgetExceededError`."""
     output_dir: str | None = None
     """The folder task output files go to; absolute paths inside it are allowed too."""
     ask_human: Callable[[TaskOutput], str | Awaitable[str]] | None = None
@@ -80,6 +82,11 @@ class CrewDefinition:
     memory: Memory | bool | None = None
     """Shared memory: ``True`` for ``.crewkit/memory.db`` in the working directory, or a
     :class:`~crewkit.memory.Memory`; ``None``/``False`` for none."""
+    knowledge_sources: Sequence[KnowledgeSource] = ()
+    """Documents every agent consults: the passages most relevant to each task go into its
+    prompt, labelled with their source."""
+    knowledge_config: KnowledgeConfig | None = None
+    """Passages per task and the index file; ``None`` for the defaults."""
     stream: bool = False
     """CrewAI's switch: ``kickoff()`` returns a :class:`~crewkit.streaming.CrewStream` of chunks
     as the models write. (On a :class:`~crewkit.Crew`, ``crew.stream(inputs)`` also streams events.)"""
@@ -110,6 +117,11 @@ class CrewDefinition:
         self._check_agents()
         self._check_tasks()
         self._check_memory()
+        if self.knowledge_sources or self.knowledge_config is not None:
+            from crewkit.knowledge._sources import check_config, check_sources
+
+            self.knowledge_sources = check_sources(self.knowledge_sources, "Crew")
+            check_config(self.knowledge_config, "Crew")
 
     def _check_memory(self) -> None:
         if self.memory is None or self.memory is False:

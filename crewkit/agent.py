@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crewkit._numbers import is_positive, is_whole
 from crewkit.errors import ConfigurationError
 from crewkit.llm._base import LLM
 from crewkit.tools._tool import Tool, as_tool
+
+if TYPE_CHECKING:
+    from crewkit.knowledge import KnowledgeConfig, KnowledgeSource
 
 AGENT_TEXTS = ("role", "goal", "backstory")
 """The agent's texts: required, and filled from the kickoff inputs."""
@@ -40,6 +43,16 @@ class Agent:
     """Seconds the agent may work on one task (retries included) before :class:`AgentTimeoutError`."""
     max_rpm: int | None = None
     """Model requests per minute this agent may make, across all runs and concurrent tasks."""
+    knowledge_sources: Sequence[KnowledgeSource] = ()
+    """Documents only this agent consults (with the crew's): the passages most relevant to each of
+    its tasks go into the task's prompt."""
+    knowledge_config: KnowledgeConfig | None = None
+    """How many passages this agent gets per task; ``None`` uses the crew's setting."""
+    mcps: Sequence[Any] = ()
+    """MCP servers whose tools this agent may use: a URL (``"http://host/mcp"``, or
+    ``"...#tool_name"`` for one tool), ``{"command": ..., "args": [...]}``, ``{"url": ...}``, or
+    :class:`~crewkit.mcp.MCPServerStdio` / :class:`~crewkit.mcp.MCPServerHTTP`. Each run starts them
+    before its first model call and stops them at its end."""
 
     def __post_init__(self) -> None:
         for name in AGENT_TEXTS:
@@ -58,16 +71,31 @@ class Agent:
             raise ConfigurationError(
                 f"agent {self.role!r}: max_iter must be an integer of at least 1, got {self.max_iter!r}"
             )
-        for attr in ("max_execution_time", "max_rpm"):
-            value = getattr(self, attr)
-            if value is not None and not is_positive(value):
-                raise ConfigurationError(
-                    f"agent {self.role!r}: {attr} must be a positive number or None, got {value!r}"
-                )
+        limit = self.max_execution_time
+        if limit is not None and not is_positive(limit):
+            raise ConfigurationError(
+                f"agent {self.role!r}: max_execution_time must be a positive number of seconds "
+                f"or None, got {limit!r}"
+            )
+        if self.max_rpm is not None and not is_whole(self.max_rpm, 1):
+            raise ConfigurationError(
+                f"agent {self.role!r}: max_rpm must be a positive integer or None, "
+                f"got {self.max_rpm!r}"
+            )
         if self.llm is not None and not isinstance(self.llm, (LLM, str)):
             raise ConfigurationError(
                 f"agent {self.role!r}: llm must be a model object or a model string, got {self.llm!r}"
             )
+        owner = f"agent {self.role!r}"
+        if self.knowledge_sources or self.knowledge_config is not None:
+            from crewkit.knowledge._sources import check_config, check_sources
+
+            self.knowledge_sources = check_sources(self.knowledge_sources, owner)
+            check_config(self.knowledge_config, owner)
+        if self.mcps:
+            from crewkit.mcp._config import server_specs
+
+            self.mcps = server_specs(self.mcps, owner)
 
     def __repr__(self) -> str:
         return f"Agent(role={self.role!r})"

@@ -36,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        _error(f"unexpected {type(exc).__name__}: {exc} (run with --debug to see the traceback)")
+        hint = "" if args.debug else " (run with --debug to see the traceback)"
+        _error(f"unexpected {type(exc).__name__}: {exc}{hint}")
         return RUN_FAILED
 
 

@@ -109,7 +109,7 @@ class LLMError(CrewkitError):
         where = "/".join(p for p in (self.provider, self.model) if p)
         prefix = f"{where}: " if where else ""
         suffix = f" (HTTP {self.status})" if self.status is not None else ""
-        tries = f" [gave up after {self.attempts} attempts]" if self.attempts else ""
+        tries = f" [gave up after {self.attempts} attempts]" if (self.attempts or 0) > 1 else ""
         return f"{prefix}{self.message}{suffix}{tries}"
 
 
@@ -147,6 +147,13 @@ class ModelConnectionError(LLMError):
     """The connection failed or dropped before a complete answer arrived."""
 
     retryable = True
+
+
+class ModelUnreachableError(ModelConnectionError):
+    """Nothing listens at a model server's address on this machine: the server is not running.
+    Not retried, since waiting will not start it."""
+
+    retryable = False
 
 
 class InvalidResponseError(LLMError):
@@ -205,6 +212,15 @@ class BudgetExceededError(CrewkitError):
     """The run used more tokens than ``Crew(max_tokens=...)`` allows."""
 
 
+class OutputFileError(CrewkitError):
+    """A task's ``output_file`` could not be written after the work was done. The answer is not
+    lost: ``outputs`` holds it with every other completed output; ``path`` names the file."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+
 class HumanInputError(CrewkitError):
     """A task needs human review, but there is no way to ask a person."""
 
@@ -216,3 +232,69 @@ class MemoryStoreError(CrewkitError):
     def __init__(self, message: str, *, path: str) -> None:
         self.path = path
         super().__init__(message)
+
+
+class KnowledgeError(CrewkitError):
+    """The knowledge index (a cache of chunked documents) cannot be used: corrupt, locked, or
+    written by a newer crewkit. ``path`` names the file; deleting it is always safe."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class MCPServerError(CrewkitError):
+    """An MCP server did not start (or did not list its tools) within its timeout. ``server`` names
+    it by command line or URL, without credentials. Raised before any model call of the run."""
+
+    def __init__(self, message: str, *, server: str) -> None:
+        self.server = server
+        super().__init__(message)
+
+
+class FlowDefinitionError(ConfigurationError):
+    """A flow class is wrong: a trigger names no step or label, a router label has no listener, a
+    step can never run... Raised when the class is defined (or kicked off), naming the step."""
+
+    def __init__(self, message: str, *, flow: str = "", step: str = "") -> None:
+        super().__init__(message)
+        self.flow = flow
+        """The flow class's name."""
+        self.step = step
+        """The step the mistake is in."""
+
+
+class FlowInputError(ConfigurationError):
+    """``kickoff(inputs=...)`` does not fit the flow's state; raised before any step runs."""
+
+
+class FlowError(CrewkitError):
+    """A flow run failed. ``step`` names the step that failed, ``state`` is the state at that moment
+    and ``outputs`` the results of the steps that finished, in the order they finished."""
+
+    def __init__(self, message: str, *, flow: str = "", step: str = "", state: Any = None) -> None:
+        super().__init__(message)
+        self.flow = flow
+        """The flow class's name."""
+        self.step = step
+        """The failing step, or "" when the failure was not inside a step."""
+        self.state = state
+        """The flow's state when it failed."""
+
+
+class FlowCycleError(FlowError):
+    """A flow ran more than ``max_steps`` steps; ``loop`` lists the steps (and router labels) of the
+    loop that kept going round."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        flow: str = "",
+        step: str = "",
+        state: Any = None,
+        loop: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message, flow=flow, step=step, state=state)
+        self.loop = list(loop)
+        """The loop, e.g. ``['generate', 'evaluate', "'retry'", 'generate']``."""

@@ -17,7 +17,8 @@ import dataclasses
 import itertools
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -245,6 +246,78 @@ class ToolCallFailed(_ToolStep, Failed):
     run-ending error, such as a coworker's model failing)."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class _FlowRun(Event):
+    flow_name: str
+    """The flow class's name."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowStarted(_FlowRun):
+    """A flow was kicked off."""
+
+    flow_id: str
+    """The state's ``id``."""
+    inputs: Mapping[str, Any]
+    """The kickoff inputs."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowCompleted(_FlowRun):
+    """A flow ran to the end."""
+
+    result: Any
+    """The result of the step that finished last."""
+    steps: int
+    """How many steps ran."""
+    duration: float
+    """Seconds the kickoff took."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowFailed(_FlowRun, Failed):
+    """A flow stopped with an error (a step raised, a loop passed ``max_steps``, ...)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class _FlowStep(Event):
+    flow_name: str
+    """The flow class's name."""
+    step: str
+    """The step's method name."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowStepStarted(_FlowStep):
+    """A flow step began."""
+
+    trigger: str
+    """What set it off: a step's name or a router label ("" at kickoff)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowStepCompleted(_FlowStep):
+    """A flow step returned."""
+
+    result: Any
+    """What it returned."""
+    duration: float
+    """Seconds it took."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowStepFailed(_FlowStep, Failed):
+    """A flow step raised (or was cancelled because another one did)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RouterDecided(_FlowStep):
+    """A router step chose a label (``None``: it set nothing off); ``span_id`` is the router's."""
+
+    label: str | None
+    """The label, which sets off the steps listening to it."""
+
+
 @dataclass(frozen=True)
 class SpanKind:
     """The three events of one kind of step: how it opens, closes and fails."""
@@ -259,10 +332,35 @@ TASK_SPAN = SpanKind(TaskStarted, TaskCompleted, TaskFailed)
 AGENT_SPAN = SpanKind(AgentStarted, AgentFinished, AgentFailed)
 MODEL_SPAN = SpanKind(ModelCallStarted, ModelCallCompleted, ModelCallFailed)
 TOOL_SPAN = SpanKind(ToolCallStarted, ToolCallCompleted, ToolCallFailed)
+FLOW_SPAN = SpanKind(FlowStarted, FlowCompleted, FlowFailed)
+FLOW_STEP_SPAN = SpanKind(FlowStepStarted, FlowStepCompleted, FlowStepFailed)
 """The kinds of step a run has, each with its three events."""
 
 
 _global_listeners: list[Listener] = []
+
+_enclosing: ContextVar[tuple[str, tuple[Listener, ...]] | None] = ContextVar(
+    "crewkit_enclosing_step", default=None
+)
+
+
+def enclosing_step() -> str | None:
+    """The span of the step whose code is running here (a flow step), so a crew or flow kicked off
+    inside it nests under it; ``None`` at top level."""
+    enclosing = _enclosing.get()
+    return enclosing[0] if enclosing else None
+
+
+def enclosing_listeners() -> tuple[Listener, ...]:
+    """The listeners of the run whose step is running here (see :func:`enter_step`)."""
+    enclosing = _enclosing.get()
+    return enclosing[1] if enclosing else ()
+
+
+def enter_step(span_id: str, listeners: Sequence[Listener]) -> None:
+    """Mark the current context as running inside step ``span_id``: runs started from here nest
+    under it and also send their events to ``listeners`` (the enclosing run's)."""
+    _enclosing.set((span_id, tuple(listeners)))
 
 
 def subscribe(listener: Listener) -> Callable[[], None]:
@@ -276,7 +374,11 @@ class EventBus:
     never fatal: a bug in a progress display must not lose a run's work."""
 
     def __init__(self, listeners: list[Listener], *, first_seq: int = 1) -> None:
-        self.listeners = [*listeners, *_global_listeners]
+        enclosing = _enclosing.get()
+        inherited = [x for x in enclosing[1] if x not in listeners] if enclosing else []
+        self.own: list[Listener] = [*listeners, *inherited]
+        """This run's listeners and those of the run it was started in (not the global ones)."""
+        self.listeners = [*self.own, *_global_listeners]
         self._seq = itertools.count(first_seq)
 
     def emit(self, event: Event) -> None:

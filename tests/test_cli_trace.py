@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from test_cli import GOOD, crewkit, write
 
-from crewkit._console import TreeProgress, writing_tail
+from crewkit._console import TreeProgress
+from crewkit._replies import writing_tail
 from crewkit.events import ModelCallCompleted, ModelTextDelta
 
 sys.path.insert(0, str(Path(__file__).parent / "llm"))
@@ -97,7 +98,7 @@ def test_the_live_view_shows_the_reply_being_written_then_drops_it() -> None:
             capture.print(view.root)
             shown_while_writing = capture.export_text()
         if isinstance(event, ModelCallCompleted):
-            assert not view.writing
+            assert not view.replies.writing
     view.close()
     assert "✎ First line of the answer. ⏎ Second line, still being written" in shown_while_writing
 

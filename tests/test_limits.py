@@ -80,3 +80,27 @@ def test_limits_are_validated_at_definition() -> None:
     with pytest.raises(ConfigurationError, match=r"Crew\.max_tokens must be a positive integer"):
         a = Agent(role="A", goal="g", backstory="b")
         Crew(agents=[a], tasks=[Task("t", "x", agent=a)], max_tokens=-5)
+
+
+def test_the_token_budget_refuses_a_call_bound_to_overshoot() -> None:
+    """After a call that sent 40 prompt tokens, the conversation's next call sends at least 40
+    more: with 45 of 60 used it could only overshoot, so it is never made."""
+    from crewkit import tool
+    from crewkit.testing import call
+
+    @tool
+    def lookup(query: str) -> str:
+        """Look something up."""
+        return "found"
+
+    a = Agent(role="A", goal="g", backstory="b", tools=[lookup])
+    llm = ScriptedLLM(
+        [
+            ModelResponse(tool_calls=(call("lookup", query="q"),), usage=Usage(40, 5)),
+            ModelResponse(text="would cost 55", usage=Usage(50, 5)),
+        ]
+    )
+    crew = Crew(agents=[a], tasks=[Task("t", "x", agent=a)], llm=llm, max_tokens=60)
+    with pytest.raises(BudgetExceededError, match="sends at least 40 prompt tokens"):
+        crew.kickoff()
+    assert len(llm.requests) == 1

@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from crewkit._cli._common import OK, UsageError, load
+from crewkit._cli._common import OK, UsageError, check_output_path, load
 from crewkit.crew import Crew, Process
 from crewkit.errors import CrewkitError
 
@@ -115,6 +115,7 @@ def run_graph(args: argparse.Namespace) -> int:
     import shutil
     import subprocess
 
+    check_output_path("-o", args.output)
     crew = load(args, inputs=None, require_model=False)
     if args.format == "png":
         program = shutil.which("dot")

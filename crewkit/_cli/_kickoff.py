@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crewkit._cli._common import OK, UsageError, given_inputs, load
+from crewkit._cli._common import OK, UsageError, check_output_path, given_inputs, load
 
 if TYPE_CHECKING:
     from crewkit._event_json import TraceFile
@@ -20,6 +20,7 @@ def run_kickoff(args: argparse.Namespace) -> int:
     from crewkit import _console
     from crewkit._cli import _output
 
+    check_output_path("--output", args.output)
     given = given_inputs(args)
     crew = load(args, inputs=given, require_model=True)
     if args.input is not None and not _uses_input(crew):
@@ -27,7 +28,7 @@ def run_kickoff(args: argparse.Namespace) -> int:
     listener: Any = None
     trace = _trace_file(args.trace) if args.trace else None
     if not args.quiet:
-        listener = _console.progress(verbose=args.verbose)
+        listener = _console.progress(verbose=args.verbose, reasons=False)
         crew.listeners = [*crew.listeners, listener]
     if trace is not None:
         crew.listeners = [*crew.listeners, trace]
@@ -35,10 +36,10 @@ def run_kickoff(args: argparse.Namespace) -> int:
     for agent in crew.agents:
         agent.verbose = False
     try:
-        if listener is None and trace is None:
+        if isinstance(listener, _console.TreeProgress) or trace is not None:
+            output = _streamed(crew, given)  # the live view shows each reply being written
+        else:
             output = crew.kickoff(inputs=given)
-        else:  # someone watches: models stream, the live view shows the reply being written
-            output = _streamed(crew, given)
     finally:
         if isinstance(listener, _console.TreeProgress):
             listener.close()

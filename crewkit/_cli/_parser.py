@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from crewkit._cli._batch import add_batch_arguments, run_batch_command
+from crewkit._cli._flow import add_flow_commands
 from crewkit._cli._graph import run_graph
 from crewkit._cli._kickoff import run_kickoff
 from crewkit._cli._models import run_models
@@ -16,7 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The parser; each subcommand's namespace carries ``run``, the function that does it."""
     parser = argparse.ArgumentParser(
         prog="crewkit",
-        description="Run, check, scaffold and draw crews of LLM agents described in crew.yaml.",
+        description="Run, check, scaffold and draw crews of LLM agents described in crew.yaml, "
+        "and flows defined in Python.",
         epilog="Exit codes: 0 success, 1 the run failed, 2 bad configuration or usage.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
@@ -47,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     kickoff.add_argument(
         "--model", metavar="M", help="use model M for every agent, the crew and the manager"
     )
+    _add_model_settings(kickoff)
     shown = kickoff.add_mutually_exclusive_group()
     shown.add_argument(
         "-v", "--verbose", action="store_true", help="also show model calls and tool results"
@@ -74,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source(validate)
     _add_inputs(validate)
     validate.add_argument("--model", metavar="M", help="check as if run with --model M")
+    _add_model_settings(validate)
 
     init = command(
         "init",
@@ -100,8 +105,20 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (png default: <crew>.png)"
     )
+    _add_trust(graph)
+
+    batch = command(
+        "batch",
+        run_batch_command,
+        "run a crew once per row of a JSONL or CSV file",
+        "One run per input row, results appended to --out as each finishes; rerun the same "
+        "command to finish a batch that stopped. Exit 1 when any row failed.",
+    )
+    _add_source(batch)
+    add_batch_arguments(batch)
 
     command("models", run_models, "list model providers and whether they work here", None)
+    add_flow_commands(sub, common, _add_flow_inputs)
     return parser  # fmt: skip
 
 
@@ -112,6 +129,57 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--tasks", metavar="T", help="CrewAI tasks.yaml")
     group.add_argument("--assign", choices=("in-order",),
                        help="give tasks without agent: the agent at the same position")  # fmt: skip
+
+
+def _add_model_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout",
+        metavar="S",
+        type=_positive,
+        help="seconds one model request may take (HTTP models; default 60)",
+    )
+    parser.add_argument(
+        "--temperature",
+        metavar="T",
+        type=_number,
+        help="sampling temperature for every model that takes one",
+    )
+    _add_trust(parser)  # fmt: skip
+
+
+def _add_trust(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-unsafe-callables",
+        action="store_true",
+        help="let the crew file name standard-library functions that run programs or code or "
+        "touch the system (os:system, builtins:eval...) as tools, guardrails or callbacks",
+    )
+
+
+def _number(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _add_flow_inputs(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("inputs (fill the flow's state; later ones win)")
+    group.add_argument("--inputs-file", metavar="F", help="a JSON object of inputs")
+    group.add_argument("--inputs", metavar="KEY=VALUE", nargs="+", action="extend", default=[],
+                       help="named inputs, overriding the file's")  # fmt: skip
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:

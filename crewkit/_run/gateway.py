@@ -3,14 +3,14 @@ and counted exactly once, whichever agent, planner or manager makes it.
 
 A call passes these steps, in this order:
 
-1. the run's token budget, checked before anything is spent;
+1. the run's token budget, checked before anything is spent (see :func:`check_budget`);
 2. the requests-per-minute limits: the agent's, the crew's and the model's own;
 3. the model-call span (start, end and failure events) around the rest;
 4. the active cassette: a replay answers here, with no network;
 5. the network switch: no real call leaves the machine while it is blocked;
 6. the backend: ``complete``, or ``stream`` when the run streams and the model reports usage when
-   streaming (its pieces become events of the span, see ``model_stream.py``); a recording
-   cassette then writes the exchange down;
+   streaming (its pieces become events of the span, see ``model_stream.py``); the reply made
+   valid text (no lone surrogates); a recording cassette then writes the exchange down;
 7. the usage ledger, once per call.
 
 Backends do none of this (an HTTP client only retries its own request). The steps are plain code
@@ -20,17 +20,19 @@ durable runs, is one more step beside the cassette.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
-from crewkit._ratelimit import RateLimiter
+from crewkit._ratelimit import Limiter
 from crewkit._run.model_stream import stream_reply
 from crewkit._run.state import Run, Scope
+from crewkit._text import valid_data, valid_text
 from crewkit.errors import BudgetExceededError, CrewkitError, LLMError
 from crewkit.events import MODEL_SPAN, ModelTextDelta, Span
 from crewkit.llm._base import LLM
 from crewkit.llm._cassette import active_cassette
 from crewkit.llm._guard import check_allowed
-from crewkit.llm._types import ModelRequest, ModelResponse
+from crewkit.llm._types import ModelRequest, ModelResponse, ToolCall
 
 
 async def call_model(
@@ -38,11 +40,14 @@ async def call_model(
     llm: LLM,
     request: ModelRequest,
     scope: Scope,
-    limiters: tuple[RateLimiter, ...] = (),
+    limiters: tuple[Limiter, ...] = (),
+    *,
+    prompt_floor: int = 0,
 ) -> ModelResponse:
     """Send ``request`` to ``llm`` for ``scope`` (who asks, for which task, under which step),
-    after ``limiters`` (the caller's: agent, crew) and the model's own limit."""
-    check_budget(run, scope)
+    after ``limiters`` (the caller's: agent, crew) and the model's own limit. ``prompt_floor`` is
+    what the request's prompt is known to cost at least (the conversation's previous prompt)."""
+    check_budget(run, scope, prompt_floor)
     for limiter in (*limiters, *([llm.limiter] if llm.limiter is not None else [])):
         await limiter.acquire()
     with run.span(
@@ -58,13 +63,28 @@ async def call_model(
     return response
 
 
-def check_budget(run: Run, scope: Scope) -> None:
-    """Refuse the call once the run has used its ``max_tokens``."""
+def check_budget(run: Run, scope: Scope, prompt_floor: int = 0) -> None:
+    """Refuse a call that would certainly take the run past its ``max_tokens``.
+
+    The budget bounds the tokens the run's model calls report, prompt plus completion, every
+    agent, manager and planner included. Providers count a call only once it is made, so the
+    check is made before each call: the run must be under budget, and the call's prompt, known
+    to be at least ``prompt_floor`` tokens (a conversation only grows), must still fit. A run can
+    thus go over by at most the last call's new text and reply, never by a call that was bound
+    to overshoot.
+    """
     used, budget = run.ledger.total.total_tokens, run.max_tokens
-    if budget is not None and used >= budget:
+    if budget is None:
+        return
+    if used >= budget:
         raise BudgetExceededError(
             f"token budget exhausted: {used} tokens used of max_tokens={budget} "
             f"before {scope.agent!r} could continue {scope.task!r}"
+        )
+    if used + prompt_floor > budget:
+        raise BudgetExceededError(
+            f"token budget too small to go on: {used} tokens used of max_tokens={budget}, and "
+            f"{scope.agent!r}'s next call on {scope.task!r} sends at least {prompt_floor} prompt tokens"
         )
 
 
@@ -83,9 +103,11 @@ async def answer(
     first = None
     try:
         if streaming is not None and llm.profile.stream_usage:
-            response, first = await stream_reply(llm, request, streaming, started)
+            response, first = await stream_reply(
+                llm, request, streaming, started, clean=_valid_response
+            )
         else:
-            response = await llm.complete(request)
+            response = _valid_response(await llm.complete(request))
             response, first = _whole(response, streaming, started)
     except CrewkitError:
         raise
@@ -109,3 +131,18 @@ def _whole(
     if response.text:
         streaming.report(ModelTextDelta, text=response.text)
     return response, time.perf_counter() - started
+
+
+def _valid_response(response: ModelResponse) -> ModelResponse:
+    """The response with every string made encodable: a reply with a lone surrogate must not
+    break the next request, the output file or memory."""
+    calls = tuple(
+        ToolCall(
+            valid_text(c.name),
+            valid_data(dict(c.arguments)),
+            c.id,
+            None if c.raw_arguments is None else valid_text(c.raw_arguments),
+        )
+        for c in response.tool_calls
+    )
+    return dataclasses.replace(response, text=valid_text(response.text), tool_calls=calls)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
+from crewkit._text import valid_text
 from crewkit.events import ModelStreamRestarted, ModelTextDelta, Span, ToolCallDelta
 from crewkit.llm._base import LLM
 from crewkit.llm._types import (
@@ -75,6 +77,7 @@ class _Merger:
             return
         self.last[key] = self.loop.time()
         if key == _TEXT:
+            piece = valid_text(piece)
             if piece:
                 self.text.append(piece)
                 self.span.report(ModelTextDelta, text=piece)
@@ -107,10 +110,15 @@ class _Merger:
 
 
 async def stream_reply(
-    llm: LLM, request: ModelRequest, span: Span, started: float
+    llm: LLM,
+    request: ModelRequest,
+    span: Span,
+    started: float,
+    clean: Callable[[ModelResponse], ModelResponse] = lambda response: response,
 ) -> tuple[ModelResponse, float | None]:
-    """Stream ``llm``'s answer to ``request`` as events of ``span``; return the whole reply and
-    the seconds from ``started`` to its first piece."""
+    """Stream ``llm``'s answer to ``request`` as events of ``span``; return the whole reply (after
+    ``clean``, which the streamed text is then made to match) and the seconds from ``started`` to
+    its first piece."""
     merger = _Merger(span)
     response: ModelResponse | None = None
     item: StreamItem
@@ -132,6 +140,7 @@ async def stream_reply(
             merger.timer.cancel()
     if response is None:
         raise TypeError(f"{llm!r}.stream() ended without a ModelResponse")
+    response = clean(response)
     merger.finish(response)
     first = None if merger.first is None else merger.first - started
     return response, first

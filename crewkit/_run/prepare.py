@@ -3,6 +3,7 @@ before any model is called: every placeholder has a value and every agent has a 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Any
 
 from crewkit._crew_definition import DEFAULT_MANAGER_ROLE, CrewDefinition, Process
 from crewkit._inputs import interpolate, placeholders
-from crewkit._ratelimit import RateLimiter, shared_limiter
+from crewkit._ratelimit import Limiter, shared_limiter
 from crewkit.agent import AGENT_TEXTS, Agent
 from crewkit.errors import ConfigurationError, HumanInputError, MissingInputError
 from crewkit.llm._base import LLM
@@ -32,7 +33,7 @@ class RunAgent:
     tools: tuple[Tool, ...]
     max_iter: int
     max_execution_time: float | None = None
-    limiters: tuple[RateLimiter, ...] = ()
+    limiters: tuple[Limiter, ...] = ()
     """Rate limits every model call of this agent waits for (the agent's and the crew's)."""
 
 
@@ -138,7 +139,7 @@ def _all_agents(crew: CrewDefinition) -> list[Agent]:
 
 
 def _manager(
-    crew: CrewDefinition, inputs: Mapping[str, Any], crew_limits: tuple[RateLimiter, ...]
+    crew: CrewDefinition, inputs: Mapping[str, Any], crew_limits: tuple[Limiter, ...]
 ) -> RunAgent:
     """The manager: ``manager_agent`` (its model, else ``manager_llm``, else the crew's), or the
     built-in one on ``manager_llm``."""
@@ -160,7 +161,7 @@ def run_agent_for(
     agent: Agent,
     crew: CrewDefinition,
     inputs: Mapping[str, Any],
-    crew_limits: tuple[RateLimiter, ...] = (),
+    crew_limits: tuple[Limiter, ...] = (),
     *,
     fallback_llm: LLM | str | None = None,
 ) -> RunAgent:
@@ -194,12 +195,38 @@ def output_path(path: str, output_dir: str | None) -> Path:
             f"output_file {path!r} is absolute; use a path relative to the working directory, "
             "or set Crew(output_dir=...) to allow a folder"
         )
+    if "\0" in path:
+        raise ConfigurationError(f"output_file {path!r} contains a NUL character")
     target = (base / given).resolve()
     if not target.is_relative_to(base):
         raise ConfigurationError(
             f"output_file {path!r} points outside {base}; files may only be written inside it"
         )
+    _check_writable(path, target)
     return target
+
+
+NAME_MAX = 255
+"""Longest file name, in bytes, that common file systems take."""
+
+
+def _check_writable(path: str, target: Path) -> None:
+    """Refuse, before any model is called, an output file that could never be written: an existing
+    folder, a path through a file, a name too long for the file system."""
+    long = next((p for p in target.parts if len(os.fsencode(p)) > NAME_MAX), None)
+    if long is not None:
+        raise ConfigurationError(
+            f"output_file {path!r}: the name {long[:40]!r}... is longer than {NAME_MAX} bytes"
+        )
+    if target.is_dir():
+        raise ConfigurationError(f"output_file {path!r} is an existing folder; name a file in it")
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ConfigurationError(
+                    f"output_file {path!r} goes through {str(parent)!r}, which is a file"
+                )
+            break
 
 
 def _check_human_input(crew: CrewDefinition) -> None:
@@ -221,6 +248,9 @@ def _checked_tools(agent: Agent, inputs: Mapping[str, Any]) -> tuple[Tool, ...]:
 
 
 def _label(description: str, index: int) -> str:
-    first = description.strip().splitlines()[0]
-    short = first if len(first) <= 60 else first[:57].rstrip() + "..."
+    """``Task 2: <first line>``; just ``Task 2`` when inputs left the description empty."""
+    lines = description.strip().splitlines()
+    if not lines:
+        return f"Task {index + 1}"
+    short = lines[0] if len(lines[0]) <= 60 else lines[0][:57].rstrip() + "..."
     return f"Task {index + 1}: {short}"

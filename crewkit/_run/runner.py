@@ -9,6 +9,7 @@ from typing import Any
 
 from crewkit._crew_definition import CrewDefinition, Process
 from crewkit._run.prepare import ResolvedCrew, check_inputs, prepare
+from crewkit._run.resources import start_knowledge, start_servers
 from crewkit._run.scheduler import schedule
 from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
@@ -20,6 +21,7 @@ from crewkit.events import (
     TaskCompleted,
     ToolCallCompleted,
     ToolCallFailed,
+    enclosing_step,
 )
 from crewkit.task import CrewOutput, TaskOutput
 
@@ -34,9 +36,10 @@ def _listeners(crew: CrewDefinition) -> list[Listener]:
     if task_done is not None:
         listeners.append(lambda e: task_done(e.output) if isinstance(e, TaskCompleted) else None)
     if crew.verbose or any(a.verbose for a in crew.agents):
-        from crewkit._console import progress
+        from crewkit._console import progress, showing_progress
 
-        listeners.append(progress(verbose=True))
+        if not showing_progress():  # a verbose flow around this crew already shows it
+            listeners.append(progress(verbose=True))
     return listeners
 
 
@@ -68,12 +71,16 @@ async def run_crew(
 
         run.memory = RunMemory(crew.memory, run.run_id)
         run.bus.listeners.append(run.memory.on_event)
-    with run.span(CREW_SPAN, parent=None, crew_name=crew.name, inputs=inputs) as span:
+    await start_knowledge(run, crew)
+    with run.span(CREW_SPAN, parent=enclosing_step(), crew_name=crew.name, inputs=inputs) as span:
         try:
+            resolved = await start_servers(run, resolved)
             outputs = await _tasks(run, crew, resolved, span.id)
         finally:
             if run.memory is not None:
                 await run.memory.finish()
+            if run.servers is not None:
+                await run.servers.stop()
         output = CrewOutput(
             raw=outputs[-1].raw,
             tasks_output=outputs,

@@ -18,6 +18,8 @@ from crewkit.llm._base import LLM
 from crewkit.llm._types import Usage
 
 if TYPE_CHECKING:
+    from crewkit.knowledge._run import RunKnowledge
+    from crewkit.mcp._run import RunServers
     from crewkit.memory._session import RunMemory
 
 
@@ -70,6 +72,10 @@ class Run:
     ledger: UsageLedger = field(default_factory=UsageLedger)
     memory: RunMemory | None = None
     """This run's view of the crew's memory, when the crew has one."""
+    knowledge: RunKnowledge | None = None
+    """The crew's and agents' knowledge, indexed for this run, when they have any."""
+    servers: RunServers | None = None
+    """The MCP servers this run started for its agents, stopped when it ends."""
     streaming: bool = False
     """Models stream their replies, and the pieces become events (someone is watching)."""
     _spans: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

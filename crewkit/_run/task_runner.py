@@ -15,7 +15,13 @@ from crewkit._run.agent_loop import AgentLoop, AgentResult
 from crewkit._run.prepare import RunAgent, RunTask
 from crewkit._run.state import Run
 from crewkit._run.structured import parse_structured, response_schema, schema_text
-from crewkit.errors import ConfigurationError, GuardrailError, OutputValidationError
+from crewkit._text import valid_text
+from crewkit.errors import (
+    ConfigurationError,
+    GuardrailError,
+    OutputFileError,
+    OutputValidationError,
+)
 from crewkit.events import TASK_SPAN
 from crewkit.llm._types import Usage
 from crewkit.task import Task, TaskOutput
@@ -28,6 +34,7 @@ def task_prompt(
     *,
     schema_in_prompt: bool,
     memories: Sequence[dict[str, str]] = (),
+    knowledge: Sequence[dict[str, str]] = (),
 ) -> str:
     """The user message that sets the agent to work on ``task``."""
     model = task.definition.output_model
@@ -39,6 +46,7 @@ def task_prompt(
         output_schema=schema_text(model) if model is not None and schema_in_prompt else "",
         plan=task.step_plan,
         memories=memories,
+        knowledge=knowledge,
     )
 
 
@@ -77,13 +85,23 @@ async def _work_on(
     if run.memory is not None:
         memories = await run.memory.recall(task, context)
         tools += run.memory.tools(tools, agent.role)
+    knowledge: list[dict[str, str]] = []
+    if run.knowledge is not None:
+        query = f"{task.description}\n{task.expected_output}"
+        knowledge = await run.knowledge.recall(query, id(agent.definition))
     model = task.definition.output_model
     native_schema = model is not None and agent.llm.profile.json_schema
     loop = AgentLoop(
         run,
         agent,
         task=task.label,
-        prompt=task_prompt(task, context, schema_in_prompt=not native_schema, memories=memories),
+        prompt=task_prompt(
+            task,
+            context,
+            schema_in_prompt=not native_schema,
+            memories=memories,
+            knowledge=knowledge,
+        ),
         tools=tools,
         parent=span,
         response_schema=response_schema(model) if native_schema and model is not None else None,
@@ -94,6 +112,29 @@ async def _work_on(
     if task.output_path is not None:
         await asyncio.to_thread(_write, task, output)
     return output
+
+
+def _write(task: RunTask, output: TaskOutput) -> None:
+    """Write the output file; a failure keeps the answer in the error's ``outputs``."""
+    path = task.output_path
+    assert path is not None
+    text = (
+        output.raw
+        if output.json_dict is None
+        else json.dumps(output.json_dict, indent=2, default=str)
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(valid_text(text) + "\n", encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        error = OutputFileError(
+            f"task {task.label!r} finished, but its output_file {str(path)!r} cannot be written "
+            f"({reason}); the answer is kept in the error's outputs",
+            path=str(path),
+        )
+        error.outputs = [output]
+        raise error from None
 
 
 class _Acceptance:
@@ -186,7 +227,9 @@ class _Acceptance:
     async def _human(self, output: TaskOutput) -> str:
         if not self.definition.human_input:
             return ""
-        ask = self.run.ask_human or _ask_on_console
+        from crewkit._console import ask_on_console
+
+        ask = self.run.ask_human or ask_on_console
         return str(await _maybe_await(ask(output)) or "").strip()
 
 
@@ -200,29 +243,10 @@ def _with_value(output: TaskOutput, value: Any) -> TaskOutput:
         return replace(output, raw=value)
     if hasattr(value, "model_dump"):
         data = value.model_dump(mode="json")
-        return replace(output, pydantic=value, json_dict=data, raw=json.dumps(data))
+        return replace(output, pydantic=value, json_dict=data, raw=json.dumps(data, default=str))
     if isinstance(value, dict):
-        return replace(output, json_dict=value, raw=json.dumps(value))
+        return replace(output, json_dict=value, raw=json.dumps(value, default=str))
     return replace(output, raw=str(value))
-
-
-def _write(task: RunTask, output: TaskOutput) -> None:
-    assert task.output_path is not None
-    text = output.raw if output.json_dict is None else json.dumps(output.json_dict, indent=2)
-    task.output_path.parent.mkdir(parents=True, exist_ok=True)
-    task.output_path.write_text(text + "\n", encoding="utf-8")
-
-
-async def _ask_on_console(output: TaskOutput) -> str:
-    from rich.console import Console
-    from rich.markdown import Markdown
-    from rich.panel import Panel
-
-    console = Console(stderr=True)
-    console.print(Panel(Markdown(output.raw), title=f"Review: {output.name}"))
-    return await asyncio.to_thread(
-        console.input, "Feedback for the agent (press Enter to accept): "
-    )
 
 
 async def _maybe_await(value: Any) -> Any:

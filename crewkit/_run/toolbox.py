@@ -14,6 +14,7 @@ from crewkit import prompts
 from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
 from crewkit._run.structured import describe_validation_error
+from crewkit._text import valid_text
 from crewkit.errors import CrewkitError
 from crewkit.events import TOOL_SPAN
 from crewkit.llm._types import normalize_name
@@ -67,7 +68,7 @@ class ToolBox:
             validated = tool.arguments_model().model_validate(dict(arguments))
         except ValidationError as exc:
             return self._invalid(tool, describe_validation_error(exc))
-        key = f"{tool.name}:{json.dumps(arguments, sort_keys=True, default=str)}"
+        key = f"{tool.name}:{_canonical(arguments)}"
         if key in self._done and not isinstance(tool, RunTool):
             return Observation(
                 prompts.render("repeated_call", tool=tool.name, result=self._done[key]), True
@@ -95,13 +96,14 @@ class ToolBox:
                 if isinstance(tool, RunTool) and isinstance(exc, CrewkitError):
                     raise  # a coworker's model failing, a budget or time limit: ends the run
                 span.fail(exc)
-                error = f"{type(exc).__name__}: {exc}"
+                error = valid_text(f"{type(exc).__name__}: {exc}")
                 return Observation(prompts.render("tool_error", tool=tool.name, error=error), True)
             if isinstance(result, Refusal):
                 self.must_answer = True
                 observation = Observation(result.text, error=True, final=True)
             else:
-                observation = Observation(_truncate(_as_text(result), tool.max_result_chars))
+                text = valid_text(_as_text(result))
+                observation = Observation(_truncate(text, tool.max_result_chars))
             span.end(result=observation.text, error=observation.error, duration=span.elapsed)
         return observation
 
@@ -122,6 +124,14 @@ def _single_string_argument(tool: Tool, raw: str) -> dict[str, Any] | None:
     return None
 
 
+def _canonical(arguments: Mapping[str, Any]) -> str:
+    """The arguments as one string, to recognise a repeated call (any keys, any values)."""
+    try:
+        return json.dumps(arguments, sort_keys=True, default=str)
+    except (TypeError, ValueError, RecursionError):
+        return repr(sorted(arguments.items(), key=repr))
+
+
 def _as_text(result: Any) -> str:
     if isinstance(result, str):
         return result
@@ -129,7 +139,7 @@ def _as_text(result: Any) -> str:
         return str(result.model_dump_json())
     try:
         return json.dumps(result, default=str, ensure_ascii=False)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return str(result)
 
 

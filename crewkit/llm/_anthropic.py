@@ -109,7 +109,7 @@ class AnthropicChat(HTTPModel):
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:
         """Stream the reply over server-sent events: text and ``tool_use`` input as they come."""
         body = {**self.payload(request), "stream": True}
-        async for item in retried_stream(self, "/v1/messages", body, self._read):
+        async for item in retried_stream(self, "/v1/messages", body, self._read, self.parse):
             yield item
 
     async def _read(self, events: AsyncIterator[dict[str, Any]]) -> AsyncIterator[StreamItem]:

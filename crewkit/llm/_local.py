@@ -9,8 +9,8 @@ decoding, so even this 135M model can only answer with a valid call or a final a
 
 from __future__ import annotations
 
-import asyncio
 import atexit
+import contextlib
 import importlib.metadata
 import os
 import threading
@@ -146,7 +146,9 @@ class LocalLlama(LLM):
             return _loaded[key]
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
-        return await asyncio.to_thread(self._complete, request)
+        from crewkit._sync import in_thread
+
+        return await in_thread(self._complete, request)
 
     def _options(self, request: ModelRequest) -> dict[str, Any]:
         """``create_chat_completion`` arguments; tools and schemas become a grammar."""
@@ -214,13 +216,18 @@ class LocalLlama(LLM):
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:
         """Generate in a worker thread, handing each token out as it comes; a constrained reply
         streams its answer's text or its call's arguments. Closing the stream stops generation."""
+        import asyncio
+
+        from crewkit._sync import in_thread
+
         loop = asyncio.get_running_loop()
         items: asyncio.Queue[Any] = asyncio.Queue()
         stop = threading.Event()
 
         def hand_over(item: Any) -> None:
             if not stop.is_set():  # once the reader is gone, its loop may be too
-                loop.call_soon_threadsafe(items.put_nowait, item)
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(items.put_nowait, item)
 
         def produce() -> None:
             try:
@@ -231,7 +238,9 @@ class LocalLlama(LLM):
             finally:
                 hand_over(_END)
 
-        worker = asyncio.ensure_future(asyncio.to_thread(produce))
+        # Not joined (see ``in_thread``): a reader that stops early is free at once, and the
+        # generating thread stops at its next token.
+        worker = asyncio.ensure_future(in_thread(produce))
         try:
             while (item := await items.get()) is not _END:
                 if isinstance(item, _Failed):
@@ -239,7 +248,8 @@ class LocalLlama(LLM):
                 yield item
         finally:
             stop.set()
-            await asyncio.shield(worker)
+            if worker.done():
+                worker.result()
 
     def _stream(self, request: ModelRequest, stop: threading.Event) -> Iterator[StreamItem]:
         llama, lock = self._llama()

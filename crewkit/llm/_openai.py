@@ -192,8 +192,10 @@ class OpenAIChat(HTTPModel):
                 body["stream_options"] = {"include_usage": True}
             try:
                 async for item in retried_stream(
-                    self, "/chat/completions", body, lambda events: self._read(events, request)
-                ):
+                    self, "/chat/completions", body,
+                    lambda events: self._read(events, request),
+                    lambda data: self.parse(data, request),
+                ):  # fmt: skip
                     yield item
                 return
             except FormatRefusedError:  # refused when opening: nothing was streamed yet
@@ -297,7 +299,7 @@ def _read_tool_call(wire: Mapping[str, Any]) -> ToolCall:
         return ToolCall(str(function["name"]), raw, id=str(wire.get("id") or ""))
     try:
         arguments = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         arguments = None
     if not isinstance(arguments, dict):
         return ToolCall(str(function["name"]), {}, id=str(wire.get("id") or ""), raw_arguments=raw)

@@ -15,20 +15,32 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from crewkit.errors import InvalidResponseError, LLMError, ModelConnectionError
-from crewkit.llm._types import StreamItem, StreamRestart
+from crewkit.llm._types import ModelResponse, StreamItem, StreamRestart
 
 if TYPE_CHECKING:
     from crewkit.llm._http import HTTPModel
+
+
+def snippet(body: bytes, limit: int = 300) -> str:
+    """The start of a body, as text."""
+    text = body.decode("utf-8", "replace").strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
 
 Reader = Callable[[AsyncIterator[dict[str, Any]]], AsyncIterator[StreamItem]]
 """Turns one attempt's JSON events into stream items, the whole response last."""
 
 
 async def retried_stream(
-    model: HTTPModel, path: str, payload: Mapping[str, Any], read: Reader
+    model: HTTPModel,
+    path: str,
+    payload: Mapping[str, Any],
+    read: Reader,
+    whole: Callable[[Any], ModelResponse],
 ) -> AsyncIterator[StreamItem]:
     """POST ``payload`` for a stream and yield what ``read`` makes of its events, retrying per
-    ``model.retry``; the last error is raised with ``attempts`` set."""
+    ``model.retry``; the last error is raised with ``attempts`` set. A server that answers with
+    plain JSON instead (some ignore ``stream``) is read by ``whole``, as a reply not streamed."""
     policy = model.retry
     started = time.monotonic()
     attempt = 0
@@ -36,16 +48,24 @@ async def retried_stream(
         attempt += 1
         handed_out = False
         try:
+            problem = ""
             try:
                 async with model.open_stream(path, payload) as response:
+                    if "json" in response.headers.get("content-type", ""):
+                        body = await response.aread()
+                        problem = f"unreadable response body: {snippet(body)}"
+                        yield whole(json.loads(body))
+                        return
                     async for item in read(json_events(model, response)):
                         handed_out = True
                         yield item
                 return
             except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-                raise model.error(
-                    InvalidResponseError, f"unreadable stream ({type(exc).__name__}: {exc})"
-                ) from exc
+                problem = f"{problem or 'unreadable stream'} ({type(exc).__name__}: {exc})"
+            except RecursionError:
+                problem = "the JSON is nested too deeply"
+            # Raised outside the except block: the cause may hold the event's text.
+            raise model.error(InvalidResponseError, problem[:600])
         except LLMError as error:
             error.attempts = attempt
             wait = policy.wait_before(attempt, error)
@@ -69,10 +89,10 @@ async def json_events(model: HTTPModel, response: Any) -> AsyncIterator[dict[str
             return
         try:
             event = json.loads(payload)
-        except ValueError as exc:
-            raise model.error(
-                InvalidResponseError, f"unreadable stream event: {payload[:200]}"
-            ) from exc
+        except (ValueError, RecursionError):
+            event = None  # raised below, without the decoder's copy of the event
+        if event is None:
+            raise model.error(InvalidResponseError, f"unreadable stream event: {payload[:200]}")
         if not isinstance(event, dict):
             raise model.error(InvalidResponseError, f"unexpected stream event: {payload[:200]}")
         yield event

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crewkit._fts import match_plan, words_of
+from crewkit._sqlite import make_folder, use_wal
 from crewkit.errors import MemoryStoreError
-from crewkit.memory._query import match_plan, words_of
 from crewkit.memory._records import MemoryRecord
 
 SCHEMA_VERSION = 1
@@ -101,6 +101,13 @@ class Store:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy in another process opens its own connection to the same file.
+        return {"path": self.path, "busy_timeout": self.busy_timeout}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"], busy_timeout=state["busy_timeout"])  # type: ignore[misc]
+
     # -- connection -------------------------------------------------------------------------
 
     @contextmanager
@@ -112,13 +119,13 @@ class Store:
 
     def _open(self) -> sqlite3.Connection:
         if self.path != ":memory:":
-            _make_folder(Path(self.path).parent)
+            make_folder(Path(self.path).parent)
         conn = sqlite3.connect(
             self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
         )
         try:
             if self.path != ":memory:":
-                self._use_wal(conn)
+                use_wal(conn, self.busy_timeout)
                 conn.execute("PRAGMA synchronous=NORMAL")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -137,22 +144,6 @@ class Store:
             conn.close()
             raise
         return conn
-
-    def _use_wal(self, conn: sqlite3.Connection) -> None:
-        """Switch the file to WAL. Changing the journal mode needs an exclusive lock, and SQLite
-        answers "locked" at once instead of waiting when two connections open a new file
-        together, so wait here, within the busy timeout."""
-        deadline = time.monotonic() + self.busy_timeout
-        pause = 0.005
-        while True:
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() + pause > deadline:
-                    raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.2)
 
     @contextmanager
     def _translated(self) -> Iterator[None]:
@@ -262,7 +253,7 @@ class Store:
     def search(
         self, words: list[str], *, kinds: Sequence[str], run_id: str, limit: int, exclude_run: bool
     ) -> list[Row]:
-        """Memories holding any of ``words`` (the rarest ones, see ``_query``), best bm25 first.
+        """Memories holding any of ``words`` (the rarest ones, see ``crewkit._fts``), best bm25 first.
 
         Short-term memories count only for their own run; with ``exclude_run`` long-term copies made
         by the same run are left out, since the run's short-term memory already holds them.
@@ -275,7 +266,7 @@ class Store:
             "ORDER BY relevance LIMIT ?"
         )
         with self._connection() as conn:
-            query = match_plan(conn, words)
+            query = match_plan(conn, words, newest_of="memories")
             if query is None:
                 return []
             rows = conn.execute(sql, [query.match, query.min_id, *params, limit]).fetchall()
@@ -350,13 +341,3 @@ def _visible(kinds: Sequence[str], run_id: str, exclude_run: bool) -> tuple[str,
         where += " AND NOT (m.kind = 'long_term' AND m.run_id = ?)"
         params.append(run_id)
     return where, params
-
-
-def _make_folder(folder: Path) -> None:
-    """Create the store's folder; a ``.crewkit`` folder we create gets a ``.gitignore`` so the
-    memory file is not committed by accident."""
-    if folder.is_dir():
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    if folder.name == ".crewkit":
-        (folder / ".gitignore").write_text("*\n", encoding="utf-8")

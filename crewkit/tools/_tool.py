@@ -40,10 +40,11 @@ class Tool:
         raise NotImplementedError(f"tool {self.name!r} implements neither run() nor arun()")
 
     async def arun(self, **kwargs: Any) -> Any:
-        """Do the work asynchronously; by default runs :meth:`run` in a worker thread."""
-        import asyncio
+        """Do the work asynchronously; by default runs :meth:`run` in a thread of its own, so a
+        blocking tool never holds up the event loop or outlives a time limit's error."""
+        from crewkit._sync import in_thread
 
-        return await asyncio.to_thread(self.run, **kwargs)
+        return await in_thread(self.run, **kwargs)
 
     def arguments_model(self) -> type[BaseModel]:
         """The pydantic model that validates this tool's arguments."""
@@ -154,12 +155,13 @@ class FunctionTool(Tool):
         return result
 
     async def arun(self, **kwargs: Any) -> Any:
-        import asyncio
         import inspect
+
+        from crewkit._sync import in_thread
 
         if inspect.iscoroutinefunction(self.fn):
             return await self.fn(**kwargs)
-        return await asyncio.to_thread(self.fn, **kwargs)
+        return await in_thread(self.fn, **kwargs)
 
 
 @overload

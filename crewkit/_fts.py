@@ -1,10 +1,14 @@
-"""Free text → an FTS5 query that stays fast on a large store.
+"""Free text → an SQLite FTS5 query that stays fast on a large index (memory and knowledge).
 
 Words are quoted, so nothing a model or user writes is read as FTS5 syntax (``NEAR``, ``*``, column
 filters), and any shared word can match (OR), ranked by bm25. A word found in a large share of the
-memories says little about relevance (bm25 gives it a tiny weight) but costs the most, since every
-memory holding it must be scored. So the query keeps the rarest words, within a budget of matches to
-score; when even the rarest word is everywhere, only the newest memories are searched for it.
+rows says little about relevance (bm25 gives it a tiny weight) but costs the most, since every row
+holding it must be scored. So the query keeps the rarest words, within a budget of matches to score;
+when even the rarest word is everywhere, a store that grows over time (memory) searches only its
+newest rows for it.
+
+Each index keeps a ``terms(term, docs)`` table of how many rows hold each word (:func:`words_of`),
+updated as rows are added and removed.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 MAX_TERMS = 24
 """Words taken from the query text, at most."""
 MATCH_BUDGET = 1000
-"""Memories (postings) scored per search, about; keeps recall near a millisecond at any size."""
+"""Rows (postings) scored per search, about; keeps a search near a millisecond at any size."""
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -55,31 +59,40 @@ class MatchPlan:
 
 
 def words_of(text: str) -> set[str]:
-    """The distinct searchable words of a stored text, as counted in the ``terms`` table."""
+    """The distinct searchable words of a stored text, as counted in a ``terms`` table."""
     return {w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in _STOPWORDS}
 
 
-def match_plan(conn: sqlite3.Connection, words: list[str]) -> MatchPlan | None:
-    """Choose the rarest of ``words`` within :data:`MATCH_BUDGET`; ``None`` when there are none.
+def match_plan(
+    conn: sqlite3.Connection,
+    words: list[str],
+    *,
+    newest_of: str | None = None,
+    budget: int | None = None,
+) -> MatchPlan | None:
+    """Choose the rarest of ``words`` within ``budget`` postings (default :data:`MATCH_BUDGET`);
+    ``None`` when there are none.
 
-    How many memories hold a word comes from the ``terms`` table, kept as memories are saved and
-    removed (an index lookup, where FTS5's own vocabulary would walk the whole list of a common word).
-    A word not in the table may still match through its stem; it counts as rare.
+    How many rows hold a word comes from the ``terms`` table, kept as rows are added and removed (an
+    index lookup, where FTS5's own vocabulary would walk the whole list of a common word). A word not
+    in the table may still match through its stem; it counts as rare. With ``newest_of`` (a table
+    name), a query whose rarest word is still over budget searches only that table's newest rows.
     """
     if not words:
         return None
+    budget = MATCH_BUDGET if budget is None else budget
     marks = ", ".join("?" for _ in words)
     counts = dict(conn.execute(f"SELECT term, docs FROM terms WHERE term IN ({marks})", words))
     chosen: list[str] = []
     total = 0
     for word in sorted(words, key=lambda w: counts.get(w, 0)):
         frequency = int(counts.get(word, 0))
-        if chosen and total + frequency > MATCH_BUDGET:
+        if chosen and total + frequency > budget:
             break
         chosen.append(word)
         total += frequency
     min_id = 0
-    if total > MATCH_BUDGET:  # even the rarest word is in many memories: search the newest
-        newest = conn.execute("SELECT max(rowid) FROM memories").fetchone()[0] or 0
-        min_id = max(0, newest - int(newest * MATCH_BUDGET / total))
+    if newest_of is not None and total > budget:  # the rarest word is everywhere: newest rows only
+        newest = conn.execute(f"SELECT max(rowid) FROM {newest_of}").fetchone()[0] or 0
+        min_id = max(0, newest - int(newest * budget / total))
     return MatchPlan(match=" OR ".join(f'"{w}"' for w in chosen), min_id=min_id)
