@@ -15,7 +15,10 @@ from crewkit.llm._base import LLM
 from crewkit.task import Task, TaskOutput
 
 if TYPE_CHECKING:
+    import os
+
     from crewkit.events import Event, Listener
+    from crewkit.journal import Journal
     from crewkit.knowledge import KnowledgeConfig, KnowledgeSource
     from crewkit.memory import Memory
 
@@ -82,6 +85,10 @@ class CrewDefinition:
     memory: Memory | bool | None = None
     """Shared memory: ``True`` for ``.crewkit/memory.db`` in the working directory, or a
     :class:`~crewkit.memory.Memory`; ``None``/``False`` for none."""
+    durable: Journal | bool | str | os.PathLike[str] | None = None
+    """Journal every run so it survives a crash and can be resumed, replayed and reviewed later:
+    ``True`` for ``.crewkit/runs.db`` in the working directory, a file path, or a
+    :class:`~crewkit.journal.Journal`; ``None``/``False`` for none."""
     knowledge_sources: Sequence[KnowledgeSource] = ()
     """Documents every agent consults: the passages most relevant to each task go into its
     prompt, labelled with their source."""
@@ -117,6 +124,12 @@ class CrewDefinition:
         self._check_agents()
         self._check_tasks()
         self._check_memory()
+        self.journal: Journal | None = None
+        """The run journal ``durable`` names, or ``None``."""
+        if self.durable is not None and self.durable is not False:
+            from crewkit.journal._journal import resolve  # only durable crews pay for sqlite3
+
+            self.journal = resolve(self.durable)
         if self.knowledge_sources or self.knowledge_config is not None:
             from crewkit.knowledge._sources import check_config, check_sources
 

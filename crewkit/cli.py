@@ -1,6 +1,7 @@
 """The ``crewkit`` command: run, check, scaffold and draw crews described in YAML.
 
-Exit codes: 0 success, 1 the run failed, 2 bad configuration or usage. User mistakes are reported as
+Exit codes: 0 success, 1 the run failed, 2 bad configuration or usage, 3 the run waits for a
+person's review (``crewkit resume ID --approve`` or ``--feedback TEXT`` continues it). User mistakes are reported as
 messages without a traceback; ``--debug`` shows it. The commands live in :mod:`crewkit._cli`.
 """
 
@@ -11,8 +12,9 @@ import traceback
 from collections.abc import Sequence
 
 from crewkit._cli._common import BAD_CONFIG, RUN_FAILED
+from crewkit._cli._durable import WAITING
 from crewkit._cli._parser import build_parser
-from crewkit.errors import ConfigurationError, CrewkitError
+from crewkit.errors import ConfigurationError, CrewkitError, ReviewPending
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,6 +30,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except BrokenPipeError:  # `crewkit runs show ID | head`: the reader has all it wanted
+        sys.stderr.close()
+        return 0
+    except ReviewPending as waiting:
+        sys.stderr.write(f"crewkit: {waiting}\n--- answer under review ---\n{waiting.answer}\n")
+        return WAITING
     except CrewkitError as exc:
         if args.debug:
             traceback.print_exc()

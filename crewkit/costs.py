@@ -19,7 +19,15 @@ from typing import Any
 
 from crewkit.llm._types import Usage
 
-__all__ = ["CallRecord", "Cost", "CostReport", "cost_report", "price", "prices_available"]
+__all__ = [
+    "CallRecord",
+    "Cost",
+    "CostReport",
+    "calls_from_dicts",
+    "cost_report",
+    "price",
+    "prices_available",
+]
 
 FREE_PROVIDERS = frozenset({"local", "mock", "scripted", "function"})
 """Providers whose models run in this process: their calls cost nothing."""
@@ -51,6 +59,29 @@ class CallRecord:
     """Tokens of the call."""
     time: float
     """When it was made (seconds since the epoch): prices change over time."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (without the time: two runs doing the same work have equal dicts)."""
+        return {
+            "agent": self.agent,
+            "task": self.task,
+            "label": self.label,
+            "provider": self.provider,
+            "model": self.model,
+            "prompt_tokens": self.usage.prompt_tokens,
+            "completion_tokens": self.usage.completion_tokens,
+        }
+
+
+def calls_from_dicts(data: Iterable[Mapping[str, Any]], time: float) -> list[CallRecord]:
+    """Call records from :meth:`CallRecord.to_dict` (a journaled output), dated ``time``."""
+    return [
+        CallRecord(
+            str(d["agent"]), str(d["task"]), str(d["label"]), str(d["provider"]), str(d["model"]),
+            Usage(int(d["prompt_tokens"]), int(d["completion_tokens"]), requests=1), time,
+        )
+        for d in data
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,19 @@ class StreamMethod:
     def __init__(self, crew: Crew, enabled: bool) -> None:
         self._crew, self._enabled = crew, enabled
 
-    def __call__(self, inputs: dict[str, Any] | None = None) -> Iterator[Event]:
-        """Run the crew and yield its events as they happen (see :mod:`crewkit.streaming`)."""
+    def __call__(
+        self,
+        inputs: dict[str, Any] | None = None,
+        *,
+        run_id: str | None = None,
+        after_seq: int | None = None,
+    ) -> Iterator[Event]:
+        """Run the crew and yield its events as they happen (see :mod:`crewkit.streaming`). With
+        ``after_seq``, read journaled run ``run_id`` again instead: its events after that seq,
+        following it while it runs."""
         from crewkit.streaming import stream_events
 
-        return stream_events(self._crew, inputs)
+        return stream_events(self._crew, inputs, run_id=run_id, after_seq=after_seq)
 
     def __bool__(self) -> bool:
         return self._enabled
@@ -78,52 +86,115 @@ class Crew(CrewDefinition):
     """``crew.stream(inputs)`` runs the crew and yields its events as they happen; ``Crew(stream=
     True)`` makes :meth:`kickoff` return CrewAI-style chunks instead (see :mod:`crewkit.streaming`)."""
 
-    def kickoff(self, inputs: dict[str, Any] | None = None) -> CrewOutput:
-        """Run the crew and return its output. Works inside a running event loop too (notebooks).
-        With ``Crew(stream=True)`` the output is a :class:`~crewkit.streaming.CrewStream`."""
+    def kickoff(
+        self, inputs: dict[str, Any] | None = None, *, run_id: str | None = None
+    ) -> CrewOutput:
+        """Run the crew and return its output (``run_id`` names the run; a fresh id otherwise, on
+        ``CrewOutput.run_id``). Works inside a running event loop too (notebooks). With
+        ``Crew(stream=True)`` the output is a :class:`~crewkit.streaming.CrewStream`."""
         if self.stream:
             from crewkit.streaming import CrewStream, stream_events
 
-            return CrewStream(stream_events(self, inputs))
-        from crewkit._run.runner import run_crew
+            return CrewStream(stream_events(self, inputs, run_id=run_id))
         from crewkit._sync import run_sync
 
-        return run_sync(functools.partial(run_crew, self, inputs))
+        return run_sync(functools.partial(self.kickoff_async, inputs, run_id=run_id))
 
-    async def kickoff_async(self, inputs: dict[str, Any] | None = None) -> CrewOutput:
+    async def kickoff_async(
+        self, inputs: dict[str, Any] | None = None, *, run_id: str | None = None
+    ) -> CrewOutput:
         """Run the crew on the current event loop. With ``Crew(stream=True)`` the output is a
         :class:`~crewkit.streaming.CrewStream` to read with ``async for``."""
         if self.stream:
             from crewkit.streaming import CrewStream, astream_events
 
-            return CrewStream(async_events=astream_events(self, inputs))
-        from crewkit._run.runner import run_crew
+            return CrewStream(async_events=astream_events(self, inputs, run_id=run_id))
+        from crewkit._run.runner import RunOptions, run_crew
 
-        return await run_crew(self, inputs)
+        return await run_crew(self, inputs, RunOptions(run_id=run_id))
 
-    def astream(self, inputs: dict[str, Any] | None = None) -> AsyncIterator[Event]:
-        """Run the crew on the current event loop and yield its events as they happen."""
+    def astream(
+        self,
+        inputs: dict[str, Any] | None = None,
+        *,
+        run_id: str | None = None,
+        after_seq: int | None = None,
+    ) -> AsyncIterator[Event]:
+        """:meth:`stream` on the current event loop."""
         from crewkit.streaming import astream_events
 
-        return astream_events(self, inputs)
+        return astream_events(self, inputs, run_id=run_id, after_seq=after_seq)
 
-    def kickoff_for_each(self, inputs: Sequence[dict[str, Any]]) -> list[CrewOutput]:
-        """Run the crew once per inputs dict, one after another; outputs in input order."""
-        from crewkit._run.runner import run_crew_for_each
+    def resume(
+        self,
+        run_id: str,
+        *,
+        feedback: str | None = None,
+        approve: bool = False,
+        force: bool = False,
+    ) -> CrewOutput:
+        """Continue a journaled run (``durable`` crews): after a crash, a failure, or with a
+        review's ``feedback``/``approve``. Every model response and tool result the journal holds
+        is used again, not asked again; the run goes on live from the first step that has none.
+        A changed definition is refused (:class:`~crewkit.errors.DefinitionChangedError`) unless
+        ``force=True``, which reuses each step whose request still matches."""
         from crewkit._sync import run_sync
 
-        return run_sync(functools.partial(run_crew_for_each, self, inputs, concurrency=1))
+        return run_sync(
+            functools.partial(
+                self.resume_async, run_id, feedback=feedback, approve=approve, force=force
+            )
+        )
+
+    async def resume_async(
+        self,
+        run_id: str,
+        *,
+        feedback: str | None = None,
+        approve: bool = False,
+        force: bool = False,
+    ) -> CrewOutput:
+        """:meth:`resume` on the current event loop."""
+        from crewkit._run.resuming import resume_run
+
+        return await resume_run(self, run_id, feedback=feedback, approve=approve, force=force)
+
+    def replay(self, task_id: str | int, run_id: str | None = None) -> CrewOutput:
+        """Run again from one task (its name or label, or its 0-based index): the tasks before it
+        keep their outputs from run ``run_id`` (the crew's latest journaled run by default).
+        A new run; the old one is left as it was."""
+        from crewkit._run.resuming import replay_run
+        from crewkit._sync import run_sync
+
+        return run_sync(functools.partial(replay_run, self, task_id, run_id))
+
+    def kickoff_for_each(
+        self, inputs: Sequence[dict[str, Any]], *, batch_id: str | None = None
+    ) -> list[CrewOutput]:
+        """Run the crew once per inputs dict, one after another; outputs in input order. A durable
+        crew journals them as batch ``batch_id``; running the same batch again finishes only
+        what was left."""
+        from crewkit._run.resuming import run_crew_for_each
+        from crewkit._sync import run_sync
+
+        return run_sync(
+            functools.partial(run_crew_for_each, self, inputs, concurrency=1, batch_id=batch_id)
+        )
 
     async def kickoff_for_each_async(
-        self, inputs: Sequence[dict[str, Any]], *, concurrency: int = 4
+        self,
+        inputs: Sequence[dict[str, Any]],
+        *,
+        concurrency: int = 4,
+        batch_id: str | None = None,
     ) -> list[CrewOutput]:
         """Run the crew once per inputs dict, up to ``concurrency`` runs at a time; outputs in input
         order, each with its own usage. Runs share nothing but the definition and rate limits."""
         if not isinstance(concurrency, int) or concurrency < 1:
             raise ConfigurationError(f"concurrency must be a positive integer, got {concurrency!r}")
-        from crewkit._run.runner import run_crew_for_each
+        from crewkit._run.resuming import run_crew_for_each
 
-        return await run_crew_for_each(self, inputs, concurrency=concurrency)
+        return await run_crew_for_each(self, inputs, concurrency=concurrency, batch_id=batch_id)
 
     def __repr__(self) -> str:
         return f"Crew(name={self.name!r}, agents={len(self.agents)}, tasks={len(self.tasks)})"

@@ -221,6 +221,17 @@ class OutputFileError(CrewkitError):
         super().__init__(message)
 
 
+class CallbackError(CrewkitError):
+    """A callback of yours raised: a task's ``callback``, or the crew's ``task_callback`` or
+    ``step_callback``. The task's work is done and kept in ``outputs``; ``callback`` names the
+    function, ``task`` the task, and the exception it raised is the ``__cause__``."""
+
+    def __init__(self, message: str, *, callback: str, task: str) -> None:
+        self.callback = callback
+        self.task = task
+        super().__init__(message)
+
+
 class HumanInputError(CrewkitError):
     """A task needs human review, but there is no way to ask a person."""
 
@@ -232,6 +243,58 @@ class MemoryStoreError(CrewkitError):
     def __init__(self, message: str, *, path: str) -> None:
         self.path = path
         super().__init__(message)
+
+
+class JournalError(CrewkitError):
+    """The run journal (``.crewkit/runs.db``) cannot be used, or refuses what was asked of it."""
+
+
+class RunNotFoundError(JournalError):
+    """No run with this id is in the journal."""
+
+    def __init__(self, run_id: str, path: str) -> None:
+        self.run_id = run_id
+        """The id asked for."""
+        super().__init__(f"no run {run_id!r} in the journal {path}; `crewkit runs` lists the runs")
+
+
+class RunBusyError(JournalError):
+    """Another live process is running this run; two writers would repeat each other's work."""
+
+
+class DefinitionChangedError(JournalError):
+    """A resume with a crew definition or inputs other than the journaled run's; ``changes``
+    names each difference. ``resume(..., force=True)`` reuses the steps that still match."""
+
+    def __init__(self, run_id: str, changes: Sequence[str]) -> None:
+        self.run_id = run_id
+        """The run."""
+        self.changes = list(changes)
+        """What differs, e.g. ``tasks[1].description``."""
+        listed = "\n".join(f"  {c}" for c in self.changes[:20])
+        more = f"\n  ... and {len(self.changes) - 20} more" if len(self.changes) > 20 else ""
+        super().__init__(
+            f"run {run_id!r} was started with another crew definition or inputs:\n{listed}{more}\n"
+            "resume with force=True (CLI: --force) to reuse every step whose request still matches"
+        )
+
+
+class ReviewPending(CrewkitError):
+    """A durable run stopped to wait for a person's review of a ``human_input`` task. Nothing is
+    lost: ``crew.resume(run_id, feedback=...)`` or ``approve=True`` (CLI: ``crewkit resume ID
+    --feedback "..."`` / ``--approve``) continues it, in any process, any time later."""
+
+    def __init__(self, run_id: str, task: str, answer: str) -> None:
+        self.run_id = run_id
+        """The waiting run."""
+        self.task = task
+        """The task whose answer waits for review."""
+        self.answer = answer
+        """The answer to review."""
+        super().__init__(
+            f"run {run_id!r} waits for a review of task {task!r}; continue it with "
+            f'`crewkit resume {run_id} --approve` or `--feedback "..."`'
+        )
 
 
 class KnowledgeError(CrewkitError):

@@ -14,7 +14,6 @@ has a ``seq``: its place in the run's stream, from 1, without gaps.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -379,11 +378,18 @@ class EventBus:
         self.own: list[Listener] = [*listeners, *inherited]
         """This run's listeners and those of the run it was started in (not the global ones)."""
         self.listeners = [*self.own, *_global_listeners]
-        self._seq = itertools.count(first_seq)
+        self.last_seq = first_seq - 1
+        """The ``seq`` of the last event emitted (events are emitted on the run's loop)."""
+        self.essential: list[Listener] = []
+        """Listeners whose failure must stop the run (the run journal): called first, errors
+        propagate."""
 
     def emit(self, event: Event) -> None:
         # Set once, here, on an event nobody has seen yet; replace() would cost a copy per event.
-        object.__setattr__(event, "seq", next(self._seq))
+        self.last_seq += 1
+        object.__setattr__(event, "seq", self.last_seq)
+        for essential in self.essential:
+            essential(event)
         for listener in self.listeners:
             try:
                 listener(event)
@@ -410,7 +416,10 @@ class Span:
         self.id = span_id
         """This step's ``span_id``: the ``parent_id`` of the steps it causes."""
         self.opened = time.perf_counter()
-        bus.emit(kind.started(**self.ids, **fields))
+        opening = kind.started(**self.ids, **fields)
+        bus.emit(opening)
+        self.seq = opening.seq
+        """The ``seq`` of the event that opened the step."""
 
     @property
     def elapsed(self) -> float:

@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Literal
 
-from crewkit.errors import CrewkitError
+from crewkit.errors import ConfigurationError, CrewkitError
 from crewkit.events import (
     CrewCompleted,
     Event,
@@ -34,6 +34,7 @@ from crewkit.task import CrewOutput
 
 if TYPE_CHECKING:
     from crewkit._crew_definition import CrewDefinition
+    from crewkit.journal import Journal
 
 __all__ = ["ChunkType", "CrewStream", "StreamChunk", "astream_events", "stream_events"]
 
@@ -44,19 +45,32 @@ reply broke off and is written again (drop its text so far)."""
 _END = object()
 
 
-def stream_events(crew: CrewDefinition, inputs: Mapping[str, Any] | None = None) -> Iterator[Event]:
-    """The events of one run of ``crew``, as it runs (on its own event loop, in a helper thread)."""
+def stream_events(
+    crew: CrewDefinition,
+    inputs: Mapping[str, Any] | None = None,
+    *,
+    run_id: str | None = None,
+    after_seq: int | None = None,
+) -> Iterator[Event]:
+    """The events of one run of ``crew``, as it runs (on its own event loop, in a helper thread).
+    With ``after_seq``: journaled run ``run_id``'s events after that seq, followed until it ends."""
+    if after_seq is not None:
+        from crewkit.journal._events import journaled_events
+
+        yield from journaled_events(_journal_of(crew), _named(run_id), after_seq=after_seq)
+        return
     events: queue.SimpleQueue[Any] = queue.SimpleQueue()
     started = threading.Event()
     control: dict[str, Any] = {}
 
     async def main() -> None:
-        from crewkit._run.runner import run_crew
+        from crewkit._run.runner import RunOptions, run_crew
 
         control["loop"] = asyncio.get_running_loop()
         control["task"] = asyncio.current_task()
         started.set()
-        await run_crew(crew, inputs, listeners=[events.put], streaming=True)
+        options = RunOptions(run_id=run_id, listeners=(events.put,), streaming=True)
+        await run_crew(crew, inputs, options)
 
     def thread() -> None:
         try:
@@ -91,10 +105,22 @@ def stream_events(crew: CrewDefinition, inputs: Mapping[str, Any] | None = None)
 
 
 async def astream_events(
-    crew: CrewDefinition, inputs: Mapping[str, Any] | None = None
+    crew: CrewDefinition,
+    inputs: Mapping[str, Any] | None = None,
+    *,
+    run_id: str | None = None,
+    after_seq: int | None = None,
 ) -> AsyncIterator[Event]:
-    """The events of one run of ``crew``, as it runs on the current event loop."""
-    from crewkit._run.runner import run_crew
+    """The events of one run of ``crew``, as it runs on the current event loop. With
+    ``after_seq``: journaled run ``run_id``'s events after that seq."""
+    if after_seq is not None:
+        from crewkit.journal._events import ajournaled_events
+
+        reader = _journal_of(crew)
+        async for event in ajournaled_events(reader, _named(run_id), after_seq=after_seq):
+            yield event
+        return
+    from crewkit._run.runner import RunOptions, run_crew
 
     loop = asyncio.get_running_loop()
     events: asyncio.Queue[Any] = asyncio.Queue()
@@ -106,7 +132,8 @@ async def astream_events(
         else:
             loop.call_soon_threadsafe(events.put_nowait, event)
 
-    task = asyncio.ensure_future(run_crew(crew, inputs, listeners=[put], streaming=True))
+    options = RunOptions(run_id=run_id, listeners=(put,), streaming=True)
+    task = asyncio.ensure_future(run_crew(crew, inputs, options))
     task.add_done_callback(lambda _: events.put_nowait(_END))
     try:
         while (item := await events.get()) is not _END:
@@ -116,6 +143,20 @@ async def astream_events(
         if not task.done():
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+
+
+def _journal_of(crew: CrewDefinition) -> Journal:
+    if crew.journal is None:
+        raise ConfigurationError(
+            "reading a stream again (after_seq=...) needs a durable crew: Crew(durable=True)"
+        )
+    return crew.journal
+
+
+def _named(run_id: str | None) -> str:
+    if not run_id:
+        raise ConfigurationError("reading a stream again (after_seq=...) needs the run's run_id")
+    return run_id
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,9 @@ class CrewOutput:
     """Tokens and requests of the whole run, each model call counted once."""
     usage_by_agent: dict[str, Usage] = field(default_factory=dict)
     """The same usage split by agent role."""
+    run_id: str = ""
+    """The run's id: name it in ``crew.resume``, ``crew.replay`` and ``crewkit runs show``. Not
+    part of :meth:`to_dict`, so two runs that did the same work have equal dicts."""
     calls: list[CallRecord] = field(default_factory=list, repr=False)
     """Every model call of the run: who made it, which model answered, its tokens."""
 
@@ -223,5 +226,13 @@ class CrewOutput:
             "tasks_output": [t.to_dict() for t in self.tasks_output],
             "token_usage": self.token_usage.as_dict(),
             "usage_by_agent": {k: v.as_dict() for k, v in self.usage_by_agent.items()},
+            "calls": sorted((c.to_dict() for c in self.calls), key=_call_order),
             "costs": self.costs.to_dict(),
         }
+
+
+def _call_order(call: dict[str, Any]) -> tuple[str, ...]:
+    """Calls in a fixed order (async tasks finish in any order): by task, agent, model, tokens."""
+    return tuple(
+        str(call[k]) for k in ("task", "agent", "label", "prompt_tokens", "completion_tokens")
+    )

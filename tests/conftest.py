@@ -22,6 +22,8 @@ def _no_network_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> objec
     monkeypatch.setenv("CREWKIT_OFFLINE", "1")
     # Documents that tools and crews index go to this test's folder, not the checkout.
     monkeypatch.setenv("CREWKIT_KNOWLEDGE_DB", str(tmp_path / "knowledge.db"))
+    # Runs the CLI journals go to a scratch file, never into the checkout.
+    monkeypatch.setenv("CREWKIT_JOURNAL", str(tmp_path / "runs.db"))
     # With the local extra installed the default chain would pick "local"; tests that rely on
     # "no model configured" must not depend on what this machine has installed.
     monkeypatch.setattr(registry, "_llama_cpp_installed", lambda: False)
@@ -43,3 +45,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
                 f"CREWKIT_REQUIRE_EXTRAS=1 but {', '.join(missing)} is not installed: "
                 "pip install -e '.[web,pdf,mcp]'"
             )
+
+
+@pytest.fixture
+def fake_clock(monkeypatch: pytest.MonkeyPatch) -> object:
+    """The rate limiter's clock and sleep, replaced by a :class:`FakeClock`."""
+    from types import SimpleNamespace
+
+    from crewkit import _ratelimit
+    from tests.helpers import FakeClock
+
+    clock = FakeClock()
+    monkeypatch.setattr(_ratelimit, "time", SimpleNamespace(monotonic=clock.monotonic))
+    monkeypatch.setattr(_ratelimit, "asyncio", SimpleNamespace(sleep=clock.sleep))
+    return clock

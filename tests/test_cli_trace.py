@@ -11,7 +11,7 @@ import pytest
 from test_cli import GOOD, crewkit, write
 
 from crewkit._console import TreeProgress
-from crewkit._replies import writing_tail
+from crewkit._console._replies import writing_tail
 from crewkit.events import ModelCallCompleted, ModelTextDelta
 
 sys.path.insert(0, str(Path(__file__).parent / "llm"))

@@ -244,3 +244,38 @@ def test_a_failing_parallel_delegation_cancels_its_sibling(tmp_path: Path) -> No
     assert slow_calls == []
     with sqlite3.connect(tmp_path / "memory.db") as db:
         assert db.execute("SELECT count(*) FROM memories").fetchone() == (0,)
+
+
+def test_a_task_callback_that_raises_is_a_callback_error_keeping_the_answers() -> None:
+    def save(output: TaskOutput) -> None:
+        raise ValueError("database is down")
+
+    a = analyst()
+    first = Task("Research.", "Facts", agent=a, name="research", callback=save)
+    second = Task("Write.", "Text", agent=a, name="write")
+    llm = ScriptedLLM(["facts"])  # the second task never asks the model
+    with pytest.raises(errors.CallbackError) as caught:
+        Crew(agents=[a], tasks=[first, second], llm=llm).kickoff()
+    error = caught.value
+    assert error.task == "research" and error.callback.endswith("<locals>.save")
+    assert "'research'" in str(error) and "ValueError: database is down" in str(error)
+    assert [o.raw for o in error.outputs] == ["facts"]
+    assert isinstance(error.__cause__, ValueError)
+
+
+@pytest.mark.parametrize("kind", ["step_callback", "task_callback"])
+def test_a_crew_callback_that_raises_ends_the_run_at_its_task_with_a_callback_error(
+    kind: str,
+) -> None:
+    def record(_: object) -> None:
+        raise RuntimeError("disk full")
+
+    a = analyst()
+    tasks = [Task("One.", "x", agent=a, name="one"), Task("Two.", "y", agent=a, name="two")]
+    llm = ScriptedLLM(["first"])
+    with pytest.raises(
+        errors.CallbackError, match=f"task 'one' finished, but its {kind}"
+    ) as caught:
+        Crew(agents=[a], tasks=tasks, llm=llm, **{kind: record}).kickoff()  # type: ignore[arg-type]
+    assert [o.raw for o in caught.value.outputs] == ["first"]
+    assert len(llm.requests) == 1  # task two never started

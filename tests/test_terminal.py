@@ -229,7 +229,7 @@ def test_debug_output_does_not_tell_you_to_run_with_debug(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "hooks.py").write_text(
-        "def fail(output):\n    raise ValueError('callback broke')\n", encoding="utf-8"
+        "def fail(output):\n    raise ValueError('guardrail broke')\n", encoding="utf-8"
     )
     (tmp_path / "crew.yaml").write_text(
         textwrap.dedent("""\
@@ -237,7 +237,7 @@ def test_debug_output_does_not_tell_you_to_run_with_debug(
             agents:
               a: {role: R, goal: G, backstory: B}
             tasks:
-              t: {description: D, expected_output: E, agent: a, callback: 'hooks:fail'}
+              t: {description: D, expected_output: E, agent: a, guardrail: 'hooks:fail'}
             """),
         encoding="utf-8",
     )
@@ -246,5 +246,5 @@ def test_debug_output_does_not_tell_you_to_run_with_debug(
     assert "(run with --debug to see the traceback)" in capsys.readouterr().err
     assert main(["--debug", "kickoff", "crew.yaml"]) == 1
     err = capsys.readouterr().err
-    assert "Traceback" in err and "unexpected ValueError: callback broke" in err
+    assert "Traceback" in err and "unexpected ValueError: guardrail broke" in err
     assert "run with --debug" not in err

@@ -5,20 +5,25 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crewkit._cli._common import OK, UsageError, check_output_path, given_inputs, load
+from crewkit._cli._durable import journal_of, source_of
+from crewkit.errors import ConfigurationError, CrewkitError, ReviewPending
 
 if TYPE_CHECKING:
     from crewkit._event_json import TraceFile
-    from crewkit.crew import Crew, CrewOutput
+    from crewkit.crew import Crew
 
 
 def run_kickoff(args: argparse.Namespace) -> int:
     """Run the crew and print its answer (and usage, unless ``--quiet``)."""
     from crewkit import _console
     from crewkit._cli import _output
+    from crewkit._run.runner import RunOptions, run_crew
+    from crewkit._sync import run_sync
 
     check_output_path("--output", args.output)
     given = given_inputs(args)
@@ -35,16 +40,28 @@ def run_kickoff(args: argparse.Namespace) -> int:
     crew.verbose = False  # the command draws its own progress
     for agent in crew.agents:
         agent.verbose = False
+    # The live tree shows each reply as it is written; a trace has every piece.
+    streaming = isinstance(listener, _console.TreeProgress) or trace is not None
+    options = RunOptions(run_id=args.run_id, no_input=args.no_input, streaming=streaming)
+    if not args.no_journal:
+        journal = journal_of(args)
+        crew.durable, crew.journal = journal.path, journal
+        options = replace(options, source=source_of(args))
     try:
-        if isinstance(listener, _console.TreeProgress) or trace is not None:
-            output = _streamed(crew, given)  # the live view shows each reply being written
-        else:
-            output = crew.kickoff(inputs=given)
+        output = run_sync(lambda: run_crew(crew, given, options))
+    except CrewkitError as exc:
+        if isinstance(listener, _console.TreeProgress):
+            listener.close()  # the tree's final picture first, then the answers below it
+        if not isinstance(exc, (ConfigurationError, ReviewPending)):
+            _keep_finished(args, exc)
+        raise
     finally:
         if isinstance(listener, _console.TreeProgress):
             listener.close()
         if trace is not None:
             trace.close()
+    if not args.no_journal and not args.quiet:
+        sys.stderr.write(f"run {output.run_id} journaled in {crew.durable}\n")
     if args.json:
         text = _output.as_json(output)
         sys.stdout.write(text + "\n")
@@ -66,13 +83,21 @@ def run_kickoff(args: argparse.Namespace) -> int:
     return OK
 
 
-def _streamed(crew: Crew, inputs: dict[str, Any]) -> CrewOutput:
-    from crewkit.events import CrewCompleted
+def _keep_finished(args: argparse.Namespace, error: CrewkitError) -> None:
+    """A failed run's finished answers on stdout (``--json``: the error object with them), so the
+    paid work is not lost; the error itself is printed on stderr by ``crewkit.cli``."""
+    from crewkit._cli import _output
 
-    for event in crew.stream(inputs):
-        if isinstance(event, CrewCompleted):
-            return event.output
-    raise AssertionError("unreachable: a stream ends with CrewCompleted or raises")
+    if args.json:
+        sys.stdout.write(_output.error_as_json(error) + "\n")
+    elif error.outputs:
+        _output.print_finished(error, sys.stdout)
+        count = len(error.outputs)
+        sys.stderr.write(
+            f"crewkit: the run failed; the answer{'s' if count != 1 else ''} of {count} finished "
+            f"task{'s' if count != 1 else ''} {'are' if count != 1 else 'is'} on stdout\n"
+        )
+    sys.stdout.flush()
 
 
 def _trace_file(path: str) -> TraceFile:

@@ -6,10 +6,12 @@ import argparse
 from collections.abc import Callable
 
 from crewkit._cli._batch import add_batch_arguments, run_batch_command
+from crewkit._cli._durable import add_journal_arguments, run_replay, run_resume
 from crewkit._cli._flow import add_flow_commands
 from crewkit._cli._graph import run_graph
 from crewkit._cli._kickoff import run_kickoff
 from crewkit._cli._models import run_models
+from crewkit._cli._runs import run_runs
 from crewkit._cli._scaffold import run_init
 from crewkit._cli._validate import run_validate
 
@@ -20,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="crewkit",
         description="Run, check, scaffold and draw crews of LLM agents described in crew.yaml, "
         "and flows defined in Python.",
-        epilog="Exit codes: 0 success, 1 the run failed, 2 bad configuration or usage.",
+        epilog="Exit codes: 0 success, 1 the run failed, 2 bad configuration or usage, "
+        "3 the run waits for a review (crewkit resume ID --approve | --feedback TEXT).",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     from crewkit import __version__
@@ -67,6 +70,72 @@ def build_parser() -> argparse.ArgumentParser:
     kickoff.add_argument(
         "--trace", metavar="FILE", help="write every event of the run to FILE as JSON lines"
     )
+    durable = kickoff.add_argument_group("the run journal (on by default)")
+    add_journal_arguments(durable)
+    durable.add_argument("--no-journal", action="store_true", help="do not journal this run")
+    durable.add_argument("--run-id", metavar="ID", help="name the run (default: a fresh id)")
+    durable.add_argument(
+        "--no-input",
+        action="store_true",
+        help="nobody answers reviews here: a human_input task waits (exit 3)",
+    )
+
+    resume = command(
+        "resume",
+        run_resume,
+        "continue a journaled run (after a crash, a failure or for a review)",
+        "Continue run ID: every model answer and tool result in the journal is used again, "
+        "the rest runs live. The crew is loaded from the file the run was started with "
+        "(or FILE).",
+    )
+    resume.add_argument("run_id", metavar="ID", help="the run (see crewkit runs)")
+    _add_source(resume)
+    resume.add_argument("--model", metavar="M", help="use model M (default: the run's)")
+    review = resume.add_mutually_exclusive_group()
+    review.add_argument("--feedback", metavar="TEXT", help="answer the waiting review: revise")
+    review.add_argument("--approve", action="store_true", help="accept the answer under review")
+    resume.add_argument(
+        "--force",
+        action="store_true",
+        help="resume even if the crew changed; reuse the steps that still match",
+    )
+    resume.add_argument("--no-input", action="store_true", help="a further review waits (exit 3)")
+    resume.add_argument("--json", action="store_true", help="print the whole output as JSON")
+    add_journal_arguments(resume)
+
+    replay = command(
+        "replay",
+        run_replay,
+        "run a journaled run again from one task",
+        "A new run that keeps the outputs of the tasks before TASK from run ID and runs TASK "
+        "and the ones after it live.",
+    )
+    replay.add_argument("run_id", metavar="ID", help="the run (see crewkit runs)")
+    replay.add_argument(
+        "--from",
+        dest="start",
+        metavar="TASK",
+        required=True,
+        help="the task's name or label, or its number (1 is the first)",
+    )
+    _add_source(replay)
+    replay.add_argument("--model", metavar="M", help="use model M (default: the run's)")
+    replay.add_argument("--json", action="store_true", help="print the whole output as JSON")
+    add_journal_arguments(replay)
+
+    runs = command(
+        "runs",
+        run_runs,
+        "list journaled runs; runs show ID; runs rm ID",
+        "Without an action: the runs, newest first (id, crew, started, status, tasks done, "
+        "tokens, cost). show ID: the run's steps as a tree. rm ID: remove the run.",
+    )
+    runs.add_argument("action", nargs="?", choices=("show", "rm"), help="show or rm")
+    runs.add_argument("run_id", metavar="ID", nargs="?", help="the run to show or remove")
+    runs.add_argument("--crew", metavar="NAME", help="only runs of this crew")
+    runs.add_argument("--status", metavar="S", help="only runs with this status (e.g. waiting)")
+    runs.add_argument("--limit", metavar="N", type=int, default=20, help="at most N runs (20)")
+    add_journal_arguments(runs)
 
     validate = command(
         "validate",

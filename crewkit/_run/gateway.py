@@ -4,18 +4,19 @@ and counted exactly once, whichever agent, planner or manager makes it.
 A call passes these steps, in this order:
 
 1. the run's token budget, checked before anything is spent (see :func:`check_budget`);
-2. the requests-per-minute limits: the agent's, the crew's and the model's own;
-3. the model-call span (start, end and failure events) around the rest;
-4. the active cassette: a replay answers here, with no network;
-5. the network switch: no real call leaves the machine while it is blocked;
-6. the backend: ``complete``, or ``stream`` when the run streams and the model reports usage when
+2. a durable run's journal: a call that completed before a crash is answered from it (no limits,
+   no network); any other call is journaled as started here and with its response in step 7;
+3. the requests-per-minute limits: the agent's, the crew's and the model's own;
+4. the model-call span (start, end and failure events) around the rest;
+5. the active cassette: a replay answers here, with no network;
+6. the network switch: no real call leaves the machine while it is blocked;
+7. the backend: ``complete``, or ``stream`` when the run streams and the model reports usage when
    streaming (its pieces become events of the span, see ``model_stream.py``); the reply made
-   valid text (no lone surrogates); a recording cassette then writes the exchange down;
-7. the usage ledger, once per call.
+   valid text (no lone surrogates); a recording cassette, then the journal, write it down;
+8. the usage ledger, once per call (journaled answers included, so a resumed run counts as one).
 
 Backends do none of this (an HTTP client only retries its own request). The steps are plain code
-on purpose: the whole last mile reads on one screen, and a new concern, such as a run journal for
-durable runs, is one more step beside the cassette.
+on purpose: the whole last mile reads on one screen.
 """
 
 from __future__ import annotations
@@ -48,14 +49,32 @@ async def call_model(
     after ``limiters`` (the caller's: agent, crew) and the model's own limit. ``prompt_floor`` is
     what the request's prompt is known to cost at least (the conversation's previous prompt)."""
     check_budget(run, scope, prompt_floor)
-    for limiter in (*limiters, *([llm.limiter] if llm.limiter is not None else [])):
-        await limiter.acquire()
+    journal = run.journal
+    step = journal.model_step(llm.label, scope.task, scope.agent, request) if journal else None
+    if step is None or step.replay is None:
+        for limiter in (*limiters, *([llm.limiter] if llm.limiter is not None else [])):
+            await limiter.acquire()
     with run.span(
         MODEL_SPAN, parent=scope.parent, agent_role=scope.agent, model=llm.label,
         task_name=scope.task, provider=llm.provider, endpoint=llm.endpoint, request=request,
     ) as span:  # fmt: skip
-        response, first = await answer(llm, request, span if run.streaming else None)
-        run.ledger.record(scope.agent, scope.task, response.usage, llm=llm, served=response.model)
+        streaming = span if run.streaming else None
+        if journal is None or step is None:
+            response, first = await answer(llm, request, streaming)
+        elif step.replay is not None:
+            response, first = _whole(step.replay, streaming, time.perf_counter())
+        else:
+            where = {"span": span.id, "parent": scope.parent, "task": scope.task}
+            journal.model_started(step, llm.label, agent=scope.agent, event_seq=span.seq, **where)
+            response, first = await answer(llm, request, streaming)
+            # No await from here to span.end: the completion is the bus's next event.
+            journal.model_done(
+                step, llm.label, response, span.elapsed, agent=scope.agent,
+                event_seq=run.bus.last_seq + 1, **where,
+            )  # fmt: skip
+        run.ledger.record(
+            scope.agent, scope.task, response.usage, label=llm.label, model=response.model
+        )
         span.end(
             response=response, usage=response.usage, duration=span.elapsed,
             time_to_first_chunk=first,

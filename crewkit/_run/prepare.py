@@ -93,10 +93,14 @@ def check_inputs(crew: CrewDefinition, inputs: Mapping[str, Any]) -> None:
         raise MissingInputError(missing)
 
 
-def prepare(crew: CrewDefinition, inputs: Mapping[str, Any]) -> ResolvedCrew:
-    """Check inputs and models, then build the run's view of agents and tasks."""
+def prepare(
+    crew: CrewDefinition, inputs: Mapping[str, Any], *, durable: bool = False
+) -> ResolvedCrew:
+    """Check inputs and models, then build the run's view of agents and tasks. A durable run
+    needs no person at hand for reviews: it waits for one."""
     check_inputs(crew, inputs)
-    _check_human_input(crew)
+    if not durable:
+        _check_human_input(crew)
     crew_limits = (shared_limiter(crew, crew.max_rpm),) if crew.max_rpm else ()
     agents: dict[int, RunAgent] = {}
     for agent in crew.agents:
@@ -234,7 +238,8 @@ def _check_human_input(crew: CrewDefinition) -> None:
     if needs and crew.ask_human is None and not sys.stdin.isatty():
         raise HumanInputError(
             f"task {needs[0]!r} has human_input=True but this run is not interactive: "
-            "pass Crew(ask_human=...) to collect the review another way"
+            "pass Crew(ask_human=...) to collect the review another way, or make the crew "
+            "durable (Crew(durable=True)) so the run waits for a review"
         )
 
 

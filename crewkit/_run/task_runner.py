@@ -12,6 +12,7 @@ from typing import Any
 
 from crewkit import prompts
 from crewkit._run.agent_loop import AgentLoop, AgentResult
+from crewkit._run.callbacks import raise_callback_failure, run_task_callback
 from crewkit._run.prepare import RunAgent, RunTask
 from crewkit._run.state import Run
 from crewkit._run.structured import parse_structured, response_schema, schema_text
@@ -21,6 +22,7 @@ from crewkit.errors import (
     GuardrailError,
     OutputFileError,
     OutputValidationError,
+    ReviewPending,
 )
 from crewkit.events import TASK_SPAN
 from crewkit.llm._types import Usage
@@ -67,7 +69,8 @@ async def execute_task(
         output = await _work_on(run, task, agent, context, tools, span.id)
         span.end(output=output)
     if task.definition.callback is not None:
-        await _maybe_await(task.definition.callback(output))
+        await run_task_callback(task.definition.callback, task.label, output)
+    raise_callback_failure(run, task.label, output)
     return output
 
 
@@ -83,8 +86,14 @@ async def _work_on(
     tools = list(agent.tools if tools is None else tools)
     memories: list[dict[str, str]] = []
     if run.memory is not None:
-        memories = await run.memory.recall(task, context)
-        tools += run.memory.tools(tools, agent.role)
+        memory = run.memory
+        if run.journal is not None:
+            memories = await run.journal.recall(
+                task.label, lambda: memory.recall(task, context), span=span, agent=agent.role
+            )
+        else:
+            memories = await memory.recall(task, context)
+        tools += memory.tools(tools, agent.role)
     knowledge: list[dict[str, str]] = []
     if run.knowledge is not None:
         query = f"{task.description}\n{task.expected_output}"
@@ -150,6 +159,7 @@ class _Acceptance:
         self.definition: Task = task.definition
         self.rejections: list[str] = []
         self.schema_retries = 0
+        self.reviews = 0
 
     async def accepted(self, result: AgentResult) -> TaskOutput:
         while True:
@@ -225,12 +235,31 @@ class _Acceptance:
         return output, None
 
     async def _human(self, output: TaskOutput) -> str:
+        """A person's feedback on the answer ("" accepts it). A durable run journals each review;
+        with no person at hand it journals the answer as waiting and stops (``ReviewPending``)."""
         if not self.definition.human_input:
             return ""
+        journal, label = self.run.journal, self.task.label
+        n = self.reviews
+        self.reviews += 1
+        if journal is not None:
+            decided = journal.review_decision(label, n)
+            if decided is not None:
+                return decided
+            if self.run.reviewer_absent and self.run.ask_human is None:
+                journal.review(
+                    label, n, output.raw, None, agent=self.agent.role, parent=self.loop.scope.parent
+                )
+                raise ReviewPending(self.run.run_id, label, output.raw)
         from crewkit._console import ask_on_console
 
         ask = self.run.ask_human or ask_on_console
-        return str(await _maybe_await(ask(output)) or "").strip()
+        feedback = str(await _maybe_await(ask(output)) or "").strip()
+        if journal is not None:
+            journal.review(
+                label, n, output.raw, feedback, agent=self.agent.role, parent=self.loop.scope.parent
+            )
+        return feedback
 
 
 def _with_value(output: TaskOutput, value: Any) -> TaskOutput:

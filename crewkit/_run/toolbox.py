@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from crewkit import prompts
+from crewkit._run.durable import ToolStep, dumps, step_hash
 from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
 from crewkit._run.structured import describe_validation_error
@@ -18,6 +19,7 @@ from crewkit._text import valid_text
 from crewkit.errors import CrewkitError
 from crewkit.events import TOOL_SPAN
 from crewkit.llm._types import normalize_name
+from crewkit.tools._context import ToolContext
 from crewkit.tools._tool import Tool
 
 
@@ -80,30 +82,65 @@ class ToolBox:
         return observation
 
     async def _run(
-        self, run: Run, scope: Scope, tool: Tool, args: dict[str, Any], call_id: str
+        self, run: Run, scope: Scope, tool: Tool, args: dict[str, Any], call_id: str = ""
     ) -> Observation:
+        """One call inside its span. A durable run answers a call the journal completed before
+        from the journal (run tools excepted: their own steps replay), and journals the others
+        around the call."""
+        step = None
+        if run.journal is not None or tool.context_parameter is not None:
+            step = _tool_step(run, scope, tool, args)
         with run.span(
             TOOL_SPAN, parent=scope.parent, agent_role=scope.agent, tool_name=tool.name,
             arguments=args, call_id=call_id,
         ) as span:  # fmt: skip
+            if step is not None and step.replay is not None and not isinstance(tool, RunTool):
+                observation = Observation(*step.replay)
+                span.end(result=observation.text, error=observation.error, duration=0.0)
+                return observation
+            where = {
+                "span": span.id,
+                "parent": scope.parent,
+                "task": scope.task,
+                "agent": scope.agent,
+            }
+            if run.journal is not None and step is not None:
+                run.journal.tool_started(step, tool.name, args, event_seq=span.seq, **where)
+            call = dict(args)
+            if tool.context_parameter is not None and step is not None:
+                call[tool.context_parameter] = ToolContext(
+                    run_id=run.run_id, task=scope.task, agent=scope.agent, tool=tool.name,
+                    idempotency_key=step.idempotency_key, attempt=step.attempt,
+                )  # fmt: skip
             try:
                 if isinstance(tool, RunTool):
                     inner = Scope(task=scope.task, agent=scope.agent, parent=span.id)
-                    result = await tool.arun_in(run, inner, **args)
+                    result = await tool.arun_in(run, inner, **call)
                 else:
-                    result = await tool.arun(**args)
+                    result = await tool.arun(**call)
             except Exception as exc:
                 if isinstance(tool, RunTool) and isinstance(exc, CrewkitError):
                     raise  # a coworker's model failing, a budget or time limit: ends the run
-                span.fail(exc)
                 error = valid_text(f"{type(exc).__name__}: {exc}")
-                return Observation(prompts.render("tool_error", tool=tool.name, error=error), True)
+                observation = Observation(
+                    prompts.render("tool_error", tool=tool.name, error=error), True
+                )
+                if run.journal is not None and step is not None:
+                    run.journal.tool_done(step, tool.name, args, observation.text, True,
+                                          span.elapsed, event_seq=run.bus.last_seq + 1,
+                                          **where)  # fmt: skip
+                span.fail(exc)
+                return observation
             if isinstance(result, Refusal):
                 self.must_answer = True
                 observation = Observation(result.text, error=True, final=True)
             else:
                 text = valid_text(_as_text(result))
                 observation = Observation(_truncate(text, tool.max_result_chars))
+            if run.journal is not None and step is not None:
+                run.journal.tool_done(step, tool.name, args, observation.text, observation.error,
+                                      span.elapsed, event_seq=run.bus.last_seq + 1,
+                                      **where)  # fmt: skip
             span.end(result=observation.text, error=observation.error, duration=span.elapsed)
         return observation
 
@@ -112,6 +149,17 @@ class ToolBox:
         return Observation(
             prompts.render("invalid_arguments", tool=tool.name, errors=errors, schema=schema), True
         )
+
+
+def _tool_step(run: Run, scope: Scope, tool: Tool, args: Mapping[str, Any]) -> ToolStep:
+    """The call's identity: from the journal in a durable run, else made up the same way (so a
+    tool's idempotency key does not depend on durability)."""
+    if run.journal is not None:
+        return run.journal.tool_step(scope.task, scope.agent, tool.name, args)
+    key = step_hash("tool", scope.task, scope.agent, tool.name, dumps(dict(args)))
+    n = run.tool_calls_seen[key]
+    run.tool_calls_seen[key] = n + 1
+    return ToolStep(key, n, step_hash(run.run_id, key, str(n)), 1, None)
 
 
 def _single_string_argument(tool: Tool, raw: str) -> dict[str, Any] | None:

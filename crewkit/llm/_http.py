@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from crewkit._numbers import is_positive
 from crewkit._ratelimit import Limiter, shared_limiter
+from crewkit._secrets import register as register_secret
 from crewkit._text import valid_text
 from crewkit.errors import (
     ConfigurationError,
@@ -36,12 +37,14 @@ T = TypeVar("T")
 
 
 class Secret:
-    """An API key that never shows itself in ``repr``, ``str``, errors or events."""
+    """An API key that never shows itself in ``repr``, ``str``, errors or events, and that run
+    journals redact wherever it turns up (an error text, a tool result)."""
 
     __slots__ = ("_value",)
 
     def __init__(self, value: str) -> None:
         self._value = value
+        register_secret(value)
 
     def reveal(self) -> str:
         """The key itself, for the one header that needs it."""

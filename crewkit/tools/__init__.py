@@ -4,6 +4,7 @@ ones load on first use, so ``import crewkit`` does not pay for them."""
 
 from typing import TYPE_CHECKING, Any
 
+from crewkit.tools._context import ToolContext
 from crewkit.tools._registry import builtin_tools, register_tool
 from crewkit.tools._tool import BoundTool, FunctionTool, Tool, tool
 
@@ -52,6 +53,7 @@ __all__ = [
     "SerperDevTool",
     "TXTSearchTool",
     "Tool",
+    "ToolContext",
     "WebSearch",
     "WebsiteSearchTool",
     "builtin_tools",

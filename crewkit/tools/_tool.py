@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from crewkit.errors import ConfigurationError
 from crewkit.llm._types import ToolSpec, tool_name
+from crewkit.tools._context import ToolContext
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -34,6 +35,9 @@ class Tool:
     """The arguments' pydantic model; derived from ``run``'s signature when not set."""
     max_result_chars: int = 6000
     """Longer results are cut to this length before the model sees them."""
+    context_parameter: str | None = None
+    """The parameter of ``run``/``arun`` typed :class:`~crewkit.tools.ToolContext`, if any: filled
+    in by crewkit for each call and left out of the schema the model sees."""
 
     def run(self, **kwargs: Any) -> Any:
         """Do the work synchronously."""
@@ -50,6 +54,7 @@ class Tool:
         """The pydantic model that validates this tool's arguments."""
         if self.args_schema is None:
             self.args_schema = model_from_signature(self.run, f"{tool_name(self.name)}_args")
+            self.context_parameter = context_parameter(self.run)
         return self.args_schema
 
     def spec(self) -> ToolSpec:
@@ -88,6 +93,7 @@ class BoundTool(Tool):
         self.name = inner.name
         self.description = inner.description
         self.max_result_chars = inner.max_result_chars
+        self.context_parameter = inner.context_parameter
         kept = {n: (f.annotation, f) for n, f in fields.items() if n not in self.bound}
         config = inner.arguments_model().model_config
         self.args_schema = create_model(f"{self.name}_bound_args", __config__=config, **kept)  # type: ignore[call-overload]
@@ -143,6 +149,7 @@ class FunctionTool(Tool):
                 "or pass description= to @tool"
             )
         self.args_schema = args_schema or model_from_signature(fn, f"{self.name}_args", param_docs)
+        self.context_parameter = context_parameter(fn)
         if max_result_chars is not None:
             self.max_result_chars = max_result_chars
 
@@ -240,6 +247,8 @@ def model_from_signature(
     for param in inspect.signature(fn).parameters.values():
         if param.name == "self" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
+        if hints.get(param.name) is ToolContext:
+            continue  # filled in by crewkit, never by the model
         annotation = hints.get(param.name, Any)
         default = ... if param.default is param.empty else param.default
         fields[param.name] = (annotation, Field(default, description=(docs or {}).get(param.name)))
@@ -247,6 +256,12 @@ def model_from_signature(
         model_name, __config__=ConfigDict(extra="forbid"), **fields
     )
     return model
+
+
+def context_parameter(fn: Callable[..., Any]) -> str | None:
+    """The name of ``fn``'s parameter typed :class:`ToolContext`, if it has one."""
+    hints = _type_hints(fn)
+    return next((name for name, hint in hints.items() if hint is ToolContext), None)
 
 
 def _type_hints(fn: Callable[..., Any]) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from loopback import FAST_RETRY, Drop, Reply, ScriptedServer, Stall, chat_reply
@@ -59,10 +58,8 @@ def test_a_dropped_connection_is_retried(server: ScriptedServer) -> None:
 
 def test_a_timeout_is_retried(server: ScriptedServer) -> None:
     server.script(Stall(1.0), chat_reply("done"))
-    started = time.monotonic()
     assert ask(server, timeout=0.2).text == "done"
-    assert len(server.requests) == 2
-    assert time.monotonic() - started < 1.0
+    assert len(server.requests) == 2  # the stalled request timed out and was sent again
 
 
 @pytest.mark.parametrize(
