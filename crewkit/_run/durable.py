@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crewkit._secrets import known
+from crewkit.costs import price
 from crewkit.events import (
     AgentFailed,
     AgentFinished,
@@ -240,9 +241,13 @@ class RunJournal:
             "usage": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens},
             "duration": round(duration, 6),
         }  # fmt: skip
+        priced = price(
+            label.partition("/")[0], response.model or label.partition("/")[2], usage, time.time()
+        ).usd
         self.append(
             "model", data, key=step.key, blobs=step.blobs,
-            usage=Usage(usage.prompt_tokens, usage.completion_tokens), **where,
+            usage=Usage(usage.prompt_tokens, usage.completion_tokens),
+            cost=None if priced is None else float(priced), **where,
         )  # fmt: skip
         self._written.update(step.blobs)
 
