@@ -79,7 +79,9 @@ class SpanListener:
         elif isinstance(event, _ENDS):
             span = self._open.pop(event.span_id, None)
             if span is not None:
-                span.set_attributes(_genai.closing(event, self.include_content))
+                closing = _genai.closing(event, self.include_content)
+                if closing:
+                    span.set_attributes(closing)
                 span.end(end_time=nanos)
         if isinstance(event, (CrewCompleted, CrewFailed)):
             self._forget(event.run_id, nanos)
