@@ -24,12 +24,13 @@ from __future__ import annotations
 import dataclasses
 import time
 
+from crewkit._event_bus import Span
 from crewkit._ratelimit import Limiter
 from crewkit._run.model_stream import stream_reply
 from crewkit._run.state import Run, Scope
 from crewkit._text import valid_data, valid_text
 from crewkit.errors import BudgetExceededError, CrewkitError, LLMError
-from crewkit.events import MODEL_SPAN, ModelTextDelta, Span
+from crewkit.events import MODEL_SPAN, ModelTextDelta
 from crewkit.llm._base import LLM
 from crewkit.llm._cassette import active_cassette
 from crewkit.llm._guard import check_allowed

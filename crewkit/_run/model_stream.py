@@ -16,8 +16,9 @@ import asyncio
 import time
 from collections.abc import Callable
 
+from crewkit._event_bus import Span
 from crewkit._text import valid_text
-from crewkit.events import ModelStreamRestarted, ModelTextDelta, Span, ToolCallDelta
+from crewkit.events import ModelStreamRestarted, ModelTextDelta, ToolCallDelta
 from crewkit.llm._base import LLM
 from crewkit.llm._types import (
     ModelRequest,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewkit._crew_definition import CrewDefinition, Process
+from crewkit._event_bus import EventBus
 from crewkit._run.callbacks import crew_callback_listeners
 from crewkit._run.durable import RunJournal
 from crewkit._run.fingerprint import definition_of, fingerprint
@@ -21,12 +22,7 @@ from crewkit._run.scheduler import Executor, schedule
 from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
 from crewkit.errors import ConfigurationError, CrewkitError, ReviewPending
-from crewkit.events import (
-    CREW_SPAN,
-    EventBus,
-    Listener,
-    enclosing_step,
-)
+from crewkit.events import CREW_SPAN, Listener, enclosing_step
 from crewkit.journal import Journal
 from crewkit.task import CrewOutput, TaskOutput
 

@@ -12,8 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crewkit._event_bus import EventBus, Span
 from crewkit.costs import CallRecord
-from crewkit.events import EventBus, Span, SpanKind
+from crewkit.events import SpanKind
 from crewkit.llm._types import Usage
 
 if TYPE_CHECKING:

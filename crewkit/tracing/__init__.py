@@ -36,14 +36,14 @@ def instrument(tracer_provider: Any = None, *, include_content: bool = False) ->
         from opentelemetry import trace
     except ImportError:
         raise ConfigurationError(f"tracing needs OpenTelemetry: {_INSTALL}") from None
-    from crewkit import __version__
     from crewkit.events import subscribe
+    from crewkit.tracing._genai import crewkit_version
     from crewkit.tracing._otel import SpanListener
 
     global _unsubscribe
     uninstrument()
     provider = tracer_provider if tracer_provider is not None else trace.get_tracer_provider()
-    listener = SpanListener(provider.get_tracer("crewkit", __version__), include_content)
+    listener = SpanListener(provider.get_tracer("crewkit", crewkit_version()), include_content)
     _unsubscribe = subscribe(listener)
 
 

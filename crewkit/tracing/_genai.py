@@ -44,6 +44,17 @@ class SpanStart:
     attributes: Attributes
 
 
+def crewkit_version() -> str:
+    """The installed crewkit's version, for the instrumentation scope (read without importing the
+    package's top, which sits above the run)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("crewkit")
+    except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+        return "0"
+
+
 def opening(event: Event, include_content: bool) -> SpanStart | None:
     """The span an event opens (``None`` for events that open none)."""
     if isinstance(event, CrewStarted):

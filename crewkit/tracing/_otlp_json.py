@@ -22,7 +22,7 @@ _ERROR = 2  # OTLP StatusCode ERROR
 def otlp_json(events: Iterable[Event], *, include_content: bool = False) -> dict[str, Any]:
     """An ``ExportTraceServiceRequest`` in OTLP's JSON encoding, for ``events`` of one or more
     runs."""
-    from crewkit import __version__
+    from crewkit.tracing._genai import crewkit_version
 
     spans: list[dict[str, Any]] = []
     open_spans: dict[str, dict[str, Any]] = {}
@@ -69,7 +69,7 @@ def otlp_json(events: Iterable[Event], *, include_content: bool = False) -> dict
         else:
             span["attributes"] += _attributes(_genai.closing(event, include_content))
     resource = _attributes({"service.name": "crewkit"})
-    scope = {"name": "crewkit", "version": __version__}
+    scope = {"name": "crewkit", "version": crewkit_version()}
     return {"resourceSpans": [{"resource": {"attributes": resource},
                                "scopeSpans": [{"scope": scope, "spans": spans}]}]}  # fmt: skip
 
