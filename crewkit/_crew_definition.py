@@ -107,6 +107,9 @@ class CrewDefinition:
     prompt, labelled with their source."""
     knowledge_config: KnowledgeConfig | None = None
     """Passages per task and the index file; ``None`` for the defaults."""
+    stream: bool = False
+    """CrewAI's switch: ``kickoff()`` returns a :class:`~crewkit.streaming.CrewStream` of chunks
+    as the models write. (On a :class:`~crewkit.Crew`, ``crew.stream(inputs)`` also streams events.)"""
 
     def __post_init__(self) -> None:
         self.agents = _list_of(self.agents, Agent, "Crew.agents")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 import crewkit.task
 from crewkit._crew_definition import (
@@ -24,6 +24,7 @@ from crewkit.task import CrewOutput, Task, TaskOutput
 
 if TYPE_CHECKING:
     from crewkit._scoring import CrewTestResult
+    from crewkit.events import Event
 
 __all__ = [
     "DEFAULT_MANAGER_ROLE",
@@ -34,15 +35,73 @@ __all__ = [
 ]
 
 
+class StreamMethod:
+    """``crew.stream``: call it to stream a run's events; its truth value is ``Crew(stream=...)``."""
+
+    def __init__(self, crew: Crew, enabled: bool) -> None:
+        self._crew, self._enabled = crew, enabled
+
+    def __call__(
+        self,
+        inputs: dict[str, Any] | None = None,
+        *,
+        run_id: str | None = None,
+        after_seq: int | None = None,
+    ) -> Iterator[Event]:
+        """Run the crew and yield its events as they happen (see :mod:`crewkit.streaming`). With
+        ``after_seq``, read journaled run ``run_id`` again instead: its events after that seq,
+        following it while it runs."""
+        from crewkit.streaming import stream_events
+
+        return stream_events(self._crew, inputs, run_id=run_id, after_seq=after_seq)
+
+    def __bool__(self) -> bool:
+        return self._enabled
+
+    def __eq__(self, other: object) -> bool:
+        return self._enabled == other
+
+    def __hash__(self) -> int:
+        return hash(self._enabled)
+
+    def __repr__(self) -> str:
+        return repr(self._enabled)
+
+
+class _StreamSwitch:
+    """Lets ``stream`` be both CrewAI's constructor flag and the :meth:`Crew.stream` method."""
+
+    @overload
+    def __get__(self, crew: None, owner: type) -> _StreamSwitch: ...
+    @overload
+    def __get__(self, crew: Crew, owner: type) -> StreamMethod: ...
+    def __get__(self, crew: Crew | None, owner: type) -> StreamMethod | _StreamSwitch:
+        if crew is None:
+            return self
+        return StreamMethod(crew, crew.__dict__.get("_stream", False))
+
+    def __set__(self, crew: Crew, value: bool) -> None:
+        crew.__dict__["_stream"] = bool(value)
+
+
 class Crew(CrewDefinition):
     """A team of agents working through tasks. The definition is checked here, so mistakes show up
     before any model is called; :meth:`kickoff` may then run it any number of times."""
+
+    stream = _StreamSwitch()  # type: ignore[assignment]  # a bool field that is also a method
+    """``crew.stream(inputs)`` runs the crew and yields its events as they happen; ``Crew(stream=
+    True)`` makes :meth:`kickoff` return CrewAI-style chunks instead (see :mod:`crewkit.streaming`)."""
 
     def kickoff(
         self, inputs: dict[str, Any] | None = None, *, run_id: str | None = None
     ) -> CrewOutput:
         """Run the crew and return its output (``run_id`` names the run; a fresh id otherwise, on
-        ``CrewOutput.run_id``). Works inside a running event loop too (notebooks)."""
+        ``CrewOutput.run_id``). Works inside a running event loop too (notebooks). With
+        ``Crew(stream=True)`` the output is a :class:`~crewkit.streaming.CrewStream`."""
+        if self.stream:
+            from crewkit.streaming import CrewStream, stream_events
+
+            return CrewStream(stream_events(self, inputs, run_id=run_id))
         from crewkit._sync import run_sync
 
         return run_sync(functools.partial(self.kickoff_async, inputs, run_id=run_id))
@@ -50,10 +109,27 @@ class Crew(CrewDefinition):
     async def kickoff_async(
         self, inputs: dict[str, Any] | None = None, *, run_id: str | None = None
     ) -> CrewOutput:
-        """Run the crew on the current event loop."""
+        """Run the crew on the current event loop. With ``Crew(stream=True)`` the output is a
+        :class:`~crewkit.streaming.CrewStream` to read with ``async for``."""
+        if self.stream:
+            from crewkit.streaming import CrewStream, astream_events
+
+            return CrewStream(async_events=astream_events(self, inputs, run_id=run_id))
         from crewkit._run.runner import RunOptions, run_crew
 
         return await run_crew(self, inputs, RunOptions(run_id=run_id))
+
+    def astream(
+        self,
+        inputs: dict[str, Any] | None = None,
+        *,
+        run_id: str | None = None,
+        after_seq: int | None = None,
+    ) -> AsyncIterator[Event]:
+        """:meth:`stream` on the current event loop."""
+        from crewkit.streaming import astream_events
+
+        return astream_events(self, inputs, run_id=run_id, after_seq=after_seq)
 
     def resume(
         self,

@@ -4,24 +4,25 @@ Every step of a run (crew, task, agent, model call, tool call) is a span: it ope
 ``...Started`` event and closes with a ``...Completed`` (``AgentFinished``) or a ``...Failed`` event,
 all three carrying its ``span_id``. The ``parent_id`` is the step that caused it, so a delegation
 shows up nested under the tool call that made it (crew → task → agent → model/tool → agent ...).
+
+A run that streams (``crew.stream()``, ``Crew(stream=True)``, the CLI's live view) also reports each
+model reply as it is written: :class:`ModelTextDelta` and :class:`ToolCallDelta` on the model call's
+span, and :class:`ModelStreamRestarted` when a reply broke off and is asked for again. Every event
+has a ``seq``: its place in the run's stream, from 1, without gaps.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from crewkit.llm._types import ModelResponse, Usage
+from crewkit.llm._types import ModelRequest, ModelResponse, Usage
 
 if TYPE_CHECKING:
     from crewkit.task import CrewOutput, TaskOutput
-
-log = logging.getLogger("crewkit")
 
 Listener = Callable[["Event"], object]
 """A function that receives every event of a run."""
@@ -39,6 +40,8 @@ class Event:
     """The enclosing step, or ``None`` for the crew itself."""
     timestamp: float = field(default_factory=time.time)
     """Seconds since the epoch."""
+    seq: int = 0
+    """Place in the run's event stream (1, 2, ...), set when the event is emitted."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,6 +81,8 @@ class _TaskStep(Event):
     """The task's label."""
     agent_role: str
     """Who works on it (the manager, in a hierarchical crew)."""
+    task_index: int = -1
+    """The task's place in the crew's task list, from 0."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,11 +137,20 @@ class _ModelStep(Event):
     """Who asked."""
     model: str
     """The model's ``provider/model`` label."""
+    task_name: str = ""
+    """The task the call serves."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class ModelCallStarted(_ModelStep):
     """A request went to a model."""
+
+    provider: str = ""
+    """The provider part of the label (``openai``, ``local`` ...)."""
+    endpoint: str | None = None
+    """Where the request goes; ``None`` for models in this process."""
+    request: ModelRequest | None = None
+    """What the model is asked (for tracers that record content)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,11 +163,45 @@ class ModelCallCompleted(_ModelStep):
     """Tokens of this call."""
     duration: float
     """Seconds the call took, cassette and retries included."""
+    time_to_first_chunk: float | None = None
+    """Seconds until the first streamed piece of the reply; ``None`` when not streamed."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class ModelCallFailed(_ModelStep, Failed):
     """A model call raised (after the backend's own retries)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelTextDelta(_ModelStep):
+    """A piece of a reply as the model writes it. Since the last :class:`ModelStreamRestarted` of
+    its call, the pieces join to exactly the text of its :class:`ModelCallCompleted`."""
+
+    text: str
+    """The new text."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToolCallDelta(_ModelStep):
+    """A piece of a tool call as the model writes it."""
+
+    index: int
+    """Which call of the reply (a reply may hold several)."""
+    call_id: str
+    """The provider's id of the call, once known."""
+    tool_name: str
+    """The tool's name, once known."""
+    arguments: str
+    """The next piece of the arguments' JSON text."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelStreamRestarted(_ModelStep):
+    """The reply broke off (or came out other than streamed) and is being written again: forget
+    this call's pieces so far."""
+
+    reason: str
+    """Why."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,6 +218,8 @@ class ToolCallStarted(_ToolStep):
 
     arguments: Mapping[str, Any]
     """The validated arguments."""
+    call_id: str = ""
+    """The model's id of the call (native tool calls), else empty."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -312,77 +362,3 @@ def subscribe(listener: Listener) -> Callable[[], None]:
     """Send every event of every run to ``listener``; returns a function that unsubscribes it."""
     _global_listeners.append(listener)
     return lambda: _global_listeners.remove(listener)
-
-
-class EventBus:
-    """Delivers a run's events to its listeners. A failing listener is logged, never fatal: a bug
-    in a progress display must not lose a run's work."""
-
-    def __init__(self, listeners: list[Listener]) -> None:
-        enclosing = _enclosing.get()
-        inherited = [x for x in enclosing[1] if x not in listeners] if enclosing else []
-        self.own: list[Listener] = [*listeners, *inherited]
-        """This run's listeners and those of the run it was started in (not the global ones)."""
-        self.listeners = [*self.own, *_global_listeners]
-        self.essential: list[Listener] = []
-        """Listeners whose failure must stop the run (the run journal): called first, errors
-        propagate."""
-
-    def emit(self, event: Event) -> None:
-        for essential in self.essential:
-            essential(event)
-        for listener in self.listeners:
-            try:
-                listener(event)
-            except Exception:
-                log.exception("event listener %r failed on %s", listener, type(event).__name__)
-
-
-class Span:
-    """One step of a run. Opening it emits its kind's start event; :meth:`end` or :meth:`fail` emit
-    the closing one, which repeats the opening fields it shares (an agent's role, a tool's name)."""
-
-    def __init__(
-        self,
-        bus: EventBus,
-        kind: SpanKind,
-        *,
-        run_id: str,
-        span_id: str,
-        parent_id: str | None,
-        fields: Mapping[str, Any],
-    ) -> None:
-        self.bus, self.kind, self.fields = bus, kind, fields
-        self.ids: dict[str, Any] = {"run_id": run_id, "span_id": span_id, "parent_id": parent_id}
-        self.id = span_id
-        """This step's ``span_id``: the ``parent_id`` of the steps it causes."""
-        self.opened = time.perf_counter()
-        bus.emit(kind.started(**self.ids, **fields))
-
-    @property
-    def elapsed(self) -> float:
-        """Seconds since the step opened."""
-        return time.perf_counter() - self.opened
-
-    def end(self, **outcome: Any) -> None:
-        """Close the step with its kind's completed event."""
-        self.bus.emit(self._closing(self.kind.completed, outcome))
-
-    def fail(self, error: BaseException, **outcome: Any) -> None:
-        """Close the step with its kind's failed event."""
-        self.bus.emit(self._closing(self.kind.failed, {"error": error, **outcome}))
-
-    def _closing(self, event: type[Event], outcome: Mapping[str, Any]) -> Event:
-        names = _field_names(event)
-        shared = {k: v for k, v in self.fields.items() if k in names}
-        return event(**self.ids, **shared, **outcome)
-
-
-_names: dict[type[Event], frozenset[str]] = {}
-
-
-def _field_names(event: type[Event]) -> frozenset[str]:
-    names = _names.get(event)
-    if names is None:
-        names = _names[event] = frozenset(f.name for f in dataclasses.fields(event))
-    return names

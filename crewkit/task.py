@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from crewkit._compat import crewai_arguments, warn_once
 from crewkit._numbers import is_whole
@@ -13,6 +14,9 @@ from crewkit.errors import ConfigurationError
 from crewkit.llm._types import Usage
 from crewkit.tools._accept import as_tool
 from crewkit.tools._tool import Tool
+
+if TYPE_CHECKING:
+    from crewkit.costs import CallRecord, CostReport
 
 Guardrail: TypeAlias = Callable[["TaskOutput"], "tuple[bool, Any]"]
 """Checks an output: returns ``(True, value)`` to accept (``value`` may replace the answer) or
@@ -250,9 +254,19 @@ class CrewOutput:
     run_id: str = ""
     """The run's id: name it in ``crew.resume``, ``crew.replay`` and ``crewkit runs show``. Not
     part of :meth:`to_dict`, so two runs that did the same work have equal dicts."""
+    calls: list[CallRecord] = field(default_factory=list, repr=False)
+    """Every model call of the run: who made it, which model answered, its tokens."""
 
     def __str__(self) -> str:
         return self.raw
+
+    @functools.cached_property
+    def costs(self) -> CostReport:
+        """What the run cost, in total and per agent, task and model (see :mod:`crewkit.costs`);
+        priced on first read."""
+        from crewkit.costs import cost_report
+
+        return cost_report(self.calls)
 
     @property
     def pydantic(self) -> Any:
@@ -285,4 +299,13 @@ class CrewOutput:
             "tasks_output": [t.to_dict() for t in self.tasks_output],
             "token_usage": self.token_usage.as_dict(),
             "usage_by_agent": {k: v.as_dict() for k, v in self.usage_by_agent.items()},
+            "calls": sorted((c.to_dict() for c in self.calls), key=_call_order),
+            "costs": self.costs.to_dict(),
         }
+
+
+def _call_order(call: dict[str, Any]) -> tuple[str, ...]:
+    """Calls in a fixed order (async tasks finish in any order): by task, agent, model, tokens."""
+    return tuple(
+        str(call[k]) for k in ("task", "agent", "label", "prompt_tokens", "completion_tokens")
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from crewkit import Agent, Crew, Task
+from crewkit.events import Event, ModelCallCompleted, ModelStreamRestarted, ModelTextDelta
 from crewkit.llm import LLM
 
 
@@ -36,3 +37,18 @@ class FakeClock:
     async def sleep(self, delay: float) -> None:
         self.waits.append(delay)
         await asyncio.sleep(0)
+
+
+def streamed_replies(events: list[Event]) -> list[tuple[str, str]]:
+    """(text joined from a model call's deltas since its last restart, the call's final text), for
+    every completed model call among ``events``."""
+    pieces: dict[str, list[str]] = {}
+    pairs = []
+    for event in events:
+        if isinstance(event, ModelStreamRestarted):
+            pieces[event.span_id] = []
+        elif isinstance(event, ModelTextDelta):
+            pieces.setdefault(event.span_id, []).append(event.text)
+        elif isinstance(event, ModelCallCompleted):
+            pairs.append(("".join(pieces.pop(event.span_id, [])), event.response.text))
+    return pairs

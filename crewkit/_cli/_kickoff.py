@@ -9,11 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crewkit._cli._common import OK, check_output_path, given_inputs, load
+from crewkit._cli._common import OK, UsageError, check_output_path, given_inputs, load
 from crewkit._cli._durable import journal_of, source_of
 from crewkit.errors import ConfigurationError, CrewkitError, ReviewPending
 
 if TYPE_CHECKING:
+    from crewkit._event_json import TraceFile
     from crewkit.crew import Crew
 
 
@@ -30,13 +31,18 @@ def run_kickoff(args: argparse.Namespace) -> int:
     if args.input is not None and not _uses_input(crew):
         sys.stderr.write("crewkit: note: --input was given but no text in the crew uses {input}\n")
     listener: Any = None
+    trace = _trace_file(args.trace) if args.trace else None
     if not args.quiet:
         listener = _console.progress(verbose=args.verbose, reasons=False)
         crew.listeners = [*crew.listeners, listener]
+    if trace is not None:
+        crew.listeners = [*crew.listeners, trace]
     crew.verbose = False  # the command draws its own progress
     for agent in crew.agents:
         agent.verbose = False
-    options = RunOptions(run_id=args.run_id, no_input=args.no_input)
+    # The live tree shows each reply as it is written; a trace has every piece.
+    streaming = isinstance(listener, _console.TreeProgress) or trace is not None
+    options = RunOptions(run_id=args.run_id, no_input=args.no_input, streaming=streaming)
     if not args.no_journal:
         journal = journal_of(args)
         crew.durable, crew.journal = journal.path, journal
@@ -52,6 +58,8 @@ def run_kickoff(args: argparse.Namespace) -> int:
     finally:
         if isinstance(listener, _console.TreeProgress):
             listener.close()
+        if trace is not None:
+            trace.close()
     if not args.no_journal and not args.quiet:
         sys.stderr.write(f"run {output.run_id} journaled in {crew.durable}\n")
     if args.json:
@@ -90,6 +98,15 @@ def _keep_finished(args: argparse.Namespace, error: CrewkitError) -> None:
             f"task{'s' if count != 1 else ''} {'are' if count != 1 else 'is'} on stdout\n"
         )
     sys.stdout.flush()
+
+
+def _trace_file(path: str) -> TraceFile:
+    from crewkit._event_json import TraceFile
+
+    try:
+        return TraceFile(path)
+    except OSError as exc:
+        raise UsageError(f"--trace {path}: cannot write the file: {exc.strerror or exc}") from None
 
 
 def _uses_input(crew: Crew) -> bool:

@@ -47,23 +47,30 @@ def answer_markdown(output: CrewOutput) -> str:
     return "\n\n".join(sections) + "\n"
 
 
-def usage_rows(output: CrewOutput) -> list[tuple[str, int, int, int, int]]:
-    """(agent, requests, prompt tokens, completion tokens, total tokens), plus a total row."""
+def usage_rows(output: CrewOutput) -> list[tuple[str, int, int, int, int, str]]:
+    """(agent, requests, prompt, completion and total tokens, cost), plus a total row."""
+    costs = output.costs
     rows = [
-        (agent, u.requests, u.prompt_tokens, u.completion_tokens, u.total_tokens)
+        (agent, u.requests, u.prompt_tokens, u.completion_tokens, u.total_tokens,
+         str(costs.by_agent.get(agent, "unknown")))
         for agent, u in output.usage_by_agent.items()
-    ]
+    ]  # fmt: skip
     t = output.token_usage
-    rows.append(("total", t.requests, t.prompt_tokens, t.completion_tokens, t.total_tokens))
+    rows.append(
+        ("total", t.requests, t.prompt_tokens, t.completion_tokens, t.total_tokens,
+         str(costs.total))
+    )  # fmt: skip
     return rows
 
 
-_HEADERS = ("agent", "calls", "prompt", "completion", "total")
+_HEADERS = ("agent", "calls", "prompt", "completion", "total", "cost")
 
 
 def print_usage(output: CrewOutput, stream: IO[str], console: Console | None) -> None:
-    """A table of token usage per agent (rich on a terminal, aligned text otherwise)."""
+    """A table of token usage and cost per agent (rich on a terminal, aligned text otherwise),
+    then the cost per model when the run used several, and a hint when prices are missing."""
     rows = usage_rows(output)
+    notes = _cost_notes(output)
     if console is not None:
         from rich.table import Table
 
@@ -72,18 +79,32 @@ def print_usage(output: CrewOutput, stream: IO[str], console: Console | None) ->
         for header in _HEADERS[1:]:
             table.add_column(header, justify="right")
         for i, row in enumerate(rows):
-            cells = [row[0], *(f"{n:,}" for n in row[1:])]
+            cells = [row[0], *(f"{n:,}" for n in row[1:5]), row[5]]
             table.add_row(*cells, style="bold" if i == len(rows) - 1 else None)
         console.print(table)
+        for note in notes:
+            console.print(note, style="dim")
         return
-    lines: list[tuple[str, ...]] = [_HEADERS, *[(r[0], *(str(n) for n in r[1:])) for r in rows]]
+    lines: list[tuple[str, ...]] = [_HEADERS, *[(r[0], *map(str, r[1:5]), r[5]) for r in rows]]
     widths = [max(len(line[i]) for line in lines) for i in range(len(_HEADERS))]
     stream.write("token usage:\n")
     for line in lines:
         first = line[0].ljust(widths[0])
         rest = "  ".join(c.rjust(w) for c, w in zip(line[1:], widths[1:], strict=True))
         stream.write(f"  {first}  {rest}\n")
+    for note in notes:
+        stream.write(f"  {note}\n")
     stream.flush()
+
+
+def _cost_notes(output: CrewOutput) -> list[str]:
+    costs = output.costs
+    notes = []
+    if len(costs.by_model) > 1:
+        notes.append("cost by model: " + ", ".join(f"{m} {c}" for m, c in costs.by_model.items()))
+    if not costs.table and costs.total.unpriced:
+        notes.append("costs need the price table: pip install 'crewkit[prices]'")
+    return notes
 
 
 def as_json(output: CrewOutput) -> str:

@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     kickoff.add_argument(
         "-o", "--output", metavar="FILE", help="also write the answer (or the JSON) to FILE"
     )
+    kickoff.add_argument(
+        "--trace", metavar="FILE", help="write every event of the run to FILE as JSON lines"
+    )
     durable = kickoff.add_argument_group("the run journal (on by default)")
     add_journal_arguments(durable)
     durable.add_argument("--no-journal", action="store_true", help="do not journal this run")
@@ -121,12 +124,27 @@ def build_parser() -> argparse.ArgumentParser:
     runs = command(
         "runs",
         run_runs,
-        "list journaled runs; runs show ID; runs rm ID",
+        "list journaled runs; runs show ID; runs export ID; runs rm ID",
         "Without an action: the runs, newest first (id, crew, started, status, tasks done, "
-        "tokens, cost). show ID: the run's steps as a tree. rm ID: remove the run.",
+        "tokens, cost). show ID: the run's steps as a tree. export ID: its events as JSON lines "
+        "or its spans as OTLP/JSON. rm ID: remove the run.",
     )
-    runs.add_argument("action", nargs="?", choices=("show", "rm"), help="show or rm")
-    runs.add_argument("run_id", metavar="ID", nargs="?", help="the run to show or remove")
+    runs.add_argument(
+        "action", nargs="?", choices=("show", "export", "rm"), help="show, export or rm"
+    )
+    runs.add_argument("run_id", metavar="ID", nargs="?", help="the run to show, export or remove")
+    runs.add_argument(
+        "--format",
+        choices=("jsonl", "otlp-json"),
+        default="jsonl",
+        help="export: events as JSON lines (default) or spans as OTLP/JSON",
+    )
+    runs.add_argument("-o", "--output", metavar="FILE", help="export: write to FILE, not stdout")
+    runs.add_argument(
+        "--include-content",
+        action="store_true",
+        help="otlp-json: add prompts, replies and tool data to the spans",
+    )
     runs.add_argument("--crew", metavar="NAME", help="only runs of this crew")
     runs.add_argument("--status", metavar="S", help="only runs with this status (e.g. waiting)")
     runs.add_argument("--limit", metavar="N", type=int, default=20, help="at most N runs (20)")

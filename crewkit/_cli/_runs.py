@@ -1,5 +1,5 @@
 """``crewkit runs``: the journaled runs, newest first; ``runs show ID``: one run as a tree of its
-steps; ``runs rm ID``: forget a run."""
+steps; ``runs export ID``: its events or spans as JSON; ``runs rm ID``: forget a run."""
 
 from __future__ import annotations
 
@@ -36,9 +36,36 @@ def run_runs(args: argparse.Namespace) -> int:
         tree = journal_of(args, readonly=True).tree(args.run_id)
         print_tree(tree, sys.stdout)
         return OK
+    if args.action == "export":
+        return _export(args)
     if not journal_of(args).delete(args.run_id):
         raise UsageError(f"no run {args.run_id!r} in the journal")
     sys.stderr.write(f"removed run {args.run_id}\n")
+    return OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    """A run's events as JSON lines, or its spans as OTLP/JSON (see ``crewkit.tracing``)."""
+    import json
+    from pathlib import Path
+
+    from crewkit._event_json import event_to_dict
+    from crewkit.journal._events import journaled_events
+
+    journal = journal_of(args, readonly=True)
+    events = journaled_events(journal, args.run_id, follow=False)
+    if args.format == "jsonl":
+        lines = [json.dumps(event_to_dict(e), ensure_ascii=False, default=str) for e in events]
+        text = "".join(line + "\n" for line in lines)
+    else:
+        from crewkit.tracing._otlp_json import otlp_json
+
+        text = json.dumps(otlp_json(events, include_content=args.include_content), indent=1) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        sys.stderr.write(f"wrote {args.output}\n")
+    else:
+        sys.stdout.write(text)
     return OK
 
 

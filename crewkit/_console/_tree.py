@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from crewkit._console._replies import WRITING_EVENTS, ReplyLines
 from crewkit._console._steps import Steps
 from crewkit.events import (
     AgentStarted,
@@ -65,11 +66,15 @@ class TreeProgress:
         self.root_span = ""
         self.live: Live | None = None
         self._logging: list[tuple[logging.StreamHandler[Any], Any]] = []
+        self.replies = ReplyLines()
+        """Replies being streamed, shown as they are written."""
 
     def __call__(self, event: Event) -> None:
         from rich.markup import escape
         from rich.tree import Tree
 
+        if isinstance(event, WRITING_EVENTS) and self.root is not None:
+            self.replies.update(event, self._parent)
         step = self.steps.step(event)
         if isinstance(event, (CrewStarted, FlowStarted)) and self.root is None:
             self.root = Tree(f"[bold]{escape(step[2] if step else 'run')}[/]")

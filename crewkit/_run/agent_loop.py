@@ -176,7 +176,7 @@ class AgentLoop:
     async def _call(self, call: ToolCall) -> Observation:
         arguments = None if call.raw_arguments is not None else call.arguments
         return await self.toolbox.call(
-            self.run, self.scope, call.name, arguments, call.raw_arguments
+            self.run, self.scope, call.name, arguments, call.raw_arguments, call.id
         )
 
     async def _text_step(self, response: ModelResponse) -> str | None:

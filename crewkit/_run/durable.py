@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crewkit._secrets import known
+from crewkit.costs import price
 from crewkit.events import (
     AgentFailed,
     AgentFinished,
@@ -126,25 +127,37 @@ class RunJournal:
             elif entry.kind == "memory_recall":
                 self._recalls[entry.key].append(entry)
 
-    def append(self, kind: str, data: Mapping[str, Any], **where: Any) -> int:
-        """Write one step now (and the drafts before it)."""
+    def append(
+        self, kind: str, data: Mapping[str, Any], *, event_seq: int | None = None, **where: Any
+    ) -> int:
+        """Write one step now (and the drafts before it). ``event_seq``: the ``seq`` of the event
+        the step stands for, so a stream can be read again from any seq (``crewkit.streaming``)."""
         drafts, self._drafts = self._drafts, []
         return self.journal.append(
-            self.run_id, kind, data, secrets=self.secrets, earlier=drafts, **where
-        )
+            self.run_id, kind, _stamped(data, event_seq), secrets=self.secrets, earlier=drafts,
+            **where,
+        )  # fmt: skip
 
-    def draft(self, kind: str, data: Mapping[str, Any], **where: Any) -> None:
+    def draft(
+        self, kind: str, data: Mapping[str, Any], *, event_seq: int | None = None, **where: Any
+    ) -> None:
         """Write one step with the next :meth:`append` (a start, which a crash may lose)."""
-        self._drafts.append(Draft(kind, data, time.time(), **where))
+        self._drafts.append(Draft(kind, _stamped(data, event_seq), time.time(), **where))
 
     def finish(
-        self, status: str, *, output: Mapping[str, Any] | None = None, error: str | None = None
+        self,
+        status: str,
+        *,
+        output: Mapping[str, Any] | None = None,
+        error: str | None = None,
+        event_seq: int | None = None,
     ) -> None:
         """Record how the run stopped (and the drafts before it)."""
         drafts, self._drafts = self._drafts, []
         self.journal.finish(
-            self.run_id, status, output=output, error=error, earlier=drafts, secrets=self.secrets
-        )
+            self.run_id, status, output=output, error=error, earlier=drafts, secrets=self.secrets,
+            event_seq=event_seq,
+        )  # fmt: skip
 
     def _next(self, key: str) -> int:
         n = self._seen[key]
@@ -228,9 +241,13 @@ class RunJournal:
             "usage": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens},
             "duration": round(duration, 6),
         }  # fmt: skip
+        priced = price(
+            label.partition("/")[0], response.model or label.partition("/")[2], usage, time.time()
+        ).usd
         self.append(
             "model", data, key=step.key, blobs=step.blobs,
-            usage=Usage(usage.prompt_tokens, usage.completion_tokens), **where,
+            usage=Usage(usage.prompt_tokens, usage.completion_tokens),
+            cost=None if priced is None else float(priced), **where,
         )  # fmt: skip
         self._written.update(step.blobs)
 
@@ -307,7 +324,11 @@ class RunJournal:
     def on_event(self, event: Event) -> None:
         """Journal task and agent boundaries (model and tool calls are journaled where they
         happen, with what identifies them)."""
-        where = {"span": event.span_id, "parent": event.parent_id}
+        where: dict[str, Any] = {
+            "span": event.span_id,
+            "parent": event.parent_id,
+            "event_seq": event.seq,
+        }
         if isinstance(event, TaskStarted):
             index = self.task_indexes.get(event.task_name)
             self.draft("task_started", {"index": index}, task=event.task_name,
@@ -329,6 +350,10 @@ class RunJournal:
         elif isinstance(event, AgentFailed):
             self.draft("agent_failed", {"error": _error(event.error)}, task=event.task_name,
                         agent=event.agent_role, **where)  # fmt: skip
+
+
+def _stamped(data: Mapping[str, Any], event_seq: int | None) -> Mapping[str, Any]:
+    return data if event_seq is None else {**data, "event_seq": event_seq}
 
 
 def _error(error: BaseException) -> str:

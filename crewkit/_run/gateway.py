@@ -10,8 +10,9 @@ A call passes these steps, in this order:
 4. the model-call span (start, end and failure events) around the rest;
 5. the active cassette: a replay answers here, with no network;
 6. the network switch: no real call leaves the machine while it is blocked;
-7. the backend's ``complete``, its reply made valid text (no lone surrogates); a recording
-   cassette, then the journal, write the exchange down;
+7. the backend: ``complete``, or ``stream`` when the run streams and the model reports usage when
+   streaming (its pieces become events of the span, see ``model_stream.py``); the reply made
+   valid text (no lone surrogates); a recording cassette, then the journal, write it down;
 8. the usage ledger, once per call (journaled answers included, so a resumed run counts as one).
 
 Backends do none of this (an HTTP client only retries its own request). The steps are plain code
@@ -21,12 +22,15 @@ on purpose: the whole last mile reads on one screen.
 from __future__ import annotations
 
 import dataclasses
+import time
 
+from crewkit._event_bus import Span
 from crewkit._ratelimit import Limiter
+from crewkit._run.model_stream import stream_reply
 from crewkit._run.state import Run, Scope
 from crewkit._text import valid_data, valid_text
 from crewkit.errors import BudgetExceededError, CrewkitError, LLMError
-from crewkit.events import MODEL_SPAN
+from crewkit.events import MODEL_SPAN, ModelTextDelta
 from crewkit.llm._base import LLM
 from crewkit.llm._cassette import active_cassette
 from crewkit.llm._guard import check_allowed
@@ -51,18 +55,31 @@ async def call_model(
     if step is None or step.replay is None:
         for limiter in (*limiters, *([llm.limiter] if llm.limiter is not None else [])):
             await limiter.acquire()
-    with run.span(MODEL_SPAN, parent=scope.parent, agent_role=scope.agent, model=llm.label) as span:
+    with run.span(
+        MODEL_SPAN, parent=scope.parent, agent_role=scope.agent, model=llm.label,
+        task_name=scope.task, provider=llm.provider, endpoint=llm.endpoint, request=request,
+    ) as span:  # fmt: skip
+        streaming = span if run.streaming else None
         if journal is None or step is None:
-            response = await answer(llm, request)
+            response, first = await answer(llm, request, streaming)
         elif step.replay is not None:
-            response = step.replay
+            response, first = _whole(step.replay, streaming, time.perf_counter())
         else:
             where = {"span": span.id, "parent": scope.parent, "task": scope.task}
-            journal.model_started(step, llm.label, agent=scope.agent, **where)
-            response = await answer(llm, request)
-            journal.model_done(step, llm.label, response, span.elapsed, agent=scope.agent, **where)
-        run.ledger.record(scope.agent, scope.task, response.usage)
-        span.end(response=response, usage=response.usage, duration=span.elapsed)
+            journal.model_started(step, llm.label, agent=scope.agent, event_seq=span.seq, **where)
+            response, first = await answer(llm, request, streaming)
+            # No await from here to span.end: the completion is the bus's next event.
+            journal.model_done(
+                step, llm.label, response, span.elapsed, agent=scope.agent,
+                event_seq=run.bus.last_seq + 1, **where,
+            )  # fmt: skip
+        run.ledger.record(
+            scope.agent, scope.task, response.usage, label=llm.label, model=response.model
+        )
+        span.end(
+            response=response, usage=response.usage, duration=span.elapsed,
+            time_to_first_chunk=first,
+        )  # fmt: skip
     return response
 
 
@@ -91,16 +108,27 @@ def check_budget(run: Run, scope: Scope, prompt_floor: int = 0) -> None:
         )
 
 
-async def answer(llm: LLM, request: ModelRequest) -> ModelResponse:
+async def answer(
+    llm: LLM, request: ModelRequest, streaming: Span | None = None
+) -> tuple[ModelResponse, float | None]:
     """The response from the active cassette (``crewkit.llm.cassette``) when it replays, else from
-    the model, past the network switch, recorded when the cassette records. An unexpected error
-    becomes an :class:`LLMError` naming the model."""
+    the model, past the network switch, recorded when the cassette records; with the seconds to
+    its first streamed piece when ``streaming`` (the call's span) takes the pieces. An unexpected
+    error becomes an :class:`LLMError` naming the model."""
+    started = time.perf_counter()
     tape = active_cassette()
     if tape is not None and tape.mode == "replay":
-        return tape.replay(llm, request)
+        return _whole(tape.replay(llm, request), streaming, started)
     check_allowed(llm)
+    first = None
     try:
-        response = await llm.complete(request)
+        if streaming is not None and llm.profile.stream_usage:
+            response, first = await stream_reply(
+                llm, request, streaming, started, clean=_valid_response
+            )
+        else:
+            response = _valid_response(await llm.complete(request))
+            response, first = _whole(response, streaming, started)
     except CrewkitError:
         raise
     except Exception as exc:
@@ -109,10 +137,20 @@ async def answer(llm: LLM, request: ModelRequest) -> ModelResponse:
             provider=llm.provider,
             model=llm.model,
         ) from exc
-    response = _valid_response(response)
     if tape is not None:
         tape.record(llm, request, response)
-    return response
+    return response, first
+
+
+def _whole(
+    response: ModelResponse, streaming: Span | None, started: float
+) -> tuple[ModelResponse, float | None]:
+    """A reply that came whole, handed out as one piece when the run streams."""
+    if streaming is None:
+        return response, None
+    if response.text:
+        streaming.report(ModelTextDelta, text=response.text)
+    return response, time.perf_counter() - started
 
 
 def _valid_response(response: ModelResponse) -> ModelResponse:

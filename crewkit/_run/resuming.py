@@ -15,6 +15,7 @@ from crewkit._run.history import last_kickoff
 from crewkit._run.prepare import ResolvedCrew, check_inputs, prepare
 from crewkit._run.runner import RunOptions, execute, journal_for, new_run, run_crew
 from crewkit._run.state import Run
+from crewkit.costs import calls_from_dicts
 from crewkit.errors import ConfigurationError, DefinitionChangedError, JournalError
 from crewkit.journal import Entry, Journal, RunRecord
 from crewkit.llm._types import Usage
@@ -60,6 +61,7 @@ async def resume_run(
     entries = await asyncio.to_thread(journal.entries, run_id)
     run = new_run(crew, inputs, RunOptions(run_id=run_id, no_input=no_input))
     run.continue_spans_after(_last_span(entries))
+    run.bus.last_seq = max((int(e.data.get("event_seq", 0)) for e in entries), default=0)
     journal_for(run, journal, resolved, reuse=True).index(entries)
     restored = {} if force else restored_tasks(crew, resolved, run, entries)
     return await execute(crew, resolved, run, restored)
@@ -201,20 +203,15 @@ def restored_tasks(
             continue
         outputs[index] = task_output_from_dict(crew, index, entry.data["output"], run.inputs)
     labels = {resolved.tasks[i].label for i in outputs}
-    for (agent, task), usage in _usage_of(entries, labels):
-        run.ledger.record(agent, task, usage)
+    for entry in entries:
+        if entry.kind == "model" and entry.task in labels:
+            usage = entry.data["usage"]
+            served = (entry.data.get("response") or {}).get("model") or ""
+            run.ledger.record(
+                entry.agent or "", entry.task or "", Usage(usage["prompt"], usage["completion"]),
+                label=str(entry.data.get("model") or ""), model=str(served), when=entry.time,
+            )  # fmt: skip
     return outputs
-
-
-def _usage_of(entries: Sequence[Entry], labels: set[str]) -> list[tuple[tuple[str, str], Usage]]:
-    return [
-        (
-            (e.agent or "", e.task or ""),
-            Usage(e.data["usage"]["prompt"], e.data["usage"]["completion"]),
-        )
-        for e in entries
-        if e.kind == "model" and e.task in labels
-    ]
 
 
 def task_output_from_dict(
@@ -262,6 +259,7 @@ def output_from_dict(
         token_usage=usage(data["token_usage"]),
         usage_by_agent={k: usage(v) for k, v in data["usage_by_agent"].items()},
         run_id=run_id,
+        calls=calls_from_dicts(data.get("calls") or [], 0.0),
     )
 
 

@@ -4,6 +4,7 @@ the crew is durable (the run's record, its steps, how it ended)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crewkit._crew_definition import CrewDefinition, Process
+from crewkit._event_bus import EventBus
 from crewkit._run.callbacks import crew_callback_listeners
 from crewkit._run.durable import RunJournal
 from crewkit._run.fingerprint import definition_of, fingerprint
@@ -21,12 +23,7 @@ from crewkit._run.scheduler import Executor, schedule
 from crewkit._run.sequential import sequential_executor
 from crewkit._run.state import Run
 from crewkit.errors import ConfigurationError, CrewkitError, InputRejectedError, ReviewPending
-from crewkit.events import (
-    CREW_SPAN,
-    EventBus,
-    Listener,
-    enclosing_step,
-)
+from crewkit.events import CREW_SPAN, Listener, enclosing_step
 from crewkit.journal import Journal
 from crewkit.task import CrewOutput, TaskOutput
 
@@ -47,6 +44,10 @@ class RunOptions:
     """No person will answer a review (CLI ``--no-input``): a durable run waits instead."""
     parent_run: str | None = None
     """The run a replay started from."""
+    listeners: tuple[Listener, ...] = ()
+    """This run's listeners besides the crew's (a stream's reader)."""
+    streaming: bool = False
+    """Models stream their replies, which become events (``crew.stream()``, the live view)."""
 
 
 def _listeners(crew: CrewDefinition) -> list[Listener]:
@@ -74,12 +75,17 @@ def before_kickoff(crew: CrewDefinition, inputs: dict[str, Any]) -> dict[str, An
 
 def new_run(crew: CrewDefinition, inputs: dict[str, Any], options: RunOptions) -> Run:
     """The run state of one kickoff (or one resume) of ``crew``."""
+    if "CREWKIT_OTEL" in os.environ:
+        from crewkit.tracing._environment import instrument_from_environment
+
+        instrument_from_environment()
     run = Run(
-        bus=EventBus(_listeners(crew)),
+        bus=EventBus([*_listeners(crew), *options.listeners]),
         inputs=inputs,
         max_tokens=crew.max_tokens,
         ask_human=crew.ask_human,
         reviewer_absent=options.no_input or (crew.ask_human is None and not sys.stdin.isatty()),
+        streaming=options.streaming,
     )
     run.bus.listeners[:0] = crew_callback_listeners(run, crew.step_callback, crew.task_callback)
     if options.run_id is not None:
@@ -157,16 +163,17 @@ async def execute(
                 token_usage=run.ledger.total,
                 usage_by_agent=dict(run.ledger.by_agent),
                 run_id=run.run_id,
+                calls=list(run.ledger.calls),
             )
             span.end(output=output)
     except BaseException as exc:
         if run.journal is not None:
-            _journal_ending(run.journal, exc)
+            _journal_ending(run.journal, exc, run.bus.last_seq)
         if isinstance(exc, CrewkitError):
             history.record(crew, Kickoff(run.inputs, tuple(exc.outputs), run.ledger.total))
         raise
     if run.journal is not None:
-        run.journal.finish("completed", output=output.to_dict())
+        run.journal.finish("completed", output=output.to_dict(), event_seq=run.bus.last_seq)
     history.record(crew, Kickoff(run.inputs, tuple(output.tasks_output), run.ledger.total))
     for after in crew.after_kickoff_callbacks:
         changed_output = after(output)
@@ -174,7 +181,7 @@ async def execute(
     return output
 
 
-def _journal_ending(journal: RunJournal, exc: BaseException) -> None:
+def _journal_ending(journal: RunJournal, exc: BaseException, event_seq: int) -> None:
     if isinstance(exc, ReviewPending):
         status = "waiting"
     elif isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError)):
@@ -182,7 +189,7 @@ def _journal_ending(journal: RunJournal, exc: BaseException) -> None:
     else:
         status = "failed"
     text = str(exc) if isinstance(exc, CrewkitError) else f"{type(exc).__name__}: {exc}"
-    journal.finish(status, error=text or type(exc).__name__)
+    journal.finish(status, error=text or type(exc).__name__, event_seq=event_seq)
 
 
 async def _tasks(

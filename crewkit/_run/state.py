@@ -4,6 +4,7 @@ asked for (inputs, token budget, human review). Model calls go through ``_run/ga
 from __future__ import annotations
 
 import itertools
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -11,7 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from crewkit.events import EventBus, Span, SpanKind
+from crewkit._event_bus import EventBus, Span
+from crewkit.costs import CallRecord
+from crewkit.events import SpanKind
 from crewkit.llm._types import Usage
 
 if TYPE_CHECKING:
@@ -29,12 +32,32 @@ class UsageLedger:
     total: Usage = field(default_factory=Usage)
     by_agent: dict[str, Usage] = field(default_factory=lambda: defaultdict(Usage))
     by_task: dict[str, Usage] = field(default_factory=lambda: defaultdict(Usage))
+    calls: list[CallRecord] = field(default_factory=list)
+    """One record per call, which model answered: what costs are computed from."""
 
-    def record(self, agent: str, task: str, usage: Usage) -> None:
+    def record(
+        self,
+        agent: str,
+        task: str,
+        usage: Usage,
+        *,
+        label: str = "",
+        model: str = "",
+        when: float | None = None,
+    ) -> None:
+        """Count one call of model ``label`` (``provider/model``), answered by ``model``."""
         counted = Usage(usage.prompt_tokens, usage.completion_tokens, requests=1)
         self.total += counted
         self.by_agent[agent] += counted
         self.by_task[task] += counted
+        if label:
+            provider, _, asked = label.partition("/")
+            self.calls.append(
+                CallRecord(
+                    agent, task, label, provider, model or asked, counted,
+                    time.time() if when is None else when,
+                )
+            )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -74,6 +97,8 @@ class Run:
     callback_failure: tuple[str, Any, Exception] | None = None
     """The first failure of a crew callback (kind, function, exception), raised when its task ends:
     listeners cannot raise (see ``_run/callbacks.py``)."""
+    streaming: bool = False
+    """Models stream their replies, and the pieces become events (someone is watching)."""
     _spans: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def continue_spans_after(self, last: int) -> None:

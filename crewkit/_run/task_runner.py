@@ -76,7 +76,10 @@ async def execute_task(
     parent: str,
 ) -> TaskOutput:
     """Run ``task`` with ``agent`` until an answer is accepted, and return its output."""
-    with run.span(TASK_SPAN, parent=parent, task_name=task.label, agent_role=agent.role) as span:
+    with run.span(
+        TASK_SPAN, parent=parent, task_name=task.label, agent_role=agent.role,
+        task_index=task.index,
+    ) as span:  # fmt: skip
         output = await _work_on(run, task, agent, context, tools, span.id)
         span.end(output=output)
     if task.definition.callback is not None:

@@ -58,8 +58,9 @@ class ToolBox:
         name: str,
         arguments: Mapping[str, Any] | None,
         raw_arguments: str | None = None,
+        call_id: str = "",
     ) -> Observation:
-        """Run one call and describe the outcome for the model."""
+        """Run one call (``call_id``: the model's id for it) and describe the outcome."""
         tool = self.find(name)
         if tool is None:
             return Observation(prompts.render("unknown_tool", tool=name, tools=self.names), True)
@@ -76,14 +77,15 @@ class ToolBox:
             return Observation(
                 prompts.render("repeated_call", tool=tool.name, result=self._done[key]), True
             )
-        observation = await self._run(
-            run, scope, tool, {f: getattr(validated, f) for f in type(validated).model_fields}
-        )
+        args = {f: getattr(validated, f) for f in type(validated).model_fields}
+        observation = await self._run(run, scope, tool, args, call_id)
         if not observation.error:
             self._done[key] = observation.text
         return observation
 
-    async def _run(self, run: Run, scope: Scope, tool: Tool, args: dict[str, Any]) -> Observation:
+    async def _run(
+        self, run: Run, scope: Scope, tool: Tool, args: dict[str, Any], call_id: str = ""
+    ) -> Observation:
         """One call inside its span. A durable run answers a call the journal completed before
         from the journal (run tools excepted: their own steps replay), and journals the others
         around the call."""
@@ -92,7 +94,7 @@ class ToolBox:
             step = _tool_step(run, scope, tool, args)
         with run.span(
             TOOL_SPAN, parent=scope.parent, agent_role=scope.agent, tool_name=tool.name,
-            arguments=args,
+            arguments=args, call_id=call_id,
         ) as span:  # fmt: skip
             if step is not None and step.replay is not None and not isinstance(tool, RunTool):
                 observation = Observation(*step.replay)
@@ -105,7 +107,7 @@ class ToolBox:
                 "agent": scope.agent,
             }
             if run.journal is not None and step is not None:
-                run.journal.tool_started(step, tool.name, args, **where)
+                run.journal.tool_started(step, tool.name, args, event_seq=span.seq, **where)
             call = dict(args)
             if tool.context_parameter is not None and step is not None:
                 call[tool.context_parameter] = ToolContext(
@@ -127,7 +129,8 @@ class ToolBox:
                 )
                 if run.journal is not None and step is not None:
                     run.journal.tool_done(step, tool.name, args, observation.text, True,
-                                          span.elapsed, **where)  # fmt: skip
+                                          span.elapsed, event_seq=run.bus.last_seq + 1,
+                                          **where)  # fmt: skip
                 span.fail(exc)
                 return observation
             if isinstance(result, Refusal):
@@ -141,7 +144,8 @@ class ToolBox:
                 )
             if run.journal is not None and step is not None:
                 run.journal.tool_done(step, tool.name, args, observation.text, observation.error,
-                                      span.elapsed, **where)  # fmt: skip
+                                      span.elapsed, event_seq=run.bus.last_seq + 1,
+                                      **where)  # fmt: skip
             span.end(result=observation.text, error=observation.error, duration=span.elapsed)
         return observation
 

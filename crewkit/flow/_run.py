@@ -20,14 +20,13 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from crewkit._event_bus import EventBus, Span
 from crewkit.errors import CrewkitError, FlowDefinitionError, FlowError
 from crewkit.events import (
     FLOW_SPAN,
     FLOW_STEP_SPAN,
-    EventBus,
     Listener,
     RouterDecided,
-    Span,
     enclosing_step,
     enter_step,
 )

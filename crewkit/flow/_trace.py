@@ -9,7 +9,7 @@ from crewkit.errors import FlowCycleError
 from crewkit.flow._graph import Step
 
 if TYPE_CHECKING:
-    from crewkit.events import Span
+    from crewkit._event_bus import Span
 
 
 class StepRun:

@@ -149,9 +149,11 @@ class Journal(JournalReader):
         error: str | None = None,
         earlier: Sequence[Draft] = (),
         secrets: list[str] | None = None,
+        event_seq: int | None = None,
     ) -> None:
         """Record how the run stopped: ``completed`` (with its output), ``failed``, ``waiting``
-        or ``interrupted`` (with the reason); ``earlier`` drafts are written first."""
+        or ``interrupted`` (with the reason); ``earlier`` drafts are written first.
+        ``event_seq``: the seq of the run's last event (see ``RunJournal.append``)."""
         secrets = known() if secrets is None else secrets
         if status not in ENDINGS:
             raise JournalError(f"a run ends as one of {', '.join(ENDINGS)}, not {status!r}")
@@ -159,6 +161,8 @@ class Journal(JournalReader):
         data: dict[str, Any] = {"status": status}
         if error is not None:
             data["error"] = error
+        if event_seq is not None:
+            data["event_seq"] = event_seq
         with self._db.transaction() as conn:
             _put(
                 conn, run_id, [*earlier, Draft("run_ended", data, now)], secrets,

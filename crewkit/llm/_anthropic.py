@@ -3,18 +3,41 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from crewkit import prompts
+from crewkit.errors import ProviderError, provider_error_for
 from crewkit.llm._http import HTTPModel, HTTPOptions
-from crewkit.llm._types import Message, ModelRequest, ModelResponse, ToolCall, Usage
+from crewkit.llm._sse import cut_short, retried_stream
+from crewkit.llm._types import (
+    Message,
+    ModelRequest,
+    ModelResponse,
+    StreamItem,
+    TextDelta,
+    ToolCall,
+    ToolCallChunk,
+    Usage,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 API_VERSION = "2023-06-01"
 """The ``anthropic-version`` header this client's mapping follows."""
+
+_ERROR_STATUS = {
+    "invalid_request_error": 400,
+    "authentication_error": 401,
+    "permission_error": 403,
+    "not_found_error": 404,
+    "request_too_large": 413,
+    "rate_limit_error": 429,
+    "api_error": 500,
+    "overloaded_error": 529,
+}
+"""The HTTP status each ``error`` event type stands for (errors sent mid-stream)."""
 
 _FINISH = {
     "end_turn": "stop",
@@ -82,6 +105,61 @@ class AnthropicChat(HTTPModel):
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
         return await self.post_json("/v1/messages", self.payload(request), self.parse)
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:
+        """Stream the reply over server-sent events: text and ``tool_use`` input as they come."""
+        body = {**self.payload(request), "stream": True}
+        async for item in retried_stream(self, "/v1/messages", body, self._read, self.parse):
+            yield item
+
+    async def _read(self, events: AsyncIterator[dict[str, Any]]) -> AsyncIterator[StreamItem]:
+        """Rebuild the message the stream describes, handing out its pieces on the way; the
+        whole message then goes through :meth:`parse`, like a reply that was not streamed."""
+        message: dict[str, Any] = {"content": [], "usage": {}}
+        partial: dict[int, list[str]] = {}
+        calls: dict[int, int] = {}  # block index -> tool-call index
+        async for event in events:
+            kind = event.get("type")
+            if kind == "error":
+                raise self._stream_error(event.get("error"))
+            if kind == "message_start":
+                start = event.get("message") or {}
+                message["model"] = start.get("model")
+                message["usage"].update(start.get("usage") or {})
+            elif kind == "content_block_start":
+                block = dict(event["content_block"])
+                message["content"].append(block)
+                if block.get("type") == "tool_use":
+                    index = calls[event["index"]] = len(calls)
+                    partial[event["index"]] = []
+                    yield ToolCallChunk(index, id=str(block["id"]), name=str(block["name"]))
+            elif kind == "content_block_delta":
+                block, delta = message["content"][event["index"]], event["delta"]
+                if delta.get("type") == "text_delta":
+                    block["text"] = block.get("text", "") + delta["text"]
+                    yield TextDelta(delta["text"])
+                elif delta.get("type") == "input_json_delta":
+                    partial[event["index"]].append(delta["partial_json"])
+                    yield ToolCallChunk(calls[event["index"]], arguments=delta["partial_json"])
+            elif kind == "content_block_stop" and event["index"] in partial:
+                text = "".join(partial.pop(event["index"]))
+                message["content"][event["index"]]["input"] = json.loads(text) if text else {}
+            elif kind == "message_delta":
+                message["stop_reason"] = (event.get("delta") or {}).get("stop_reason")
+                message["usage"].update(event.get("usage") or {})
+            elif kind == "message_stop":
+                yield self.parse(message)
+                return
+        raise cut_short(self)
+
+    def _stream_error(self, error: Any) -> ProviderError:
+        """An ``error`` event as the error its HTTP status would have been."""
+        details = error if isinstance(error, dict) else {}
+        status = _ERROR_STATUS.get(str(details.get("type")), 500)
+        message = str(details.get("message") or details.get("type") or "error event in stream")
+        return provider_error_for(status)(
+            self.scrub(message), provider=self.provider, model=self.model, status=status
+        )
 
     def parse(self, data: Any) -> ModelResponse:
         """Map a Messages API body to a :class:`ModelResponse`."""

@@ -6,7 +6,14 @@ import abc
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, ClassVar
 
-from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, TextDelta
+from crewkit.llm._types import (
+    ModelProfile,
+    ModelRequest,
+    ModelResponse,
+    StreamItem,
+    TextDelta,
+    ToolCallChunk,
+)
 
 if TYPE_CHECKING:
     from crewkit._ratelimit import Limiter
@@ -46,11 +53,18 @@ class LLM(abc.ABC):
     async def complete(self, request: ModelRequest) -> ModelResponse:
         """Answer one request."""
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[TextDelta | ModelResponse]:
-        """Yield text as it is produced, then the whole :class:`ModelResponse` last."""
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:
+        """Yield the reply as it is produced (:class:`TextDelta`, :class:`ToolCallChunk`, and
+        :class:`StreamRestart` when a broken reply is asked for again), then the whole
+        :class:`ModelResponse` last. The default hands out the reply of :meth:`complete` at once."""
+        import json
+
         response = await self.complete(request)
         if response.text:
             yield TextDelta(response.text)
+        for index, call in enumerate(response.tool_calls):
+            arguments = call.raw_arguments or json.dumps(dict(call.arguments))
+            yield ToolCallChunk(index, id=call.id, name=call.name, arguments=arguments)
         yield response
 
     def __repr__(self) -> str:

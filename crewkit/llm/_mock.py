@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from crewkit._json import sample
 from crewkit.llm._base import LLM
 from crewkit.llm._text_protocol import Action, parse_reply, write_action, write_final_answer
-from crewkit.llm._types import Message, ModelProfile, ModelRequest, ModelResponse, ToolCall, Usage
+from crewkit.llm._types import (
+    Message,
+    ModelProfile,
+    ModelRequest,
+    ModelResponse,
+    StreamItem,
+    TextDelta,
+    ToolCall,
+    ToolCallChunk,
+    Usage,
+)
 
 
 def estimate_tokens(text: str) -> int:
@@ -65,6 +76,19 @@ class MockLLM(LLM):
             if not self.profile.native_tools:
                 text = write_final_answer(text)
         return estimated_response(request, text, calls, model="mock")
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:
+        """The same reply as :meth:`complete`, handed out a few words (or argument characters) at
+        a time, so streaming code sees real pieces."""
+        response = await self.complete(request)
+        for piece in re.findall(r"\S+\s*|\s+", response.text):
+            yield TextDelta(piece)
+        for index, call in enumerate(response.tool_calls):
+            yield ToolCallChunk(index, id=call.id, name=call.name)
+            arguments = json.dumps(dict(call.arguments))
+            for start in range(0, len(arguments), 8):
+                yield ToolCallChunk(index, arguments=arguments[start : start + 8])
+        yield response
 
     def _uncalled_tool(self, request: ModelRequest) -> tuple[str, dict[str, object]] | None:
         called = {(c.name, _key(c.arguments)) for m in request.messages for c in m.tool_calls}

@@ -14,16 +14,25 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from crewkit import prompts
 from crewkit.errors import BadRequestError, InvalidResponseError, ProviderError
-from crewkit.llm._http import HTTPModel, HTTPOptions, sse_events
+from crewkit.llm._decision_stream import DecisionStream
+from crewkit.llm._http import HTTPModel, HTTPOptions
 from crewkit.llm._providers import ResponseFormat, Traits
-from crewkit.llm._schema_tools import decision_schema, read_decision, rewrite_messages
+from crewkit.llm._schema_tools import (
+    decision_call_id,
+    decision_schema,
+    read_decision,
+    rewrite_messages,
+)
+from crewkit.llm._sse import DONE, cut_short, retried_stream
 from crewkit.llm._types import (
     Message,
     ModelRequest,
     ModelResponse,
     ResponseSchema,
+    StreamItem,
     TextDelta,
     ToolCall,
+    ToolCallChunk,
     Usage,
 )
 
@@ -171,63 +180,81 @@ class OpenAIChat(HTTPModel):
             model=str(data.get("model") or self.model),
         )
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[TextDelta | ModelResponse]:
-        """Stream text over server-sent events. Constrained replies (schema tools, structured
-        output) are JSON, not prose, so those are answered whole."""
-        if self._formats(request) != [None]:
-            response = await self.complete(request)
-            if response.text:
-                yield TextDelta(response.text)
-            yield response
-            return
-        body = self.payload(request, None)
-        body["stream"] = True
-        if self.traits.stream_usage:
-            body["stream_options"] = {"include_usage": True}
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:
+        """Stream the reply over server-sent events: text, tool-call arguments as they come.
+        Constrained replies stream too: a schema-tool decision as its answer's text or its call's
+        arguments, structured output as its JSON text."""
+        formats = self._formats(request)
+        for position, fmt in enumerate(formats):
+            body = self.payload(request, fmt)
+            body["stream"] = True
+            if self.traits.stream_usage:
+                body["stream_options"] = {"include_usage": True}
+            try:
+                async for item in retried_stream(
+                    self, "/chat/completions", body,
+                    lambda events: self._read(events, request),
+                    lambda data: self.parse(data, request),
+                ):  # fmt: skip
+                    yield item
+                return
+            except FormatRefusedError:  # refused when opening: nothing was streamed yet
+                if position == len(formats) - 1:
+                    raise
+                key = (self.base_url, self.model)
+                _accepted_formats[key] = _accepted_formats.get(key, 0) + 1
+
+    async def _read(
+        self, events: AsyncIterator[dict[str, Any]], request: ModelRequest
+    ) -> AsyncIterator[StreamItem]:
+        decision = DecisionStream(decision_call_id(request)) if self._schema_mode(request) else None
         text: list[str] = []
         calls: dict[int, dict[str, str]] = {}
-        usage = Usage()
-        finish = "stop"
-        model = self.model
-        async with self.open_stream("/chat/completions", body) as response:
-            async for event in sse_events(response):
-                try:
-                    chunk = json.loads(event)
-                except (ValueError, RecursionError):
-                    chunk = None  # raised below, without the decoder's copy of the event
-                if chunk is None:
-                    raise self.error(
-                        InvalidResponseError, f"unreadable stream event: {event[:200]}"
+        usage, finish, model, done = Usage(), "stop", self.model, False
+        async for chunk in events:
+            if chunk is DONE:
+                done = True
+                break
+            if "error" in chunk:
+                raise self.error(InvalidResponseError, f"error in stream: {chunk['error']}")
+            model = str(chunk.get("model") or model)
+            if chunk.get("usage"):
+                usage = _usage(chunk["usage"])
+            for choice in chunk.get("choices") or ():
+                delta = choice.get("delta") or {}
+                content = delta.get("content")
+                if content:
+                    text.append(content)
+                    if decision is None:
+                        yield TextDelta(content)
+                    else:
+                        for item in decision.feed(content):
+                            yield item
+                for part in delta.get("tool_calls") or ():
+                    index = int(part.get("index", 0))
+                    slot = calls.setdefault(index, {"id": "", "name": "", "arguments": ""})
+                    function = part.get("function") or {}
+                    slot["id"] = part.get("id") or slot["id"]
+                    slot["name"] += function.get("name") or ""
+                    slot["arguments"] += function.get("arguments") or ""
+                    yield ToolCallChunk(
+                        index,
+                        id=part.get("id") or "",
+                        name=function.get("name") or "",
+                        arguments=function.get("arguments") or "",
                     )
-                if not isinstance(chunk, dict):
-                    raise self.error(
-                        InvalidResponseError, f"unexpected stream event: {event[:200]}"
-                    )
-                if "error" in chunk:
-                    raise self.error(InvalidResponseError, f"error in stream: {chunk['error']}")
-                model = str(chunk.get("model") or model)
-                if chunk.get("usage"):
-                    usage = _usage(chunk["usage"])
-                for choice in chunk.get("choices") or ():
-                    delta = choice.get("delta") or {}
-                    if delta.get("content"):
-                        text.append(delta["content"])
-                        yield TextDelta(delta["content"])
-                    for part in delta.get("tool_calls") or ():
-                        slot = calls.setdefault(
-                            int(part.get("index", 0)), {"id": "", "name": "", "arguments": ""}
-                        )
-                        function = part.get("function") or {}
-                        slot["id"] = part.get("id") or slot["id"]
-                        slot["name"] += function.get("name") or ""
-                        slot["arguments"] += function.get("arguments") or ""
-                    if choice.get("finish_reason"):
-                        finish = str(choice["finish_reason"])
+                if choice.get("finish_reason"):
+                    finish, done = str(choice["finish_reason"]), True
+        if not done:
+            raise cut_short(self)
         tool_calls = tuple(
             _read_tool_call({"id": c["id"], "function": c}) for _, c in sorted(calls.items())
         )
+        whole = "".join(text)
+        if decision is not None:
+            whole, tool_calls = read_decision(whole, request)
         yield ModelResponse(
-            text="".join(text),
+            text=whole,
             tool_calls=tool_calls,
             usage=usage,
             finish_reason="tool_calls" if tool_calls else finish,

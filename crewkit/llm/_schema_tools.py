@@ -133,15 +133,15 @@ def read_decision(text: str, request: ModelRequest) -> tuple[str, tuple[ToolCall
             return cut.group(1).rstrip().rstrip('"').replace('\\"', '"').replace("\\n", "\n"), ()
         call = _TRUNCATED_CALL.match(text)
         if call:  # a call cut off mid-arguments: the agent loop reports it, rather than take it as an answer
-            index = sum(1 for m in request.messages if m.role == "assistant")
-            return "", (ToolCall(call.group(1), {}, id=f"call_{index}", raw_arguments=text),)
+            return "", (
+                ToolCall(call.group(1), {}, id=decision_call_id(request), raw_arguments=text),
+            )
         return text, ()
     if not isinstance(data, dict):
         return text, ()
     if isinstance(data.get("tool"), str):
         arguments = data.get("arguments")
-        index = sum(1 for m in request.messages if m.role == "assistant")
-        call_id = f"call_{index}"
+        call_id = decision_call_id(request)
         if isinstance(arguments, dict):
             return "", (ToolCall(data["tool"], arguments, id=call_id),)
         raw = json.dumps(arguments)
@@ -150,3 +150,9 @@ def read_decision(text: str, request: ModelRequest) -> tuple[str, tuple[ToolCall
         answer = data["final_answer"]
         return (answer if isinstance(answer, str) else json.dumps(answer)), ()
     return text, ()
+
+
+def decision_call_id(request: ModelRequest) -> str:
+    """The id given to a constrained reply's tool call: one per assistant turn, so ids repeat
+    across requests the same way for the same conversation (cassettes and journals match)."""
+    return f"call_{sum(1 for m in request.messages if m.role == 'assistant')}"

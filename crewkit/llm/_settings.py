@@ -9,7 +9,7 @@ from typing import Any
 
 from crewkit.errors import ConfigurationError
 from crewkit.llm._base import LLM as Model
-from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, TextDelta
+from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, StreamItem
 
 
 class LLM(Model):
@@ -79,7 +79,7 @@ class LLM(Model):
     async def complete(self, request: ModelRequest) -> ModelResponse:
         return await self.backend.complete(request)
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[TextDelta | ModelResponse]:
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:
         async for part in self.backend.stream(request):
             yield part
 

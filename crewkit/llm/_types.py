@@ -157,6 +157,32 @@ class TextDelta:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolCallChunk:
+    """A piece of a streamed tool call: the id and name once known, then pieces of arguments."""
+
+    index: int
+    """Which call of the reply this piece belongs to."""
+    id: str = ""
+    """The provider's id for the call, when this piece carries it."""
+    name: str = ""
+    """The tool's name, when this piece carries it."""
+    arguments: str = ""
+    """The next piece of the arguments' JSON text."""
+
+
+@dataclass(frozen=True, slots=True)
+class StreamRestart:
+    """The reply broke off and is being asked for again: drop what was streamed of it so far."""
+
+    reason: str
+    """What went wrong."""
+
+
+StreamItem = TextDelta | ToolCallChunk | StreamRestart | ModelResponse
+"""What :meth:`LLM.stream` yields: pieces as they come, then the whole :class:`ModelResponse`."""
+
+
+@dataclass(frozen=True, slots=True)
 class ModelProfile:
     """What a model can do; the agent loop reads this instead of special-casing providers."""
 
@@ -173,3 +199,6 @@ class ModelProfile:
     small: bool = False
     """A small model (about 1B parameters or fewer): the run keeps its prompts short, offers it one
     way to delegate and lists the task's own agent first, and the backend keeps its replies short."""
+    stream_usage: bool = True
+    """Streamed replies report their token usage. Runs that stream ask models without it for
+    whole replies, so token counts and budgets stay exact."""

@@ -66,7 +66,7 @@ def test_kickoff_journals_the_run_and_runs_lists_and_draws_it(tmp_path: Path) ->
     header, row = listed.stdout.splitlines()
     assert header.split() == ["id", "crew", "started", "status", "tasks", "tokens", "cost"]
     assert row.split()[:2] == ["tea1", "reviewed"] and row.split()[4:6] == ["completed", "2/2"]
-    assert row.split()[-1] == "unknown"  # the mock model has no price: never a made-up 0
+    assert row.split()[-1] == "$0.0000"  # the mock model runs in this process: known to be free
     shown = crewkit("runs", "show", "tea1", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()

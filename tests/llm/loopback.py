@@ -31,6 +31,10 @@ class Reply:
 @dataclass
 class Stream:
     events: list[Any]
+    drop_after: int | None = None
+    """Close the connection after this many events, mid-reply."""
+    named: bool = False
+    """Send an ``event:`` line with each event's ``type`` (as Anthropic does)."""
 
 
 class Drop:
@@ -96,9 +100,14 @@ class ScriptedServer:
                     self.send_header("content-type", "text/event-stream")
                     self.send_header("connection", "close")
                     self.end_headers()
-                    for event in step.events:
+                    for sent, event in enumerate(step.events):
+                        if step.drop_after is not None and sent >= step.drop_after:
+                            self.connection.shutdown(socket.SHUT_RDWR)
+                            break
                         data = event if isinstance(event, str) else json.dumps(event)
-                        self.wfile.write(f"data: {data}\n\n".encode())
+                        name = event.get("type") if isinstance(event, dict) else None
+                        line = f"event: {name}\n" if step.named and name else ""
+                        self.wfile.write(f"{line}data: {data}\n\n".encode())
                         self.wfile.flush()
                     self.close_connection = True
                     return

@@ -22,6 +22,7 @@ from crewkit.llm import (
     Usage,
 )
 from crewkit.llm._openai import LlamaCppChat
+from crewkit.llm._retry import NO_RETRY
 
 WEATHER = ToolSpec(
     "get_weather",
@@ -314,7 +315,7 @@ def test_opening_a_stream_is_retried_after_a_server_error(server: ScriptedServer
 
 def test_a_garbled_stream_event_is_an_invalid_response(server: ScriptedServer) -> None:
     server.script(Stream(["{not json"]))
-    llm = OpenAIChat("m", base_url=server.url)
+    llm = OpenAIChat("m", base_url=server.url, retry=NO_RETRY)
 
     async def drain() -> None:
         async for _ in llm.stream(hello()):
