@@ -1,4 +1,4 @@
-"""Opening crewkit's SQLite files (memory, knowledge index, run journal) the same careful way:
+"""Opening crewkit's SQLite files (memory, knowledge index, flow states, run journal) the same careful way:
 WAL so others read while one writes, waiting out two processes creating a file together, a
 ``.gitignore`` in a ``.crewkit`` folder we create. :class:`SQLiteFile` adds the rest a store needs:
 one lazily opened connection behind a lock, a schema created (or refused when newer) in one
@@ -158,6 +158,44 @@ class SQLiteFile:
 
     def _or(self, joint: str = "") -> str:
         return f"{joint} or {self.hint}" if self.hint else ""
+
+
+def connect(
+    path: str,
+    *,
+    busy_timeout: float,
+    schema: str,
+    version: int | None = None,
+    too_new: Callable[[int], Exception] | None = None,
+) -> sqlite3.Connection:
+    """Open ``path`` (or ``":memory:"``) as every crewkit database is opened.
+
+    One connection serves every thread (its owner holds a lock) with explicit transactions; a file
+    gets its folder, WAL and ``synchronous=NORMAL``; ``schema`` runs in one transaction, so two
+    processes creating the file together both succeed. With ``version`` the schema runs only on an
+    older file and stamps ``user_version``; a newer file raises ``too_new(found_version)``.
+    """
+    if path != ":memory:":
+        make_folder(Path(path).parent)
+    conn = sqlite3.connect(
+        path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+    )
+    try:
+        if path != ":memory:":
+            use_wal(conn, busy_timeout)
+            conn.execute("PRAGMA synchronous=NORMAL")
+        if version is None:
+            conn.executescript(f"BEGIN IMMEDIATE;{schema}COMMIT;")
+            return conn
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        if found > version and too_new is not None:
+            raise too_new(found)
+        if found < version:
+            conn.executescript(f"BEGIN IMMEDIATE;{schema}PRAGMA user_version={version};COMMIT;")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def make_folder(folder: Path) -> None:

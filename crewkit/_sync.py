@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import os
+import queue
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -29,8 +31,45 @@ def run_sync(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return pool.submit(context.run, lambda: asyncio.run(make())).result()
 
 
+class _DaemonThreads:
+    """Daemon threads kept for blocking calls: a call takes an idle one, or starts one when all are
+    busy. Starting a thread per call cost more than the rest of a kickoff; a thread stuck in a call
+    that hangs is simply never idle again, and daemon threads never hold up the interpreter's exit."""
+
+    def __init__(self) -> None:
+        self._work: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._idle = 0
+        self._lock = threading.Lock()
+
+    def submit(self, work: Callable[[], None]) -> None:
+        with self._lock:
+            start = self._idle == 0
+            if not start:
+                self._idle -= 1
+        self._work.put(work)
+        if start:
+            threading.Thread(target=self._serve, name="crewkit-blocking", daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            self._work.get()()
+            with self._lock:
+                self._idle += 1
+
+
+_threads = _DaemonThreads()
+
+
+def _forget_threads() -> None:
+    global _threads
+    _threads = _DaemonThreads()  # a forked child has none of its parent's threads
+
+
+os.register_at_fork(after_in_child=_forget_threads)
+
+
 async def in_thread(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    """``fn(*args, **kwargs)`` in a daemon thread of its own, awaited without blocking the loop.
+    """``fn(*args, **kwargs)`` in a daemon thread, awaited without blocking the loop.
 
     Unlike ``asyncio.to_thread`` nobody joins the thread: a caller that stops waiting (a time
     limit, a cancelled run) is free at once, and ``asyncio.run`` does not wait for a blocking tool
@@ -53,7 +92,7 @@ async def in_thread(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
             loop.call_soon_threadsafe(settle, ok, result)
 
-    threading.Thread(target=work, name="crewkit-blocking", daemon=True).start()
+    _threads.submit(work)
     return await future
 
 

@@ -6,10 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crewkit._compat import crewai_arguments
 from crewkit._numbers import is_positive, is_whole
 from crewkit.errors import ConfigurationError
 from crewkit.llm._base import LLM
-from crewkit.tools._tool import Tool, as_tool
+from crewkit.llm._foreign import as_model
+from crewkit.tools._accept import as_tool
+from crewkit.tools._tool import Tool
 
 if TYPE_CHECKING:
     from crewkit.knowledge import KnowledgeConfig, KnowledgeSource
@@ -18,10 +21,14 @@ AGENT_TEXTS = ("role", "goal", "backstory")
 """The agent's texts: required, and filled from the kickoff inputs."""
 
 
+@crewai_arguments
 @dataclass(eq=False)
 class Agent:
     """A team member: a role with a goal and a backstory, the tools it may use and the model it
-    thinks with. Placeholders like ``{topic}`` in the texts are filled from the kickoff inputs."""
+    thinks with. Placeholders like ``{topic}`` in the texts are filled from the kickoff inputs.
+
+    ``Agent(config={...})`` takes the settings as a dict (an entry of CrewAI's agents.yaml);
+    keyword arguments win over it. Surrounding whitespace of the texts is dropped."""
 
     role: str
     """What the agent is, e.g. "Senior Data Analyst"; also how coworkers address it."""
@@ -57,7 +64,10 @@ class Agent:
     def __post_init__(self) -> None:
         for name in AGENT_TEXTS:
             value = getattr(self, name)
-            if not isinstance(value, str) or not value.strip():
+            if isinstance(value, str):
+                value = value.strip()
+                setattr(self, name, value)
+            if not isinstance(value, str) or not value:
                 raise ConfigurationError(
                     f"Agent.{name} must be a non-empty string, got {value!r}"
                     + (f" (agent {self.role!r})" if name != "role" else "")
@@ -82,10 +92,8 @@ class Agent:
                 f"agent {self.role!r}: max_rpm must be a positive integer or None, "
                 f"got {self.max_rpm!r}"
             )
-        if self.llm is not None and not isinstance(self.llm, (LLM, str)):
-            raise ConfigurationError(
-                f"agent {self.role!r}: llm must be a model object or a model string, got {self.llm!r}"
-            )
+        self.llm = as_model(self.llm, f"agent {self.role!r}: llm")
+        self.verbose = bool(self.verbose)  # CrewAI projects pass verbose=2
         owner = f"agent {self.role!r}"
         if self.knowledge_sources or self.knowledge_config is not None:
             from crewkit.knowledge._sources import check_config, check_sources

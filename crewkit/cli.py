@@ -9,18 +9,27 @@ from __future__ import annotations
 
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
 
 from crewkit._cli._common import BAD_CONFIG, RUN_FAILED
 from crewkit._cli._durable import WAITING
 from crewkit._cli._parser import build_parser
-from crewkit.errors import ConfigurationError, CrewkitError, ReviewPending
+from crewkit.errors import CompatibilityWarning, ConfigurationError, CrewkitError, ReviewPending
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    warnings.showwarning = _show_warning
     parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    cut = given.index("--") if "--" in given else len(given)
+    args = parser.parse_args(given[:cut])
+    args.arguments = given[cut + 1 :]  # for the entry `crewkit run` calls
+    if cut < len(given) and getattr(args, "command", None) != "run":
+        parser.error("arguments after -- are for `crewkit run` only")
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return BAD_CONFIG
@@ -47,6 +56,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = "" if args.debug else " (run with --debug to see the traceback)"
         _error(f"unexpected {type(exc).__name__}: {exc}{hint}")
         return RUN_FAILED
+
+
+_PACKAGE = str(Path(__file__).resolve().parent)
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """CrewAI-compatibility notes as one line: where in the user's code (never crewkit's own)."""
+    if not issubclass(category, CompatibilityWarning):
+        _python_showwarning(message, category, filename, lineno, file, line)
+        return
+    where = "" if str(Path(filename).resolve()).startswith(_PACKAGE) else f"{filename}:{lineno}: "
+    sys.stderr.write(f"crewkit: note: {where}{message}\n")
 
 
 def _error(message: str) -> None:

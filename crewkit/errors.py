@@ -1,4 +1,45 @@
-"""One error hierarchy: catch :class:`CrewkitError` to catch everything crewkit raises on purpose."""
+"""One error hierarchy: catch :class:`CrewkitError` to catch everything crewkit raises on purpose.
+
+The tree, with when each branch is raised::
+
+    CrewkitError                  .outputs: the task outputs a failed run had finished
+    +-- ConfigurationError        a definition is wrong; before any model call (also a ValueError)
+    |   +-- MissingInputError     placeholders with no value in inputs (.missing)
+    |   +-- CrewFileError         mistakes in crew.yaml / agents.yaml / tasks.yaml (.problems)
+    |   +-- ModelNotConfiguredError
+    |   +-- FlowDefinitionError   a flow class is wrong (.flow, .step)
+    |   +-- FlowInputError        kickoff inputs that do not fit a flow's state
+    +-- LLMError                  a model call failed (.provider, .model, .retryable)
+    |   +-- ProviderError         the provider answered an error status
+    |   |   +-- BadRequestError       400, 404, 422...: retrying cannot help
+    |   |   +-- AuthenticationError   401, 403
+    |   |   +-- RateLimitError        429 (.retry_after)
+    |   |   +-- ServerError           5xx
+    |   +-- ModelTimeoutError
+    |   +-- ModelConnectionError
+    |   |   +-- ModelUnreachableError nothing listens at a local server's address
+    |   +-- InvalidResponseError  a 200 answer in the wrong format
+    |   +-- CassetteMismatchError a replayed request that was never recorded
+    |   +-- NetworkBlockedError   a network model while network models are blocked
+    |   +-- ScriptExhaustedError  a scripted test model asked once too often
+    +-- OutputValidationError     the answer never matched the task's output schema
+    +-- GuardrailError            a guardrail kept rejecting the answer (.feedback)
+    +-- AgentTimeoutError         max_execution_time passed
+    +-- BudgetExceededError       Crew(max_tokens=...) used up
+    +-- HumanInputError           human_input=True with no one to ask
+    +-- CallbackError             a task callback, task_callback or step_callback raised (.callback)
+    +-- OutputFileError           a task's output_file could not be written (.path)
+    +-- MemoryStoreError          the memory file cannot be used (.path)
+    +-- KnowledgeError            the knowledge index cannot be used (.path)
+    +-- MCPServerError            an MCP server did not start (.server)
+    +-- JournalError              the run journal cannot be used, or refuses a request
+    |   +-- RunNotFoundError      no run with that id in the journal
+    |   +-- RunBusyError          another live process is running that run
+    |   +-- DefinitionChangedError resuming with another crew definition or inputs (.changes)
+    +-- ReviewPending             a durable run waits for a person's review (resume it later)
+    +-- FlowError                 a flow run failed (.step, .state)
+        +-- FlowCycleError        a flow went past max_steps (.loop)
+"""
 
 from __future__ import annotations
 
@@ -23,6 +64,11 @@ class CrewkitError(Exception):
 
 class ConfigurationError(CrewkitError, ValueError):
     """A crew, agent, task or tool definition is invalid; raised before any model is called."""
+
+
+class CompatibilityWarning(UserWarning):
+    """A CrewAI setting crewkit accepts without using it, or a gap it tolerates as CrewAI does (a
+    task with no ``expected_output``); the message says what happens instead."""
 
 
 class MissingInputError(ConfigurationError):

@@ -14,6 +14,7 @@ from crewkit.errors import ScriptExhaustedError
 from crewkit.llm._base import LLM
 from crewkit.llm._guard import allow_network_models, block_network_models, network_models_blocked
 from crewkit.llm._mock import MockLLM, estimated_response
+from crewkit.llm._registry import override_model
 from crewkit.llm._text_protocol import write_action
 from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, ToolCall
 
@@ -26,6 +27,7 @@ __all__ = [
     "block_network_models",
     "call",
     "network_models_blocked",
+    "override_model",
 ]
 
 Reply = str | ToolCall | Sequence[ToolCall] | ModelResponse | BaseException

@@ -45,11 +45,11 @@ def test_ray_gives_the_same_results_file_as_this_process(cluster: None, tmp_path
 
 
 def test_rate_limits_are_counted_once_for_the_whole_cluster(cluster: None, tmp_path: Path) -> None:
-    from crewkit.batch._ray import LIMITER_NAME
+    from crewkit.batch._ray import LIMITER_NAME, NAMESPACE
 
     write_rows(str(tmp_path / "in.jsonl"), 24)
     summary = run_batch(make_crew(max_rpm=10_000), tmp_path / "in.jsonl", tmp_path / "out.jsonl",
                         executor="ray", workers=2)  # fmt: skip
-    limits = ray.get_actor(LIMITER_NAME)
+    limits = ray.get_actor(LIMITER_NAME, namespace=NAMESPACE)
     assert summary.done == 24
     assert ray.get(limits.granted.remote("agent:Analyst")) == summary.usage.requests == 24

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,22 @@ MAX_INPUTS_BYTES = 10_000_000
 
 class UsageError(ConfigurationError):
     """A command-line argument is wrong (exit code 2)."""
+
+
+def add_command(
+    sub: Any,
+    common: argparse.ArgumentParser,
+    name: str,
+    run: Callable[[argparse.Namespace], int],
+    summary: str,
+    description: str | None,
+) -> argparse.ArgumentParser:
+    """A subcommand of ``sub`` taking the ``common`` options; its namespace's ``run`` does it."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, parents=[common], help=summary, description=description
+    )
+    parser.set_defaults(run=run)
+    return parser
 
 
 def given_inputs(args: argparse.Namespace) -> dict[str, Any]:
@@ -73,13 +90,14 @@ def check_output_path(option: str, given: str | None) -> None:
         raise UsageError(f"{option} {given}: the folder {str(parent)!r} {what}")
 
 
-def _check_model(spec: str | None) -> None:
+def check_model(spec: str | None) -> None:
+    """Refuse a ``--model`` whose provider crewkit does not have (exit code 2)."""
     if spec is None:
         return
     from crewkit._config._source import did_you_mean
-    from crewkit.llm._registry import providers
+    from crewkit.llm._registry import canonical, providers
 
-    provider = spec.strip().partition("/")[0]
+    provider = canonical(spec).partition("/")[0]
     if provider not in providers():
         hint = did_you_mean(provider, providers())
         raise UsageError(
@@ -93,7 +111,7 @@ def load(args: argparse.Namespace, *, inputs: dict[str, Any] | None, require_mod
     from crewkit.config import _load
 
     model = getattr(args, "model", None)
-    _check_model(model)
+    check_model(model)
     settings = {
         name: value
         for name in ("timeout", "temperature")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from functools import partial
 
 from crewkit._cli._batch import add_batch_arguments, run_batch_command
+from crewkit._cli._common import add_command
 from crewkit._cli._durable import add_journal_arguments, run_replay, run_resume
 from crewkit._cli._flow import add_flow_commands
 from crewkit._cli._graph import run_graph
 from crewkit._cli._kickoff import run_kickoff
 from crewkit._cli._models import run_models
+from crewkit._cli._port import run_port
+from crewkit._cli._project import run_project
 from crewkit._cli._runs import run_runs
 from crewkit._cli._scaffold import run_init
+from crewkit._cli._ui import run_ui
 from crewkit._cli._validate import run_validate
 
 
@@ -34,13 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def command(
-        name: str, run: Callable[[argparse.Namespace], int], summary: str, description: str | None
-    ) -> argparse.ArgumentParser:
-        found = sub.add_parser(name, parents=[common], help=summary, description=description)
-        found.set_defaults(run=run)
-        return found
+    command = partial(add_command, sub, common)
 
     kickoff = command(
         "kickoff",
@@ -202,7 +200,57 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch_arguments(batch)
 
     command("models", run_models, "list model providers and whether they work here", None)
+
+    run = command(
+        "run",
+        run_project,
+        "run a CrewAI-layout project's own entry point",
+        "Run PATH's entry point in this process: pyproject.toml's [project.scripts] run_crew, "
+        "kickoff or <package> entry, else src/<package>/main.py:run(), or a .py script. "
+        "Arguments after -- reach the entry as sys.argv[1:].",
+    )
+    run.add_argument("path", metavar="PATH", nargs="?", default=".",
+                     help="project folder or script (default: .)")  # fmt: skip
+    run.add_argument("--model", metavar="M",
+                     help="run every model of every crew on M (e.g. mock)")  # fmt: skip
+    run.add_argument("--entry", metavar="NAME",
+                     help="another [project.scripts] entry, e.g. train, test or replay")  # fmt: skip
+
+    port = command(
+        "port",
+        run_port,
+        "rewrite a CrewAI project's imports to crewkit's",
+        "Rewrite PATH's crewai / crewai_tools imports in place, printing each change, then list "
+        "every CrewAI feature it uses that crewkit lacks, with file and line. "
+        "Exit 0 when nothing is missing.",
+    )
+    port.add_argument("path", metavar="PATH", help="project folder or a .py file")
+    port.add_argument("--diff", action="store_true",
+                      help="show the changes as a unified diff and write nothing")  # fmt: skip
     add_flow_commands(sub, common, _add_flow_inputs)
+
+    ui = command(
+        "ui",
+        run_ui,
+        "see, follow and steer journaled runs in a browser",
+        "Serve the run journal's pages (runs, a run's steps, reviews, batches) on 127.0.0.1. "
+        "Another --host needs CREWKIT_UI_TOKEN, which every request must then carry. "
+        "Needs the ui extra: pip install 'crewkit[ui]'.",
+    )
+    ui.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    ui.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to serve on (default 127.0.0.1; others need CREWKIT_UI_TOKEN)",
+    )
+    add_journal_arguments(ui)
+    ui.add_argument(
+        "--resume",
+        choices=("worker", "none"),
+        default="worker",
+        help="after a review: resume the run in a worker process (default), or only "
+        "record the decision",
+    )
     return parser  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from crewkit._config._checks import context_problems, missing_placeholders
+from crewkit._config._crew_py import CrewPy, read_crew_py
 from crewkit._config._fields import field_specs
 from crewkit._config._models import ModelRules, convert_llm
 from crewkit._config._objects import DefinitionBuilder
@@ -76,6 +77,7 @@ class _Builder(DefinitionBuilder):
         super().__init__(problems, rules, trusted=options.allow_unsafe_callables)
         self.options = options
         self.two_files = False
+        self.crew_py = CrewPy()
         self.sections: list[tuple[Section, dict[str, Any], tuple[str, ...]]] = []
 
     # -- entry points --------------------------------------------------------------------------
@@ -110,9 +112,13 @@ class _Builder(DefinitionBuilder):
 
     def from_two_files(self, agents: Source, tasks: Source) -> Crew | None:
         self.two_files = True
+        self.crew_py = read_crew_py(agents.file)
         self._agents(Section(agents, (), agents.data), None)
         self._tasks(Section(tasks, (), tasks.data), "sequential")
-        return self._crew(agents, {}, agents.file.resolve().parent.name or "crew")
+        folder = agents.file.resolve().parent
+        if folder.name == "config":  # CrewAI's layout: name the crew after the project
+            folder = folder.parent
+        return self._crew(agents, {}, self.crew_py.name or folder.name or "crew")
 
     # -- sections ------------------------------------------------------------------------------
 
@@ -171,6 +177,9 @@ class _Builder(DefinitionBuilder):
         section: Section,
         path: FieldPath,
     ) -> dict[str, Any]:
+        from_python = self.crew_py.agents.get(str(path[-1])) if self.two_files else None
+        if from_python in agent_keys:
+            return {**definition, "agent": from_python}
         if self.options.assign == "in-order":
             if index < len(agent_keys):
                 return {**definition, "agent": agent_keys[index]}

@@ -95,8 +95,9 @@ def convert_tool(
     ``settings`` are keyword arguments for a Tool class (YAML ``with:``); ``trusted`` accepts
     standard-library functions that run code or touch the system."""
     from crewkit.errors import ConfigurationError
+    from crewkit.tools._accept import as_tool
     from crewkit.tools._registry import builtin_tool, builtin_tools
-    from crewkit.tools._tool import Tool, as_tool
+    from crewkit.tools._tool import Tool
 
     if isinstance(value, dict):
         return _convert_bound_tool(value, folder, path, report, trusted=trusted)

@@ -80,9 +80,9 @@ def convert_llm(
 
 
 def _known_provider(spec: str, path: FieldPath, report: Report) -> bool:
-    from crewkit.llm._registry import providers
+    from crewkit.llm._registry import canonical, providers
 
-    provider = spec.partition("/")[0]
+    provider = canonical(spec).partition("/")[0]  # gpt-4o, ollama_chat/... as CrewAI users write
     known = providers()
     if provider not in known:
         report(
@@ -97,7 +97,9 @@ def _known_provider(spec: str, path: FieldPath, report: Report) -> bool:
 def _applicable(spec: str, settings: dict[str, Any]) -> dict[str, Any]:
     """The settings that apply to ``spec``: none for the mock model, no timeout for the embedded
     one; everything else is the backend's to accept or refuse."""
-    provider = spec.partition("/")[0]
+    from crewkit.llm._registry import canonical
+
+    provider = canonical(spec).partition("/")[0]
     if provider == "mock":
         return {}
     if provider == "local":

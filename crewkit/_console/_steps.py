@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crewkit.events import (
     AgentFinished,
@@ -32,6 +32,9 @@ from crewkit.events import (
     ToolCallFailed,
     ToolCallStarted,
 )
+
+if TYPE_CHECKING:
+    from crewkit.llm._types import Usage
 
 _DELEGATION = {"delegate_work_to_coworker": "delegates to", "ask_question_to_coworker": "asks"}
 
@@ -116,23 +119,16 @@ class Steps:
             mark = " (forced at max_iter)" if event.forced else ""
             return depth, "answer", f"{event.agent_role} answered{mark}: {short(event.answer, 90)}"
         if isinstance(event, TaskCompleted):
-            usage = event.output.token_usage
             return (
                 depth,
                 "done",
-                f"✓ {_short_label(event.output.name)}: {_calls(usage.requests)}, "
-                f"{usage.total_tokens} tokens",
+                f"✓ {_short_label(event.output.name)}: {_spent(event.output.token_usage)}",
             )
         level = self.depth.get(event.span_id, -1) + 1  # a run's own closing line
         if isinstance(event, (CrewFailed, FlowFailed)):
             return level, "failed", failure_line(event.error, reasons=self.reasons)
         if isinstance(event, CrewCompleted):
-            usage = event.output.token_usage
-            return (
-                level,
-                "finished",
-                f"finished: {_calls(usage.requests)}, {usage.total_tokens} tokens",
-            )
+            return level, "finished", f"finished: {_spent(event.output.token_usage)}"
         if isinstance(event, FlowCompleted):
             steps = f"{event.steps} step{'s' if event.steps != 1 else ''}"
             return level, "finished", f"finished: {steps} in {event.duration:.2f}s"
@@ -169,5 +165,7 @@ def _short_label(label: str) -> str:
     return head if sep and head.startswith("Task ") and head[5:].isdigit() else label
 
 
-def _calls(count: int) -> str:
-    return f"{count} model call{'s' if count != 1 else ''}"
+def _spent(usage: Usage) -> str:
+    """``3 model calls, 1200 tokens``."""
+    calls = f"{usage.requests} model call{'s' if usage.requests != 1 else ''}"
+    return f"{calls}, {usage.total_tokens} tokens"

@@ -171,7 +171,7 @@ class AgentLoop:
             self.messages.append(
                 Message("tool", observation.text, tool_call_id=call.id, name=call.name)
             )
-        return None
+        return next((o.answer for o in observations if o.answer is not None), None)
 
     async def _call(self, call: ToolCall) -> Observation:
         arguments = None if call.raw_arguments is not None else call.arguments
@@ -191,7 +191,7 @@ class AgentLoop:
             self.messages.append(
                 Message("user", prompts.render("observation", result=observation.text))
             )
-            return None
+            return observation.answer
         self.messages.append(Message("assistant", response.text))
         self.messages.append(Message("user", prompts.render("parse_error", problem=reply.problem)))
         return None

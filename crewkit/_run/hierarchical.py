@@ -30,7 +30,7 @@ def hierarchical_executor(
     async def execute(task: RunTask, context: Sequence[TaskOutput]) -> TaskOutput:
         briefed = managing(manager, roster, task.agent)
         helpers = delegation_tools(briefed, resolved.agents, limit=max_delegations)
-        tools = [*helpers, *manager.tools]
+        tools = [*helpers, *(manager.tools if task.tools is None else task.tools)]
         return await execute_task(run, task, briefed, context, tools=tools, parent=parent)
 
     return execute

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from crewkit._ratelimit import Limiter, shared_limiter
 from crewkit.agent import AGENT_TEXTS, Agent
 from crewkit.errors import ConfigurationError, HumanInputError, MissingInputError
 from crewkit.llm._base import LLM
-from crewkit.llm._registry import default_llm_spec, resolve_llm
+from crewkit.llm._registry import model_for
 from crewkit.task import TASK_TEXTS, Task
 from crewkit.tools._tool import BoundTool, Tool
 
@@ -35,6 +35,8 @@ class RunAgent:
     max_execution_time: float | None = None
     limiters: tuple[Limiter, ...] = ()
     """Rate limits every model call of this agent waits for (the agent's and the crew's)."""
+    instructions: tuple[str, ...] = ()
+    """Instructions learnt in training (``Crew.train``), added to every task prompt of the agent."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +55,8 @@ class RunTask:
     """Where the output is written, already checked to stay inside the allowed folder."""
     step_plan: str | None = None
     """The planner's steps for this task (``Crew(planning=True)``), added to its prompt."""
+    tools: tuple[Tool, ...] | None = None
+    """The task's own tools, which replace its agent's; ``None`` when it has none."""
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,13 @@ def prepare(
     if not durable:
         _check_human_input(crew)
     crew_limits = (shared_limiter(crew, crew.max_rpm),) if crew.max_rpm else ()
+    trained = trained_instructions(crew)
     agents: dict[int, RunAgent] = {}
     for agent in crew.agents:
-        agents[id(agent)] = run_agent_for(agent, crew, inputs, crew_limits)
+        role = interpolate(agent.role, inputs)
+        agents[id(agent)] = run_agent_for(
+            agent, crew, inputs, crew_limits, instructions=trained.get(role, ())
+        )
     position = {id(t): i for i, t in enumerate(crew.tasks)}
     tasks = []
     for index, task in enumerate(crew.tasks):
@@ -123,6 +131,7 @@ def prepare(
                 output_path=None
                 if task.output_file is None
                 else output_path(interpolate(task.output_file, inputs), crew.output_dir),
+                tools=None if task.tools is None else _checked_tools(task.tools, inputs),
             )
         )
     manager = None
@@ -130,8 +139,7 @@ def prepare(
         manager = _manager(crew, inputs, crew_limits)
     planner_llm = None
     if crew.planning:
-        spec = crew.planning_llm if crew.planning_llm is not None else crew.llm
-        planner_llm = resolve_llm(spec if spec is not None else default_llm_spec())
+        planner_llm = model_for(crew.planning_llm, crew.llm)
     return ResolvedCrew(
         agents=tuple(agents.values()), tasks=tuple(tasks), manager=manager, planner_llm=planner_llm
     )
@@ -168,22 +176,53 @@ def run_agent_for(
     crew_limits: tuple[Limiter, ...] = (),
     *,
     fallback_llm: LLM | str | None = None,
+    instructions: Sequence[str] = (),
 ) -> RunAgent:
     """The run's view of ``agent``: texts filled in, model resolved (agent's, ``fallback_llm``,
     crew's, default)."""
-    spec = next((s for s in (agent.llm, fallback_llm, crew.llm) if s is not None), None)
     own_limit = (shared_limiter(agent, agent.max_rpm),) if agent.max_rpm else ()
     return RunAgent(
         definition=agent,
         role=interpolate(agent.role, inputs),
         goal=interpolate(agent.goal, inputs),
         backstory=interpolate(agent.backstory, inputs),
-        llm=resolve_llm(spec if spec is not None else default_llm_spec()),
-        tools=_checked_tools(agent, inputs),
+        llm=model_for(agent.llm, fallback_llm, crew.llm),
+        tools=_checked_tools(agent.tools, inputs),
         max_iter=agent.max_iter,
         max_execution_time=agent.max_execution_time,
         limiters=own_limit + crew_limits,
+        instructions=tuple(instructions),
     )
+
+
+def trained_instructions(crew: CrewDefinition) -> dict[str, tuple[str, ...]]:
+    """Per agent role (placeholders filled), the instructions in the crew's training file (``trained_agents_file``, else
+    ``CREWKIT_TRAINED_AGENTS_FILE``); none when neither names a file."""
+    import json
+    import os
+
+    name = crew.trained_agents_file or os.environ.get("CREWKIT_TRAINED_AGENTS_FILE", "").strip()
+    if not name:
+        return {}
+    try:
+        data = json.loads(Path(name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigurationError(
+            f"training file {name!r} does not exist; run crew.train(...) to make it"
+        ) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigurationError(f"training file {name!r} cannot be read as JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigurationError(f"training file {name!r}: expected an object of agent roles")
+    found: dict[str, tuple[str, ...]] = {}
+    for role, entry in data.items():
+        lines = entry.get("suggestions") if isinstance(entry, dict) else None
+        if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines):
+            raise ConfigurationError(
+                f"training file {name!r}: {role!r} needs a list of suggestion strings"
+            )
+        found[str(role)] = tuple(lines)
+    return found
 
 
 def output_path(path: str, output_dir: str | None) -> Path:
@@ -243,10 +282,10 @@ def _check_human_input(crew: CrewDefinition) -> None:
         )
 
 
-def _checked_tools(agent: Agent, inputs: Mapping[str, Any]) -> tuple[Tool, ...]:
+def _checked_tools(given: Sequence[Tool], inputs: Mapping[str, Any]) -> tuple[Tool, ...]:
     """Fill bound arguments from inputs and build every schema now, so a broken tool fails before
     the first model call."""
-    tools = tuple(t.with_inputs(inputs) if isinstance(t, BoundTool) else t for t in agent.tools)
+    tools = tuple(t.with_inputs(inputs) if isinstance(t, BoundTool) else t for t in given)
     for t in tools:
         t.spec()
     return tools

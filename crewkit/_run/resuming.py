@@ -11,6 +11,7 @@ from typing import Any
 from crewkit._crew_definition import CrewDefinition
 from crewkit._inputs import interpolate
 from crewkit._run.fingerprint import changes, definition_of, fingerprint
+from crewkit._run.history import last_kickoff
 from crewkit._run.prepare import ResolvedCrew, check_inputs, prepare
 from crewkit._run.runner import RunOptions, execute, journal_for, new_run, run_crew
 from crewkit._run.state import Run
@@ -67,10 +68,16 @@ async def resume_run(
 
 
 async def replay_run(
-    crew: CrewDefinition, task: str | int, run_id: str | None = None
+    crew: CrewDefinition,
+    task: str | int,
+    run_id: str | None = None,
+    inputs: Mapping[str, Any] | None = None,
 ) -> CrewOutput:
     """A new run that takes the outputs of the tasks before ``task`` from run ``run_id`` (the
-    crew's latest run when ``None``) and runs ``task`` and the ones after it live."""
+    crew's latest run when ``None``) and runs ``task`` and the ones after it live. A crew that is
+    not durable replays its last kickoff in this process (``crewkit._run.history``)."""
+    if crew.journal is None and run_id is None:
+        return await _replay_last_kickoff(crew, task, inputs)
     journal = _journal(crew, "replay")
     if run_id is None:
         latest = await asyncio.to_thread(journal.runs, crew=crew.name, limit=1)
@@ -78,7 +85,7 @@ async def replay_run(
             raise JournalError(f"the journal {journal.path} has no run of crew {crew.name!r}")
         run_id = latest[0].id
     record = await asyncio.to_thread(journal.require, run_id)
-    inputs = dict(record.inputs)
+    inputs = dict(record.inputs) if inputs is None else {**crew.inputs, **inputs}
     resolved = prepare(crew, inputs, durable=True)
     start = _task_index(resolved, task)
     entries = await asyncio.to_thread(journal.entries, run_id, kinds=["task_output", "model"])
@@ -98,6 +105,28 @@ async def replay_run(
     return await execute(crew, resolved, run, earlier)
 
 
+async def _replay_last_kickoff(
+    crew: CrewDefinition, task: str | int, inputs: Mapping[str, Any] | None
+) -> CrewOutput:
+    last = last_kickoff(crew)
+    if last is None:
+        raise ConfigurationError(
+            f"crew {crew.name!r} has no kickoff to replay in this process; kick it off first "
+            "(or make it durable, Crew(durable=True), to replay runs of other processes)"
+        )
+    chosen = dict(last.inputs) if inputs is None else {**crew.inputs, **inputs}
+    resolved = prepare(crew, chosen)
+    start = _task_index(resolved, task)
+    kept = {output.name: output for output in last.outputs}
+    missing = [t.label for t in resolved.tasks[:start] if t.label not in kept]
+    if missing:
+        raise ConfigurationError(
+            f"the last kickoff has no output for task {missing[0]!r}; replay from it or earlier"
+        )
+    earlier = {t.index: kept[t.label] for t in resolved.tasks[:start]}
+    return await execute(crew, resolved, new_run(crew, chosen, RunOptions()), earlier)
+
+
 async def run_crew_for_each(
     crew: CrewDefinition,
     inputs: Sequence[Mapping[str, Any]],
@@ -110,8 +139,9 @@ async def run_crew_for_each(
     runs as one batch: running the same ``batch_id`` again returns the finished runs' outputs,
     resumes the unfinished ones and starts the missing ones."""
     merged = [{**crew.inputs, **each} for each in inputs]
-    for each in merged:
-        check_inputs(crew, each)
+    if not crew.before_kickoff_callbacks:  # those may supply inputs: each run checks after them
+        for each in merged:
+            check_inputs(crew, each)
     journal = crew.journal
     if journal is None and batch_id is not None:
         raise ConfigurationError("batch_id needs a durable crew: Crew(durable=True)")

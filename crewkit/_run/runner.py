@@ -16,6 +16,7 @@ from crewkit._event_bus import EventBus
 from crewkit._run.callbacks import crew_callback_listeners
 from crewkit._run.durable import RunJournal
 from crewkit._run.fingerprint import definition_of, fingerprint
+from crewkit._run.history import Kickoff, history
 from crewkit._run.prepare import ResolvedCrew, prepare
 from crewkit._run.resources import start_knowledge, start_servers
 from crewkit._run.scheduler import Executor, schedule
@@ -98,6 +99,9 @@ async def run_crew(
     happen before the first call."""
     options = options or RunOptions()
     inputs = {**crew.inputs, **(inputs or {})}
+    for before in crew.before_kickoff_callbacks:
+        changed = before(inputs)
+        inputs = dict(changed) if changed is not None else inputs
     journal = crew.journal
     resolved = prepare(crew, inputs, durable=journal is not None)
     run = new_run(crew, inputs, options)
@@ -155,9 +159,15 @@ async def execute(
     except BaseException as exc:
         if run.journal is not None:
             _journal_ending(run.journal, exc, run.bus.last_seq)
+        if isinstance(exc, CrewkitError):
+            history.record(crew, Kickoff(run.inputs, tuple(exc.outputs), run.ledger.total))
         raise
     if run.journal is not None:
         run.journal.finish("completed", output=output.to_dict(), event_seq=run.bus.last_seq)
+    history.record(crew, Kickoff(run.inputs, tuple(output.tasks_output), run.ledger.total))
+    for after in crew.after_kickoff_callbacks:
+        changed_output = after(output)
+        output = changed_output if changed_output is not None else output
     return output
 
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crewkit._json import first_json_object, loads, strip_fences
+from crewkit._json import (
+    compact_schema,
+    describe_validation_error,
+    first_json_object,
+    loads,
+    strip_fences,
+)
 from crewkit.llm._types import ResponseSchema
-from crewkit.tools._tool import compact_schema
 
 
 def response_schema(model: type[Any]) -> ResponseSchema:
@@ -45,12 +50,3 @@ def _json_of(text: str) -> tuple[Any, str | None]:
         return None, "the answer is not a JSON object"
     except ValueError as exc:  # nested too deeply
         return None, str(exc)
-
-
-def describe_validation_error(exc: Any) -> str:
-    """One line per pydantic error: where, and what was wrong."""
-    lines = []
-    for err in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in err["loc"]) or "value"
-        lines.append(f"- {where}: {err['msg']}")
-    return "\n".join(lines)

@@ -36,6 +36,7 @@ def task_prompt(
     *,
     schema_in_prompt: bool,
     memories: Sequence[dict[str, str]] = (),
+    instructions: Sequence[str] = (),
     knowledge: Sequence[dict[str, str]] = (),
 ) -> str:
     """The user message that sets the agent to work on ``task``."""
@@ -48,6 +49,7 @@ def task_prompt(
         output_schema=schema_text(model) if model is not None and schema_in_prompt else "",
         plan=task.step_plan,
         memories=memories,
+        instructions=list(instructions),
         knowledge=knowledge,
     )
 
@@ -109,6 +111,7 @@ async def _work_on(
             context,
             schema_in_prompt=not native_schema,
             memories=memories,
+            instructions=agent.instructions,
             knowledge=knowledge,
         ),
         tools=tools,

@@ -11,10 +11,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from crewkit import prompts
+from crewkit._json import describe_validation_error
 from crewkit._run.durable import ToolStep, dumps, step_hash
 from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
-from crewkit._run.structured import describe_validation_error
 from crewkit._text import valid_text
 from crewkit.errors import CrewkitError
 from crewkit.events import TOOL_SPAN
@@ -31,6 +31,8 @@ class Observation:
     error: bool = False
     final: bool = False
     """The agent must give its final answer next (a run tool refused the call)."""
+    answer: str | None = None
+    """The tool's whole result when it is the agent's final answer (``Tool.result_as_answer``)."""
 
 
 class ToolBox:
@@ -136,7 +138,10 @@ class ToolBox:
                 observation = Observation(result.text, error=True, final=True)
             else:
                 text = valid_text(_as_text(result))
-                observation = Observation(_truncate(text, tool.max_result_chars))
+                observation = Observation(
+                    _truncate(text, tool.max_result_chars),
+                    answer=text if tool.result_as_answer else None,
+                )
             if run.journal is not None and step is not None:
                 run.journal.tool_done(step, tool.name, args, observation.text, observation.error,
                                       span.elapsed, event_seq=run.bus.last_seq + 1,

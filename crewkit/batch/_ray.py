@@ -14,6 +14,8 @@ from crewkit.errors import ConfigurationError
 
 LIMITER_NAME = "crewkit-rate-limits"
 """The named actor that holds the cluster's rate limits."""
+NAMESPACE = "crewkit"
+"""The Ray namespace of that actor, so every driver on the cluster finds the same one."""
 
 
 def _ray() -> Any:
@@ -90,7 +92,7 @@ class RayExecutor:
         limits_class = ray.remote(num_cpus=0)(_Limits)
         # Detached: one counter for the cluster's life, shared by every batch and driver on it.
         self._limits = limits_class.options(
-            name=LIMITER_NAME, get_if_exists=True, lifetime="detached"
+            name=LIMITER_NAME, namespace=NAMESPACE, get_if_exists=True, lifetime="detached"
         ).remote()
         worker_class = ray.remote(num_cpus=1)(_Worker)
         count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))

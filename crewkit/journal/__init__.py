@@ -6,8 +6,9 @@ run: the crew definition's fingerprint, the inputs, and in order each model requ
 messages stored once) with its response, each tool call with its arguments and result, each task
 output, each review, and the run's status and usage. Each result is written before it is used, so a
 crash loses at most the calls in flight. The start of a step (``task_started``, ``agent_started``,
-``model_started``...) is written with the next result, not in a transaction of its own: a viewer
-sees a model call once it has answered (or once the next step of another task is written). Readers (``crewkit runs``, the UI, a stream
+``model_started``, ``tool_started``) and a task's output are written with the next result, not in a
+transaction of their own: a viewer sees a model call once it has answered (or once another task
+writes), and a task output lost in a crash is rebuilt from its journaled calls on resume. Readers (``crewkit runs``, the UI, a stream
 re-read from a ``seq``) work beside the writing run.
 
 Entry kinds (``Entry.kind``) and their ``data``:
@@ -25,13 +26,21 @@ Entry kinds (``Entry.kind``) and their ``data``:
 
 from crewkit.journal._journal import Journal
 from crewkit.journal._reader import DEFAULT_PATH, JournalReader
-from crewkit.journal._records import STATUSES, BatchProgress, Draft, Entry, RunRecord
+from crewkit.journal._records import (
+    STATUSES,
+    BatchProgress,
+    BatchRecord,
+    Draft,
+    Entry,
+    RunRecord,
+)
 from crewkit.journal._tree import Node, RunTree
 
 __all__ = [
     "DEFAULT_PATH",
     "STATUSES",
     "BatchProgress",
+    "BatchRecord",
     "Draft",
     "Entry",
     "Journal",

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from crewkit._sqlite import SQLiteFile
 from crewkit.errors import JournalError, RunNotFoundError
-from crewkit.journal._records import BatchProgress, Entry, RunRecord, entry_from_row
+from crewkit.journal._records import BatchProgress, BatchRecord, Entry, RunRecord, entry_from_row
 from crewkit.journal._schema import ENTRY_COLUMNS, RUN_SELECT, SCHEMA, VERSION
 from crewkit.journal._tree import RunTree, build_tree
 from crewkit.llm._types import Usage
@@ -209,6 +209,28 @@ class JournalReader:
             first_started=min(firsts) if firsts else None,
             last_ended=max(lasts) if lasts else None,
         )
+
+    def crews(self) -> list[str]:
+        """Names of the crews that have runs, sorted (a viewer's filter)."""
+        with self._db.connection() as conn:
+            return [r[0] for r in conn.execute("SELECT DISTINCT crew FROM runs ORDER BY crew")]
+
+    def status_counts(self, *, crew: str | None = None) -> dict[str, int]:
+        """How many runs have each status (of one crew, when given)."""
+        sql, params = "SELECT status, count(*) FROM runs", []
+        if crew is not None:
+            sql, params = sql + " WHERE crew = ?", [crew]
+        with self._db.connection() as conn:
+            return dict(conn.execute(sql + " GROUP BY status", params).fetchall())
+
+    def batches(self, *, limit: int = 100) -> list[BatchRecord]:
+        """Batches, newest first."""
+        with self._db.connection() as conn:
+            rows = conn.execute(
+                "SELECT id, crew, created, total, source FROM batches ORDER BY created DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [BatchRecord(*row) for row in rows]
 
     def integrity_check(self) -> str:
         """SQLite's verdict on the file: ``ok``, or the problems it found."""

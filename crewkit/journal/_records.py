@@ -73,7 +73,8 @@ class RunRecord:
     inputs: Mapping[str, Any]
     """The kickoff inputs."""
     source: str | None
-    """The crew file it was loaded from, when known."""
+    """How to load the crew again, when the CLI started it: JSON of its ``file`` (or CrewAI
+    ``agents``/``tasks`` and ``assign``) and ``model``."""
     status: str
     """One of :data:`STATUSES`."""
     started: float
@@ -129,6 +130,22 @@ class RunRecord:
             parent_run=parent_run, owner=owner,
             output=None if output is None else json.loads(output), error=error,
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """One batch of runs (``kickoff_for_each`` on a durable crew)."""
+
+    id: str
+    """The batch id; its runs are ``{id}-{index}``."""
+    crew: str
+    """The crew's name."""
+    created: float
+    """When it was first started (epoch seconds)."""
+    total: int | None
+    """Inputs in the batch, when known."""
+    source: str | None
+    """The crew file, when known."""
 
 
 @dataclass(frozen=True)

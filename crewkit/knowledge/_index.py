@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
-import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from crewkit._fts import match_plan, terms, words_of
+from crewkit._sqlite import SQLiteFile
 from crewkit.errors import KnowledgeError
 
 SCHEMA_VERSION = 1
@@ -76,8 +75,12 @@ class KnowledgeIndex:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = str(path) if path is not None else default_path()
         """Where the index is kept; ``":memory:"`` for this process only."""
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
+        self._db = SQLiteFile(
+            self.path, schema=_SCHEMA, version=SCHEMA_VERSION, what="knowledge index",
+            describes="knowledge index", error=lambda message: KnowledgeError(message, path=self.path),
+            hint="delete it (it is only a cache) or choose another with KnowledgeIndex(path=...)",
+            busy_timeout=_BUSY_TIMEOUT,
+        )  # fmt: skip
         self._ids: dict[str, int] = {}
 
     def __getstate__(self) -> dict[str, str]:
@@ -93,7 +96,7 @@ class KnowledgeIndex:
         """The id of the document with ``key``, if it is indexed."""
         if key in self._ids:
             return self._ids[key]
-        with self._connection() as conn:
+        with self._db.connection() as conn:
             row = conn.execute("SELECT id FROM documents WHERE key = ?", (key,)).fetchone()
         if row is not None:
             self._ids[key] = int(row[0])
@@ -102,41 +105,34 @@ class KnowledgeIndex:
     def add(self, key: str, source: str, chunks: Sequence[tuple[str, str]]) -> int:
         """Index ``chunks`` (``(label, text)`` pairs) as the document ``key``; returns its id. A key
         already present (another thread or process was first) is not indexed again."""
-        with self._connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                row = conn.execute("SELECT id FROM documents WHERE key = ?", (key,)).fetchone()
-                if row is not None:
-                    conn.execute("COMMIT")
-                    self._ids[key] = int(row[0])
-                    return int(row[0])
-                start = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM chunks").fetchone()[0]
-                rows = [(start + i, label, text) for i, (label, text) in enumerate(chunks)]
-                doc = conn.execute(
-                    "INSERT INTO documents(key, source, first, last, created) VALUES (?,?,?,?,?)",
-                    (key, source, start, start + len(rows) - 1, time.time()),
-                ).lastrowid
-                conn.executemany(
-                    "INSERT INTO chunks(id, document, label, text) VALUES (?, ?, ?, ?)",
-                    [(i, doc, label, text) for i, label, text in rows],
-                )
-                conn.executemany(
-                    "INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)",
-                    [(i, t) for i, _, t in rows],
-                )
-                counts: dict[str, int] = {}
-                for _, _, text in rows:
-                    for word in words_of(text):
-                        counts[word] = counts.get(word, 0) + 1
-                conn.executemany(
-                    "INSERT INTO terms(term, docs) VALUES (?, ?) "
-                    "ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs",
-                    counts.items(),
-                )
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        with self._db.transaction() as conn:
+            row = conn.execute("SELECT id FROM documents WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                self._ids[key] = int(row[0])
+                return int(row[0])
+            start = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM chunks").fetchone()[0]
+            rows = [(start + i, label, text) for i, (label, text) in enumerate(chunks)]
+            doc = conn.execute(
+                "INSERT INTO documents(key, source, first, last, created) VALUES (?,?,?,?,?)",
+                (key, source, start, start + len(rows) - 1, time.time()),
+            ).lastrowid
+            conn.executemany(
+                "INSERT INTO chunks(id, document, label, text) VALUES (?, ?, ?, ?)",
+                [(i, doc, label, text) for i, label, text in rows],
+            )
+            conn.executemany(
+                "INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)",
+                [(i, t) for i, _, t in rows],
+            )
+            counts: dict[str, int] = {}
+            for _, _, text in rows:
+                for word in words_of(text):
+                    counts[word] = counts.get(word, 0) + 1
+            conn.executemany(
+                "INSERT INTO terms(term, docs) VALUES (?, ?) "
+                "ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs",
+                counts.items(),
+            )
         assert doc is not None
         self._ids[key] = doc
         return doc
@@ -149,7 +145,7 @@ class KnowledgeIndex:
         words = terms(query)
         if not docs or not words or limit < 1:
             return []
-        with self._connection() as conn:
+        with self._db.connection() as conn:
             marks = ", ".join("?" for _ in docs)
             ranges = _merged(
                 conn.execute(
@@ -181,7 +177,7 @@ class KnowledgeIndex:
 
     def chunk_count(self, document: int | None = None) -> int:
         """How many chunks are indexed (of one document, if given)."""
-        with self._connection() as conn:
+        with self._db.connection() as conn:
             if document is None:
                 return int(conn.execute("SELECT count(*) FROM chunks").fetchone()[0])
             return int(
@@ -192,76 +188,7 @@ class KnowledgeIndex:
 
     def close(self) -> None:
         """Close the file; the next use opens it again."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-    # -- connection -----------------------------------------------------------------------------
-
-    def _connection(self) -> _Locked:
-        return _Locked(self)
-
-    def _open(self) -> sqlite3.Connection:
-        if self.path != ":memory:":
-            folder = Path(self.path).parent
-            if not folder.is_dir():
-                folder.mkdir(parents=True, exist_ok=True)
-                if folder.name == ".crewkit":
-                    (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-        conn = sqlite3.connect(
-            self.path, timeout=30.0, isolation_level=None, check_same_thread=False
-        )
-        try:
-            if self.path != ":memory:":
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise KnowledgeError(
-                    f"knowledge index {self.path} was written by a newer crewkit; "
-                    "upgrade crewkit or delete the file (it is only a cache)",
-                    path=self.path,
-                )
-            if version < SCHEMA_VERSION:
-                conn.executescript(
-                    f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
-                )
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-
-class _Locked:
-    def __init__(self, index: KnowledgeIndex) -> None:
-        self.index = index
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.index._lock.acquire()
-        try:
-            if self.index._conn is None:
-                self.index._conn = self.index._open()
-        except sqlite3.Error as exc:
-            self.index._lock.release()
-            raise _error(self.index.path, exc) from exc
-        except BaseException:
-            self.index._lock.release()
-            raise
-        return self.index._conn
-
-    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
-        self.index._lock.release()
-        if isinstance(exc, sqlite3.Error):
-            raise _error(self.index.path, exc) from exc
-
-
-def _error(path: str, exc: sqlite3.Error) -> KnowledgeError:
-    return KnowledgeError(
-        f"knowledge index {path} cannot be used ({exc}); it is only a cache of chunked "
-        "documents: delete it, or choose another with KnowledgeIndex(path=...)",
-        path=path,
-    )
+        self._db.close()
 
 
 def _merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

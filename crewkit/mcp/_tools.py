@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from crewkit import prompts
+from crewkit._json import compact_schema
 from crewkit.errors import ConfigurationError
 from crewkit.llm._types import ToolSpec, tool_name
-from crewkit.tools._tool import Tool, compact_schema
+from crewkit.tools._tool import Tool
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

@@ -1,6 +1,7 @@
 """Tools agents can use: the :class:`Tool` base class, the :func:`tool` decorator, and ready-made
-tools under the names CrewAI users know (files, web pages, document search, Serper). The ready-made
-ones load on first use, so ``import crewkit`` does not pay for them."""
+tools under the names CrewAI users know (files, web pages, document search, Serper), and CrewAI's
+:class:`BaseTool` for ``_run``-style tools. They load on first use, so ``import crewkit`` does not
+pay for them. Tool objects of other libraries (LangChain's) are accepted wherever tools are."""
 
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ from crewkit.tools._registry import builtin_tools, register_tool
 from crewkit.tools._tool import BoundTool, FunctionTool, Tool, tool
 
 if TYPE_CHECKING:
+    from crewkit.tools._base_tool import BaseTool
     from crewkit.tools._doc_search import (
         CSVSearchTool,
         DirectorySearchTool,
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from crewkit.tools._web import ScrapeWebsiteTool, SerperDevTool
 
 _LAZY = {
+    "BaseTool": "_base_tool",
     "WebSearch": "_search",
     "FileReadTool": "_files",
     "FileWriterTool": "_files",
@@ -39,6 +42,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "BaseTool",
     "BoundTool",
     "CSVSearchTool",
     "DirectoryReadTool",

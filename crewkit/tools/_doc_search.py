@@ -18,9 +18,8 @@ from crewkit._fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FetchError, fetch
 from crewkit.knowledge._documents import Chunking, index_document, shared_index
 from crewkit.knowledge._index import Hit, KnowledgeIndex
 from crewkit.knowledge._readers import kind_of
-from crewkit.tools._files import checked_fixed, list_files, refused
-from crewkit.tools._fixed import FixedArgsTool
-from crewkit.tools._paths import AllowedRoot, PathRefused
+from crewkit.tools._files import RootedTool, list_files, refused
+from crewkit.tools._paths import PathRefused
 
 MAX_FILE_BYTES = 50_000_000
 MAX_FOLDER_FILES = 2000
@@ -30,7 +29,7 @@ _FOLDER_KINDS = frozenset(
 """File types DirectorySearchTool reads; others (images, archives, binaries) are skipped."""
 
 
-class _Search(FixedArgsTool):
+class _Search(RootedTool):
     """A search over one document named by a path argument."""
 
     kind: ClassVar[str]
@@ -53,11 +52,10 @@ class _Search(FixedArgsTool):
 
         owner = type(self).__name__
         require_extra(self.kind, owner)
-        self.root = AllowedRoot.of(root, owner)
+        self.fix_inside(root, **{self.path_arg: path})
         self.index = index
         self.results = results
         self.chunking = Chunking(chunk_size, chunk_overlap)
-        self.fix(**{self.path_arg: checked_fixed(self.root, path, owner, self.path_arg)})
         self.description = (
             f"Search the {self.what} {path} for passages about a query."
             if path
@@ -68,14 +66,10 @@ class _Search(FixedArgsTool):
         args = self.arguments.model_validate(self.with_fixed(kwargs))
         query, given = getattr(args, self.query_arg), getattr(args, self.path_arg)
         try:
-            path = self.root.resolve(given)
+            path = self.root.file(given)
         except PathRefused as exc:
             return refused(self.name, str(exc))
         shown = self.root.relative(path)
-        if not path.is_file():
-            return refused(
-                self.name, f"{shown} is not a file" if path.exists() else f"{shown} does not exist"
-            )
         index = self.index or shared_index()
 
         def work() -> list[Hit]:
@@ -222,11 +216,9 @@ class DirectorySearchTool(_Search):
 
         args = DirectorySearchArgs.model_validate(self.with_fixed(kwargs))
         try:
-            folder = self.root.resolve(args.directory)
+            folder = self.root.folder(args.directory)
         except PathRefused as exc:
             return refused(self.name, str(exc))
-        if not folder.is_dir():
-            return refused(self.name, f"{self.root.relative(folder)} is not a folder")
         index = self.index or shared_index()
 
         def usable(name: str) -> bool:

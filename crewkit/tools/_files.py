@@ -24,6 +24,29 @@ MAX_LISTED = 500
 _SKIPPED_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", ".crewkit"}
 
 
+class RootedTool(FixedArgsTool):
+    """A tool that stays inside an allowed root; its constructor may fix a path argument."""
+
+    root: AllowedRoot
+    """The folder the tool stays inside."""
+
+    def fix_inside(self, root: str | os.PathLike[str] | None, **paths: str | None) -> None:
+        """Take ``root`` (default: the working directory) and fix ``paths``, which a developer
+        must keep inside it too: a way out is a :class:`ConfigurationError` saying how to allow it."""
+        owner = type(self).__name__
+        self.root = AllowedRoot.of(root, owner)
+        for field, path in paths.items():
+            if path is None:
+                continue
+            try:
+                self.root.resolve(str(path))
+            except PathRefused as exc:
+                raise ConfigurationError(
+                    f"{owner}({field}={str(path)!r}): {exc}; pass root=... to allow another folder"
+                ) from None
+        self.fix(**{field: None if path is None else str(path) for field, path in paths.items()})
+
+
 class FileReadArgs(BaseModel):
     """Arguments of :class:`FileReadTool`."""
 
@@ -33,7 +56,7 @@ class FileReadArgs(BaseModel):
     line_count: int | None = Field(None, ge=1, description="How many lines to read; all if omitted")
 
 
-class FileReadTool(FixedArgsTool):
+class FileReadTool(RootedTool):
     """Reads a text file (or some of its lines)."""
 
     name = "read_file"
@@ -46,9 +69,8 @@ class FileReadTool(FixedArgsTool):
         root: str | os.PathLike[str] | None = None,
         max_bytes: int = MAX_READ_BYTES,
     ) -> None:
-        self.root = AllowedRoot.of(root, "FileReadTool")
+        self.fix_inside(root, file_path=file_path)
         self.max_bytes = max_bytes
-        self.fix(file_path=checked_fixed(self.root, file_path, "FileReadTool", "file_path"))
         self.description = (
             f"Read the file {file_path}; optionally give start_line and line_count."
             if file_path
@@ -59,14 +81,10 @@ class FileReadTool(FixedArgsTool):
     def run(self, **kwargs: Any) -> str:
         args = FileReadArgs.model_validate(self.with_fixed(kwargs))
         try:
-            path = self.root.resolve(args.file_path)
+            path = self.root.file(args.file_path)
         except PathRefused as exc:
             return refused(self.name, str(exc))
         shown = self.root.relative(path)
-        if not path.is_file():
-            return refused(
-                self.name, f"{shown} is not a file" if path.exists() else f"{shown} does not exist"
-            )
         with path.open("rb") as handle:
             data = handle.read(self.max_bytes + 1)
         if b"\x00" in data[:8192]:
@@ -95,7 +113,7 @@ class FileWriteArgs(BaseModel):
     overwrite: bool = Field(False, description="Replace the file if it exists")
 
 
-class FileWriterTool(FixedArgsTool):
+class FileWriterTool(RootedTool):
     """Writes a text file inside the root; refuses to replace a file unless ``overwrite`` is set."""
 
     name = "write_file"
@@ -108,9 +126,8 @@ class FileWriterTool(FixedArgsTool):
         root: str | os.PathLike[str] | None = None,
         max_chars: int = MAX_WRITE_CHARS,
     ) -> None:
-        self.root = AllowedRoot.of(root, "FileWriterTool")
+        self.fix_inside(root, directory=directory)
         self.max_chars = max_chars
-        self.fix(directory=checked_fixed(self.root, directory, "FileWriterTool", "directory"))
         where = f"the folder {directory}" if directory else "the working folder"
         self.description = (
             f"Write text to a file in {where}. Existing files are kept unless overwrite is true."
@@ -151,7 +168,7 @@ class DirectoryReadArgs(BaseModel):
     )
 
 
-class DirectoryReadTool(FixedArgsTool):
+class DirectoryReadTool(RootedTool):
     """Lists the files under a folder, recursively (version-control and cache folders skipped)."""
 
     name = "list_directory"
@@ -164,9 +181,8 @@ class DirectoryReadTool(FixedArgsTool):
         root: str | os.PathLike[str] | None = None,
         max_entries: int = MAX_LISTED,
     ) -> None:
-        self.root = AllowedRoot.of(root, "DirectoryReadTool")
+        self.fix_inside(root, directory=directory)
         self.max_entries = max_entries
-        self.fix(directory=checked_fixed(self.root, directory, "DirectoryReadTool", "directory"))
         self.description = (
             f"List the files in the folder {directory}, recursively."
             if directory
@@ -176,11 +192,9 @@ class DirectoryReadTool(FixedArgsTool):
     def run(self, **kwargs: Any) -> str:
         args = DirectoryReadArgs.model_validate(self.with_fixed(kwargs))
         try:
-            folder = self.root.resolve(args.directory)
+            folder = self.root.folder(args.directory)
         except PathRefused as exc:
             return refused(self.name, str(exc))
-        if not folder.is_dir():
-            return refused(self.name, f"{self.root.relative(folder)} is not a folder")
         files, more = list_files(self.root, folder, self.max_entries)
         return prompts.render(
             "directory_listing", folder=self.root.relative(folder), files=files, more=more
@@ -209,16 +223,3 @@ def list_files(root: AllowedRoot, folder: Path, limit: int) -> tuple[list[str], 
 def refused(tool: str, reason: str) -> str:
     """The observation for a call the tool will not carry out."""
     return prompts.render("tool_refused", tool=tool, reason=reason)
-
-
-def checked_fixed(root: AllowedRoot, path: str | None, owner: str, field: str) -> str | None:
-    """A developer-fixed path must be inside the root too; say how to allow it if not."""
-    if path is None:
-        return None
-    try:
-        root.resolve(str(path))
-    except PathRefused as exc:
-        raise ConfigurationError(
-            f"{owner}({field}={str(path)!r}): {exc}; pass root=... to allow another folder"
-        ) from None
-    return str(path)

@@ -15,7 +15,8 @@ from crewkit.errors import ConfigurationError
 
 
 class PathRefused(Exception):
-    """A path outside the allowed root; the message says why, for the model."""
+    """A path the tool will not use (outside the root, or not the file or folder asked for); the
+    message says why, for the model."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,23 @@ class AllowedRoot:
             via = " through a symlink" if _inside(Path(os.path.abspath(full)), self.path) else ""
             raise PathRefused(f"{text!r} leads outside the allowed folder {self.path}{via}")
         return real
+
+    def file(self, given: str) -> Path:
+        """:meth:`resolve`, and the path must be an existing file."""
+        path = self.resolve(given)
+        if not path.is_file():
+            shown = self.relative(path)
+            raise PathRefused(
+                f"{shown} is not a file" if path.exists() else f"{shown} does not exist"
+            )
+        return path
+
+    def folder(self, given: str) -> Path:
+        """:meth:`resolve`, and the path must be an existing folder."""
+        path = self.resolve(given)
+        if not path.is_dir():
+            raise PathRefused(f"{self.relative(path)} is not a folder")
+        return path
 
     def relative(self, path: Path) -> str:
         """How to show ``path`` to the model: relative to the root, with ``/``."""
