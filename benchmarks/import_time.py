@@ -41,7 +41,8 @@ def main() -> None:
     )
     heavy = subprocess.run(
         [sys.executable, "-c", "import crewkit, sys; print(sorted(m for m in ('pydantic', 'httpx', "
-         "'jinja2', 'rich', 'tenacity', 'yaml', 'sqlite3') if m in sys.modules))"],
+         "'jinja2', 'rich', 'tenacity', 'yaml', 'sqlite3', 'starlette', 'uvicorn', 'markdown_it') "
+         "if m in sys.modules))"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     print(f"heavy modules loaded by import: {heavy.stdout.strip()}")

@@ -1,6 +1,7 @@
 """Memory store figures: insert rate and recall latency (p50/p95) at 1k, 10k and 100k records.
 
-Run: ``python benchmarks/memory.py`` (add ``--sizes 1000 10000`` for a quicker pass).
+Run: ``python benchmarks/memory.py`` for 1k and 10k records (seconds); ``--full`` adds 100k records,
+which takes several minutes on 2 cores (most of it inserting); ``--sizes`` picks any sizes.
 Target: recall p50 <= 5 ms at 100k records.
 
 Records are synthetic but shaped like agent output: 15-60 words drawn from a 5,000-word vocabulary with
@@ -113,10 +114,16 @@ def run(sizes: list[int], queries: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=None, help="record counts")
+    parser.add_argument(
+        "--full", action="store_true", help="also 100k records (several minutes on 2 cores)"
+    )
     parser.add_argument("--queries", type=int, default=300)
     args = parser.parse_args()
-    run(sorted(args.sizes), args.queries)
+    sizes = args.sizes or ([1000, 10_000, 100_000] if args.full else [1000, 10_000])
+    if max(sizes) >= 100_000:
+        print("100k records: this takes several minutes on 2 cores (inserting dominates)")
+    run(sorted(sizes), args.queries)
 
 
 if __name__ == "__main__":

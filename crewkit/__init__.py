@@ -8,10 +8,12 @@ from crewkit.agent import Agent
 from crewkit.config import load_crew
 from crewkit.crew import Crew, CrewOutput, Process
 from crewkit.errors import CrewkitError
+from crewkit.llm._settings import LLM
 from crewkit.task import Task, TaskOutput
 from crewkit.tools import Tool, tool
 
 __all__ = [
+    "LLM",
     "Agent",
     "Crew",
     "CrewOutput",

@@ -8,14 +8,20 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crewkit._compat import crewai_arguments
 from crewkit._numbers import is_whole
 from crewkit.agent import Agent
 from crewkit.errors import ConfigurationError
 from crewkit.llm._base import LLM
-from crewkit.task import Task, TaskOutput
+from crewkit.llm._foreign import as_model
+from crewkit.task import CrewOutput, Task, TaskOutput
 
 if TYPE_CHECKING:
+    import os
+
     from crewkit.events import Event, Listener
+    from crewkit.journal import Journal
+    from crewkit.knowledge import KnowledgeConfig, KnowledgeSource
     from crewkit.memory import Memory
 
 DEFAULT_MAX_DELEGATIONS = 10
@@ -33,10 +39,13 @@ class Process(str, enum.Enum):
     """A manager runs every task, delegating to the agents and checking their work."""
 
 
+@crewai_arguments(name="Crew")
 @dataclass(eq=False)
 class CrewDefinition:
     """What a crew is: its fields, checked when it is defined. :class:`~crewkit.Crew` adds the
-    ways to run it; a run reads only this, so the run never needs the class that starts it."""
+    ways to run it; a run reads only this, so the run never needs the class that starts it.
+    CrewAI settings crewkit has no use for (``tracing=``, ``share_crew=``…) are accepted with a
+    :class:`~crewkit.errors.CompatibilityWarning` saying so."""
 
     agents: Sequence[Agent]
     """The team."""
@@ -59,7 +68,8 @@ class CrewDefinition:
     max_rpm: int | None = None
     """Model requests per minute for the whole crew, across concurrent tasks and runs."""
     max_tokens: int | None = None
-    """Token budget of one run; past it the run stops with :class:`BudgetExceededError`."""
+    """Token budget of one run: the prompt and completion tokens its model calls report. No call
+    starts that would certainly pass it; past it the run stops with :class:`BudgetExceededError`."""
     output_dir: str | None = None
     """The folder task output files go to; absolute paths inside it are allowed too."""
     ask_human: Callable[[TaskOutput], str | Awaitable[str]] | None = None
@@ -83,6 +93,20 @@ class CrewDefinition:
     before_kickoff_callbacks: Sequence[Callable[[dict[str, Any]], dict[str, Any] | None]] = ()
     """Called in order with the inputs before each kickoff; each may return changed inputs. A
     ``ValueError`` it raises stops the kickoff before any model call, with its message."""
+    after_kickoff_callbacks: Sequence[Callable[[CrewOutput], CrewOutput | None]] = ()
+    """Called in order with the output after each kickoff; each may return a changed output."""
+    trained_agents_file: str | None = None
+    """Instructions learnt by :meth:`~crewkit.Crew.train` (a JSON file): each agent gets its own
+    in every task prompt. ``None`` reads ``CREWKIT_TRAINED_AGENTS_FILE`` when that is set."""
+    durable: Journal | bool | str | os.PathLike[str] | None = None
+    """Journal every run so it survives a crash and can be resumed, replayed and reviewed later:
+    ``True`` for ``.crewkit/runs.db`` in the working directory, a file path, or a
+    :class:`~crewkit.journal.Journal`; ``None``/``False`` for none."""
+    knowledge_sources: Sequence[KnowledgeSource] = ()
+    """Documents every agent consults: the passages most relevant to each task go into its
+    prompt, labelled with their source."""
+    knowledge_config: KnowledgeConfig | None = None
+    """Passages per task and the index file; ``None`` for the defaults."""
 
     def __post_init__(self) -> None:
         self.agents = _list_of(self.agents, Agent, "Crew.agents")
@@ -98,12 +122,13 @@ class CrewDefinition:
             raise ConfigurationError(
                 f"Crew.process must be 'sequential' or 'hierarchical', got {self.process!r}"
             ) from None
-        if self.llm is not None and not isinstance(self.llm, (LLM, str)):
-            raise ConfigurationError(f"Crew.llm must be a model object or string, got {self.llm!r}")
-        hooks = list(self.before_kickoff_callbacks)
-        if not all(callable(h) for h in hooks):
-            raise ConfigurationError("Crew.before_kickoff_callbacks must be a list of functions")
-        self.before_kickoff_callbacks = hooks
+        self.llm = as_model(self.llm, "Crew.llm")
+        self.verbose = bool(self.verbose)  # CrewAI projects pass verbose=2
+        for hooks in ("before_kickoff_callbacks", "after_kickoff_callbacks"):
+            listed = list(getattr(self, hooks))
+            if not all(callable(h) for h in listed):
+                raise ConfigurationError(f"Crew.{hooks} must be a list of functions")
+            setattr(self, hooks, listed)
         for attr in ("max_rpm", "max_tokens"):
             value = getattr(self, attr)
             if value is not None and not is_whole(value, 1):
@@ -114,6 +139,17 @@ class CrewDefinition:
         self._check_agents()
         self._check_tasks()
         self._check_memory()
+        self.journal: Journal | None = None
+        """The run journal ``durable`` names, or ``None``."""
+        if self.durable is not None and self.durable is not False:
+            from crewkit.journal._journal import resolve  # only durable crews pay for sqlite3
+
+            self.journal = resolve(self.durable)
+        if self.knowledge_sources or self.knowledge_config is not None:
+            from crewkit.knowledge._sources import check_config, check_sources
+
+            self.knowledge_sources = check_sources(self.knowledge_sources, "Crew")
+            check_config(self.knowledge_config, "Crew")
 
     def _check_memory(self) -> None:
         if self.memory is None or self.memory is False:
@@ -130,11 +166,7 @@ class CrewDefinition:
 
     def _check_delegation_settings(self) -> None:
         for name in ("manager_llm", "planning_llm"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, (LLM, str)):
-                raise ConfigurationError(
-                    f"Crew.{name} must be a model object or string, got {value!r}"
-                )
+            setattr(self, name, as_model(getattr(self, name), f"Crew.{name}"))
         if self.manager_agent is not None and not isinstance(self.manager_agent, Agent):
             raise ConfigurationError(
                 f"Crew.manager_agent must be an Agent, got {self.manager_agent!r}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 def is_whole(value: object, minimum: int) -> bool:
     """Whether ``value`` is an integer (not a bool) of at least ``minimum``."""
@@ -9,5 +11,11 @@ def is_whole(value: object, minimum: int) -> bool:
 
 
 def is_positive(value: object) -> bool:
-    """Whether ``value`` is a number (int or float, not a bool) above zero."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    """Whether ``value`` is a finite number (int or float, not a bool) above zero; NaN and
+    infinity are not limits (``None`` says "no limit")."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )

@@ -7,6 +7,8 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Callable
+from typing import Protocol
 
 from crewkit._numbers import is_whole
 
@@ -46,11 +48,43 @@ class RateLimiter:
             await asyncio.sleep(delay)
 
 
+class Limiter(Protocol):
+    """What the model gateway waits on before a call: a local :class:`RateLimiter`, or one that
+    asks a cluster-wide counter (``crewkit.batch`` on Ray)."""
+
+    async def acquire(self) -> None:
+        """Wait until a request is allowed."""
+
+
+LimiterFactory = Callable[[str, int], Limiter]
+"""Makes the limiter for a stable key (``model:…``, ``agent:…``, ``crew:…``) and a per-minute rate."""
+
+_factory: LimiterFactory | None = None
+
+
+def use_limiter_factory(factory: LimiterFactory | None) -> None:
+    """Route every limit in this process through ``factory`` (a worker of a distributed batch, so
+    that limits hold across the cluster), or back to local limiters with ``None``."""
+    global _factory
+    _factory = factory
+
+
+def limit_key(owner: object) -> str:
+    """The name of ``owner``'s limit that is the same in every process: the model label, the
+    agent's role or the crew's name."""
+    if isinstance(owner, str):
+        return f"model:{owner}"
+    role = getattr(owner, "role", None)
+    if isinstance(role, str):
+        return f"agent:{role}"
+    return f"crew:{getattr(owner, 'name', None) or type(owner).__name__}"
+
+
 _limiters: dict[tuple[object, int, float], RateLimiter] = {}
 _registry_lock = threading.RLock()  # reentrant: a definition's weakref callback may fire inside
 
 
-def shared_limiter(owner: object, per_minute: int) -> RateLimiter:
+def shared_limiter(owner: object, per_minute: int) -> Limiter:
     """The one limiter for ``owner`` at ``per_minute`` requests a minute, process-wide.
 
     ``owner`` is a model label (every model object with that label draws from the same budget) or a
@@ -60,6 +94,8 @@ def shared_limiter(owner: object, per_minute: int) -> RateLimiter:
     """
     if not is_whole(per_minute, 1):
         raise ValueError(f"max_rpm must be a positive integer, got {per_minute!r}")
+    if _factory is not None:
+        return _factory(limit_key(owner), per_minute)
     held = owner if isinstance(owner, str) else weakref.ref(owner, _forget)
     key = (held, per_minute, PERIOD)
     with _registry_lock:

@@ -28,7 +28,6 @@ together in one :class:`~crewkit.errors.CrewFileError`, each with file, line and
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from crewkit.errors import ConfigProblem, ConfigurationError, CrewFileError
@@ -50,6 +49,7 @@ def load_crew(
     tasks: PathLike | None = None,
     assign: str | None = None,
     model: str | None = None,
+    allow_unsafe_callables: bool = False,
 ) -> Crew:
     """Build a :class:`~crewkit.Crew` from ``crew.yaml`` (``load_crew("crew.yaml")``) or from CrewAI's
     two files (``load_crew(agents="agents.yaml", tasks="tasks.yaml")``).
@@ -57,9 +57,17 @@ def load_crew(
     ``assign="in-order"`` gives each task without ``agent:`` the agent at the same position (CrewAI
     projects assign agents in Python, so their tasks.yaml may name none); without it such a task is an
     error that says so. ``model`` replaces every model named in the files and becomes the crew's default.
+
+    A crew file may name functions as tools, guardrails and callbacks, and the Python files next to
+    it are imported: treat a crew folder as code. Standard-library functions that run programs or
+    code or touch the system (``os:system``, ``builtins:eval``, ``subprocess:run``...) are refused
+    unless ``allow_unsafe_callables=True``.
     """
     crew_file, agents_file, tasks_file = _files(path, agents, tasks)
-    return _load(crew_file, agents_file, tasks_file, assign=assign, model=model)
+    return _load(
+        crew_file, agents_file, tasks_file, assign=assign, model=model,
+        allow_unsafe_callables=allow_unsafe_callables,
+    )  # fmt: skip
 
 
 def _files(
@@ -85,14 +93,10 @@ def _load(
     crew_file: Path | None,
     agents_file: Path | None,
     tasks_file: Path | None,
-    *,
-    assign: str | None = None,
-    model: str | None = None,
-    inputs: Mapping[str, Any] | None = None,
-    require_model: bool = False,
+    **options: Any,
 ) -> Crew:
-    """The loader behind :func:`load_crew` and the CLI, which also checks placeholders and models."""
+    """The loader behind :func:`load_crew` and the CLI, which also checks placeholders and models;
+    ``options`` are the fields of :class:`crewkit._config._build.LoadOptions`."""
     from crewkit._config._build import LoadOptions, load
 
-    options = LoadOptions(model=model, assign=assign, inputs=inputs, require_model=require_model)
-    return load(crew_file, agents_file, tasks_file, options)
+    return load(crew_file, agents_file, tasks_file, LoadOptions(**options))

@@ -1,4 +1,45 @@
-"""One error hierarchy: catch :class:`CrewkitError` to catch everything crewkit raises on purpose."""
+"""One error hierarchy: catch :class:`CrewkitError` to catch everything crewkit raises on purpose.
+
+The tree, with when each branch is raised::
+
+    CrewkitError                  .outputs: the task outputs a failed run had finished
+    +-- ConfigurationError        a definition is wrong; before any model call (also a ValueError)
+    |   +-- MissingInputError     placeholders with no value in inputs (.missing)
+    |   +-- CrewFileError         mistakes in crew.yaml / agents.yaml / tasks.yaml (.problems)
+    |   +-- ModelNotConfiguredError
+    |   +-- FlowDefinitionError   a flow class is wrong (.flow, .step)
+    |   +-- FlowInputError        kickoff inputs that do not fit a flow's state
+    +-- LLMError                  a model call failed (.provider, .model, .retryable)
+    |   +-- ProviderError         the provider answered an error status
+    |   |   +-- BadRequestError       400, 404, 422...: retrying cannot help
+    |   |   +-- AuthenticationError   401, 403
+    |   |   +-- RateLimitError        429 (.retry_after)
+    |   |   +-- ServerError           5xx
+    |   +-- ModelTimeoutError
+    |   +-- ModelConnectionError
+    |   |   +-- ModelUnreachableError nothing listens at a local server's address
+    |   +-- InvalidResponseError  a 200 answer in the wrong format
+    |   +-- CassetteMismatchError a replayed request that was never recorded
+    |   +-- NetworkBlockedError   a network model while network models are blocked
+    |   +-- ScriptExhaustedError  a scripted test model asked once too often
+    +-- OutputValidationError     the answer never matched the task's output schema
+    +-- GuardrailError            a guardrail kept rejecting the answer (.feedback)
+    +-- AgentTimeoutError         max_execution_time passed
+    +-- BudgetExceededError       Crew(max_tokens=...) used up
+    +-- HumanInputError           human_input=True with no one to ask
+    +-- CallbackError             a task callback, task_callback or step_callback raised (.callback)
+    +-- OutputFileError           a task's output_file could not be written (.path)
+    +-- MemoryStoreError          the memory file cannot be used (.path)
+    +-- KnowledgeError            the knowledge index cannot be used (.path)
+    +-- MCPServerError            an MCP server did not start (.server)
+    +-- JournalError              the run journal cannot be used, or refuses a request
+    |   +-- RunNotFoundError      no run with that id in the journal
+    |   +-- RunBusyError          another live process is running that run
+    |   +-- DefinitionChangedError resuming with another crew definition or inputs (.changes)
+    +-- ReviewPending             a durable run waits for a person's review (resume it later)
+    +-- FlowError                 a flow run failed (.step, .state)
+        +-- FlowCycleError        a flow went past max_steps (.loop)
+"""
 
 from __future__ import annotations
 
@@ -23,6 +64,11 @@ class CrewkitError(Exception):
 
 class ConfigurationError(CrewkitError, ValueError):
     """A crew, agent, task or tool definition is invalid; raised before any model is called."""
+
+
+class CompatibilityWarning(UserWarning):
+    """A CrewAI setting crewkit accepts without using it, or a gap it tolerates as CrewAI does (a
+    task with no ``expected_output``); the message says what happens instead."""
 
 
 class MissingInputError(ConfigurationError):
@@ -113,7 +159,7 @@ class LLMError(CrewkitError):
         where = "/".join(p for p in (self.provider, self.model) if p)
         prefix = f"{where}: " if where else ""
         suffix = f" (HTTP {self.status})" if self.status is not None else ""
-        tries = f" [gave up after {self.attempts} attempts]" if self.attempts else ""
+        tries = f" [gave up after {self.attempts} attempts]" if (self.attempts or 0) > 1 else ""
         return f"{prefix}{self.message}{suffix}{tries}"
 
 
@@ -151,6 +197,13 @@ class ModelConnectionError(LLMError):
     """The connection failed or dropped before a complete answer arrived."""
 
     retryable = True
+
+
+class ModelUnreachableError(ModelConnectionError):
+    """Nothing listens at a model server's address on this machine: the server is not running.
+    Not retried, since waiting will not start it."""
+
+    retryable = False
 
 
 class InvalidResponseError(LLMError):
@@ -209,6 +262,26 @@ class BudgetExceededError(CrewkitError):
     """The run used more tokens than ``Crew(max_tokens=...)`` allows."""
 
 
+class OutputFileError(CrewkitError):
+    """A task's ``output_file`` could not be written after the work was done. The answer is not
+    lost: ``outputs`` holds it with every other completed output; ``path`` names the file."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class CallbackError(CrewkitError):
+    """A callback of yours raised: a task's ``callback``, or the crew's ``task_callback`` or
+    ``step_callback``. The task's work is done and kept in ``outputs``; ``callback`` names the
+    function, ``task`` the task, and the exception it raised is the ``__cause__``."""
+
+    def __init__(self, message: str, *, callback: str, task: str) -> None:
+        self.callback = callback
+        self.task = task
+        super().__init__(message)
+
+
 class HumanInputError(CrewkitError):
     """A task needs human review, but there is no way to ask a person."""
 
@@ -219,6 +292,76 @@ class MemoryStoreError(CrewkitError):
 
     def __init__(self, message: str, *, path: str) -> None:
         self.path = path
+        super().__init__(message)
+
+
+class JournalError(CrewkitError):
+    """The run journal (``.crewkit/runs.db``) cannot be used, or refuses what was asked of it."""
+
+
+class RunNotFoundError(JournalError):
+    """No run with this id is in the journal."""
+
+    def __init__(self, run_id: str, path: str) -> None:
+        self.run_id = run_id
+        """The id asked for."""
+        super().__init__(f"no run {run_id!r} in the journal {path}; `crewkit runs` lists the runs")
+
+
+class RunBusyError(JournalError):
+    """Another live process is running this run; two writers would repeat each other's work."""
+
+
+class DefinitionChangedError(JournalError):
+    """A resume with a crew definition or inputs other than the journaled run's; ``changes``
+    names each difference. ``resume(..., force=True)`` reuses the steps that still match."""
+
+    def __init__(self, run_id: str, changes: Sequence[str]) -> None:
+        self.run_id = run_id
+        """The run."""
+        self.changes = list(changes)
+        """What differs, e.g. ``tasks[1].description``."""
+        listed = "\n".join(f"  {c}" for c in self.changes[:20])
+        more = f"\n  ... and {len(self.changes) - 20} more" if len(self.changes) > 20 else ""
+        super().__init__(
+            f"run {run_id!r} was started with another crew definition or inputs:\n{listed}{more}\n"
+            "resume with force=True (CLI: --force) to reuse every step whose request still matches"
+        )
+
+
+class ReviewPending(CrewkitError):
+    """A durable run stopped to wait for a person's review of a ``human_input`` task. Nothing is
+    lost: ``crew.resume(run_id, feedback=...)`` or ``approve=True`` (CLI: ``crewkit resume ID
+    --feedback "..."`` / ``--approve``) continues it, in any process, any time later."""
+
+    def __init__(self, run_id: str, task: str, answer: str) -> None:
+        self.run_id = run_id
+        """The waiting run."""
+        self.task = task
+        """The task whose answer waits for review."""
+        self.answer = answer
+        """The answer to review."""
+        super().__init__(
+            f"run {run_id!r} waits for a review of task {task!r}; continue it with "
+            f'`crewkit resume {run_id} --approve` or `--feedback "..."`'
+        )
+
+
+class KnowledgeError(CrewkitError):
+    """The knowledge index (a cache of chunked documents) cannot be used: corrupt, locked, or
+    written by a newer crewkit. ``path`` names the file; deleting it is always safe."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class MCPServerError(CrewkitError):
+    """An MCP server did not start (or did not list its tools) within its timeout. ``server`` names
+    it by command line or URL, without credentials. Raised before any model call of the run."""
+
+    def __init__(self, message: str, *, server: str) -> None:
+        self.server = server
         super().__init__(message)
 
 

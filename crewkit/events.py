@@ -324,8 +324,13 @@ class EventBus:
         self.own: list[Listener] = [*listeners, *inherited]
         """This run's listeners and those of the run it was started in (not the global ones)."""
         self.listeners = [*self.own, *_global_listeners]
+        self.essential: list[Listener] = []
+        """Listeners whose failure must stop the run (the run journal): called first, errors
+        propagate."""
 
     def emit(self, event: Event) -> None:
+        for essential in self.essential:
+            essential(event)
         for listener in self.listeners:
             try:
                 listener(event)

@@ -6,28 +6,43 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
+from crewkit._compat import crewai_arguments, warn_once
 from crewkit._numbers import is_whole
 from crewkit.agent import Agent
 from crewkit.errors import ConfigurationError
 from crewkit.llm._types import Usage
+from crewkit.tools._accept import as_tool
+from crewkit.tools._tool import Tool
 
 Guardrail: TypeAlias = Callable[["TaskOutput"], "tuple[bool, Any]"]
 """Checks an output: returns ``(True, value)`` to accept (``value`` may replace the answer) or
 ``(False, "feedback")`` to send the agent back to work with that feedback."""
 
 TASK_TEXTS = ("description", "expected_output")
-"""The task's texts: required, and filled from the kickoff inputs."""
+"""The task's texts, filled from the kickoff inputs."""
 
 
+RunAlone: TypeAlias = Callable[
+    ["Task", Agent | None, "str | None", "Sequence[Tool | Any] | None"], "TaskOutput"
+]
+_run_alone: RunAlone | None = None
+"""Runs one task as a crew of its own; set by :mod:`crewkit.crew`, which sits above this module."""
+
+
+@crewai_arguments
 @dataclass(eq=False)
 class Task:
     """A piece of work: what to do, what a good result looks like, and who does it.
-    Placeholders like ``{topic}`` are filled from the kickoff inputs."""
+    Placeholders like ``{topic}`` are filled from the kickoff inputs.
+
+    ``Task(config={...})`` takes the settings as a dict (an entry of CrewAI's tasks.yaml); keyword
+    arguments win over it. Surrounding whitespace of the texts is dropped."""
 
     description: str
     """What to do."""
-    expected_output: str
-    """What a complete answer looks like."""
+    expected_output: str = ""
+    """What a complete answer looks like. Leaving it out is accepted with a warning, as CrewAI's
+    older projects do; the prompt then says nothing about it rather than inventing one."""
     agent: Agent | None = None
     """Who does it; required in a sequential crew, a preference in a hierarchical one."""
     context: Sequence[Task] | None = None
@@ -52,14 +67,37 @@ class Task:
     """Ask a person to review the answer; their feedback sends the agent back to work."""
     callback: Callable[[TaskOutput], object] | None = None
     """Called with the output when the task is done."""
+    tools: Sequence[Tool | Any] | None = None
+    """Tools for this task only: they replace the agent's own while it works on it."""
 
     def __post_init__(self) -> None:
         for attr in TASK_TEXTS:
             value = getattr(self, attr)
-            if not isinstance(value, str) or not value.strip():
+            if isinstance(value, str):
+                setattr(self, attr, value.strip())
+            elif value is None and attr == "expected_output":
+                self.expected_output = ""
+            else:
                 raise ConfigurationError(
-                    f"Task.{attr} must be a non-empty string, got {value!r}{self._where()}"
+                    f"Task.{attr} must be a string, got {value!r}{self._where()}"
                 )
+        if not self.description:
+            raise ConfigurationError(
+                f"Task.description must be a non-empty string, got {self.description!r}{self._where()}"
+            )
+        if not self.expected_output:
+            warn_once(
+                ("Task.expected_output", self.name or self.description[:60]),
+                f"task {self.name or self.description.splitlines()[0][:60]!r} has no expected_output; "
+                "it runs without one (the prompt does not mention it)",
+                stacklevel=4,
+            )
+        if self.tools is not None:
+            if isinstance(self.tools, (str, bytes)) or not isinstance(self.tools, Sequence):
+                raise ConfigurationError(f"Task.tools must be a list{self._where()}")
+            self.tools = [
+                as_tool(t, f"task {self.name or self.description[:40]!r}") for t in self.tools
+            ]
         if self.agent is not None and not isinstance(self.agent, Agent):
             raise ConfigurationError(
                 f"Task.agent must be an Agent, got {self.agent!r}{self._where()}"
@@ -122,6 +160,27 @@ class Task:
     def output_model(self) -> type[Any] | None:
         """The pydantic model of a structured output, from either ``output_pydantic`` or ``output_json``."""
         return self.output_pydantic or self.output_json
+
+    def execute_sync(
+        self,
+        agent: Agent | None = None,
+        context: str | None = None,
+        tools: Sequence[Tool | Any] | None = None,
+    ) -> TaskOutput:
+        """Run this task alone, outside any crew: by ``agent`` (default: the task's own), with
+        ``context`` text added to its description and ``tools`` replacing the agent's."""
+        if _run_alone is None:  # pragma: no cover - crewkit.crew installs it on import
+            raise ConfigurationError("Task.execute_sync needs crewkit.crew; import crewkit first")
+        return _run_alone(self, agent, context, tools)
+
+    def execute(
+        self,
+        agent: Agent | None = None,
+        context: str | None = None,
+        tools: Sequence[Tool | Any] | None = None,
+    ) -> str:
+        """CrewAI's older :meth:`execute_sync`: the answer's text only."""
+        return self.execute_sync(agent, context, tools).raw
 
     def _where(self) -> str:
         return f" (task {self.name!r})" if isinstance(self.name, str) else ""
@@ -188,6 +247,9 @@ class CrewOutput:
     """Tokens and requests of the whole run, each model call counted once."""
     usage_by_agent: dict[str, Usage] = field(default_factory=dict)
     """The same usage split by agent role."""
+    run_id: str = ""
+    """The run's id: name it in ``crew.resume``, ``crew.replay`` and ``crewkit runs show``. Not
+    part of :meth:`to_dict`, so two runs that did the same work have equal dicts."""
 
     def __str__(self) -> str:
         return self.raw
@@ -201,6 +263,20 @@ class CrewOutput:
     def json_dict(self) -> dict[str, Any] | None:
         """The last task's structured answer as a dict, if it has an output schema."""
         return self.tasks_output[-1].json_dict if self.tasks_output else None
+
+    def __getitem__(self, key: str) -> Any:
+        """A field of the last task's structured answer: ``output["score"]``."""
+        model = self.pydantic
+        if model is not None and key in type(model).model_fields:
+            return getattr(model, key)
+        data = self.json_dict
+        if data is not None and key in data:
+            return data[key]
+        fields = sorted(data) if data is not None else []
+        raise KeyError(
+            f"{key!r}: the last task's answer has no such field"
+            + (f" (fields: {', '.join(fields)})" if fields else " (it is not structured)")
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""

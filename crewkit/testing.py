@@ -9,10 +9,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 
+from crewkit._sync import in_thread
 from crewkit.errors import ScriptExhaustedError
 from crewkit.llm._base import LLM
 from crewkit.llm._guard import allow_network_models, block_network_models, network_models_blocked
 from crewkit.llm._mock import MockLLM, estimated_response
+from crewkit.llm._registry import override_model
 from crewkit.llm._text_protocol import write_action
 from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, ToolCall
 
@@ -25,6 +27,7 @@ __all__ = [
     "block_network_models",
     "call",
     "network_models_blocked",
+    "override_model",
 ]
 
 Reply = str | ToolCall | Sequence[ToolCall] | ModelResponse | BaseException
@@ -103,7 +106,8 @@ class ScriptedLLM(LLM):
 
 class FunctionLLM(LLM):
     """Answers each request with ``fn(request)``, which may be sync or async and returns a reply of
-    the same kinds as :class:`ScriptedLLM` takes. ``requests`` records what it received."""
+    the same kinds as :class:`ScriptedLLM` takes. ``requests`` records what it received. A sync
+    ``fn`` runs in a thread of its own, so a slow one cannot stall the run or its time limits."""
 
     provider = "function"
 
@@ -117,7 +121,10 @@ class FunctionLLM(LLM):
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
         self.requests.append(request)
-        reply = self.fn(request)
-        if inspect.isawaitable(reply):
-            reply = await reply
+        if inspect.iscoroutinefunction(self.fn):
+            reply = await self.fn(request)
+        else:
+            reply = await in_thread(self.fn, request)
+            if inspect.isawaitable(reply):
+                reply = await reply
         return _to_response(reply, self.profile, request)

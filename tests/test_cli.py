@@ -190,6 +190,39 @@ def test_a_failing_run_exits_1_with_the_error(tmp_path: Path) -> None:
     assert "✗ failed" in done.stderr and "Traceback" not in done.stderr
 
 
+HOOKS = """\
+    def save(output):
+        raise ValueError("database is down")
+    """
+
+
+def test_a_failing_callback_exits_1_naming_task_and_callback_and_keeps_the_answers(
+    tmp_path: Path,
+) -> None:
+    crew = GOOD.replace("agent: writer\n", "agent: writer\n        callback: 'hooks:save'\n")
+    write(tmp_path, {"hooks.py": HOOKS, "crew.yaml": crew})
+    done = crewkit("kickoff", "crew.yaml", "-i", "tea", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "task 'b' finished, but its callback 'save' raised ValueError: database is down" in (
+        done.stderr
+    )
+    assert "unexpected" not in done.stderr
+    assert re.findall(r"^## (\w+)$", done.stdout, re.M) == ["a", "b"]  # both answers kept
+    assert "answers of 2 finished tasks are on stdout" in done.stderr
+
+
+def test_a_failed_run_with_json_prints_the_error_and_the_finished_answers(tmp_path: Path) -> None:
+    crew = GOOD.replace("agent: writer\n", "agent: writer\n        callback: 'hooks:save'\n")
+    write(tmp_path, {"hooks.py": HOOKS, "crew.yaml": crew})
+    done = crewkit("kickoff", "crew.yaml", "-i", "tea", "--json", cwd=tmp_path)
+    assert done.returncode == 1
+    failure = json.loads(done.stdout)
+    assert failure["error"]["type"] == "CallbackError"
+    assert "database is down" in failure["error"]["message"]
+    assert [t["name"] for t in failure["tasks_output"]] == ["a", "b"]
+    assert all(t["raw"] for t in failure["tasks_output"])
+
+
 def test_validate_lists_every_problem_or_says_ok(tmp_path: Path) -> None:
     bad = GOOD.replace("gaol", "goal").replace("goal: Write", "gaol: Write")
     write(tmp_path, {"crew.yaml": bad.replace("agent: writer", "agent: writter")})

@@ -87,7 +87,7 @@ def test_crew_file_builds_ordinary_objects(crew_dir: Path) -> None:
     assert (researcher.role, researcher.max_iter, researcher.backstory) == (
         "Researcher",
         5,
-        "Careful, quick.\n",
+        "Careful, quick.",  # a folded YAML text's trailing newline is dropped
     )
     assert [t.name for t in researcher.tools] == ["count_words"]
     research, write_task = crew.tasks
@@ -262,12 +262,13 @@ def test_crewai_two_files_load_as_they_are(tmp_path: Path) -> None:
     })  # fmt: skip
     crew = load_crew(agents=tmp_path / "agents.yaml", tasks=tmp_path / "tasks.yaml", model="mock")
     assert [a.role for a in crew.agents] == [
-        "{topic} Senior Data Researcher\n",
-        "{topic} Reporting Analyst\n",
+        "{topic} Senior Data Researcher",
+        "{topic} Reporting Analyst",
     ]
     assert crew.tasks[1].context == [crew.tasks[0]] and crew.tasks[1].agent is crew.agents[1]
     out = crew.kickoff(inputs={"topic": "AI"})
-    assert out.tasks_output[0].agent == "AI Senior Data Researcher\n"
+    assert out.tasks_output[0].agent == "AI Senior Data Researcher"
+    assert set(out.usage_by_agent) == {"AI Senior Data Researcher", "AI Reporting Analyst"}
 
 
 def test_crewai_tasks_without_agent_need_an_explicit_rule(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_context_must_name_earlier_tasks_of_the_crew() -> None:
         (lambda: Agent(role="", goal="g", backstory="b"), "Agent.role must be a non-empty string"),
         (lambda: agent(max_iter=0), "max_iter must be an integer of at least 1"),
         (lambda: agent(tools=["search"]), "tools must be Tool objects or functions"),
-        (lambda: agent(llm=42), "llm must be a model object or a model string"),
+        (lambda: agent(llm=42), "llm must be a model object, a model string"),
         (lambda: Task(description="", expected_output="e"), "Task.description must be"),
         (lambda: Task("d", "e", context="other"), "Task.context must be a list of tasks"),
         (

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -36,3 +38,39 @@ def test_readme_testing_snippet_runs() -> None:
     namespace: dict[str, object] = {}
     for block in blocks:
         exec(compile(block, "README.md", "exec"), namespace)
+
+
+def test_docs_research_crew_reads_a_pdf_and_a_web_page_on_the_mock_model() -> None:
+    pytest.importorskip("pypdf")
+    pytest.importorskip("selectolax")
+    example = runpy.run_path(str(ROOT / "examples/docs_research/crew.py"))
+    with example["serve_news"]() as url:
+        inputs = {"topic": "Acme's revenue, outlook and risks", "news_url": url}
+        out = example["build_crew"]("mock").kickoff(inputs=inputs)
+    research = out.tasks_output[0].raw
+    assert "search_pdf returned: Passages matching" in research
+    assert (
+        "## report.pdf p.1 Acme Corp annual report 2024 Revenue grew 12% to $4.2 billion"
+        in research
+    )
+    assert "## report.pdf p.2 Risks Interest costs rise" in research
+    assert f"scrape_website returned: Source: {url}" in research
+    assert (
+        "The company raised its full-year outlook and now expects revenue of $4.6 billion."
+        in research
+    )
+    assert "Sign in" not in research  # the page's navigation was left out
+
+
+def test_docs_research_script_runs_offline_on_the_mock_model() -> None:
+    pytest.importorskip("pypdf")
+    pytest.importorskip("selectolax")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples/docs_research/crew.py")],
+        capture_output=True, text=True, timeout=120, check=True,
+        env={"PATH": "", "CREWKIT_MODEL": "mock", "CREWKIT_OFFLINE": "1",
+             "CREWKIT_KNOWLEDGE_DB": ":memory:"},
+    )  # fmt: skip
+    assert "## research\nEquity Analyst completed: research" in done.stdout
+    assert "Revenue grew 12% to $4.2 billion" in done.stdout
+    assert "raised its full-year outlook" in done.stdout

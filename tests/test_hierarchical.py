@@ -374,7 +374,7 @@ def _agents() -> list[Agent]:
         ({}, "a hierarchical crew needs a manager: pass Crew(manager_llm="),
         ({"agents": [], "manager_llm": "mock"}, "needs agents for the manager to delegate to"),
         ({"manager_llm": "mock", "max_delegations": 0}, "max_delegations must be an integer"),
-        ({"manager_llm": 3}, "Crew.manager_llm must be a model object or string"),
+        ({"manager_llm": 3}, "Crew.manager_llm must be a model object, a model string"),
         ({"manager_agent": "boss"}, "Crew.manager_agent must be an Agent"),
     ],
 )

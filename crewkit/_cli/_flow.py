@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crewkit._cli._common import BAD_CONFIG, OK, UsageError, given_inputs
+from crewkit._cli._common import BAD_CONFIG, OK, UsageError, add_command, given_inputs
 
 if TYPE_CHECKING:
     from crewkit.flow import Flow
@@ -25,30 +25,34 @@ def add_flow_commands(
     sub: Any, common: argparse.ArgumentParser, add_inputs: Callable[[Any], None]
 ) -> None:
     """Add ``crewkit flow`` and its subcommands to the parser."""
-    flow = sub.add_parser(
+    flow = add_command(
+        sub,
+        common,
         "flow",
-        parents=[common],
-        help="draw or run a Flow class (module:FlowClass)",
-        description="Draw or run a crewkit/CrewAI Flow class defined in Python.",
+        lambda args: _missing_subcommand(flow),
+        "draw or run a Flow class (module:FlowClass)",
+        "Draw or run a crewkit/CrewAI Flow class defined in Python.",
     )
-    flow.set_defaults(run=lambda args: _missing_subcommand(flow))
     commands = flow.add_subparsers(dest="flow_command", metavar="SUBCOMMAND")
-    plot = commands.add_parser(
+    plot = add_command(
+        commands,
+        common,
         "plot",
-        parents=[common],
-        help="print the flow as Mermaid, or write it to a file",
-        description="Print the flow's steps, triggers and router labels as Mermaid text.",
+        run_flow_plot,
+        "print the flow as Mermaid, or write it to a file",
+        "Print the flow's steps, triggers and router labels as Mermaid text.",
     )
     plot.add_argument("target", metavar="MODULE:CLASS", help="e.g. my_flows.main:LeadScoreFlow")
     plot.add_argument(
         "-o", "--output", metavar="FILE", help="write FILE instead: .html renders it, else Mermaid"
     )
-    plot.set_defaults(run=run_flow_plot)
-    kickoff = commands.add_parser(
+    kickoff = add_command(
+        commands,
+        common,
         "kickoff",
-        parents=[common],
-        help="run a flow and print its result",
-        description="Run a flow: progress on stderr, the result on stdout.",
+        run_flow_kickoff,
+        "run a flow and print its result",
+        "Run a flow: progress on stderr, the result on stdout.",
     )
     kickoff.add_argument("target", metavar="MODULE:CLASS", help="e.g. my_flows.main:LeadScoreFlow")
     add_inputs(kickoff)
@@ -56,7 +60,7 @@ def add_flow_commands(
     kickoff.add_argument(
         "--json", action="store_true", help="print the result, the state and its id as JSON"
     )
-    kickoff.set_defaults(run=run_flow_kickoff, input=None)
+    kickoff.set_defaults(input=None)
 
 
 def _missing_subcommand(parser: argparse.ArgumentParser) -> int:

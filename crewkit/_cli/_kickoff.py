@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crewkit._cli._common import OK, given_inputs, load
+from crewkit._cli._common import OK, check_output_path, given_inputs, load
+from crewkit._cli._durable import journal_of, source_of
+from crewkit.errors import ConfigurationError, CrewkitError, ReviewPending
 
 if TYPE_CHECKING:
     from crewkit.crew import Crew
@@ -18,23 +21,39 @@ def run_kickoff(args: argparse.Namespace) -> int:
     """Run the crew and print its answer (and usage, unless ``--quiet``)."""
     from crewkit import _console
     from crewkit._cli import _output
+    from crewkit._run.runner import RunOptions, run_crew
+    from crewkit._sync import run_sync
 
+    check_output_path("--output", args.output)
     given = given_inputs(args)
     crew = load(args, inputs=given, require_model=True)
     if args.input is not None and not _uses_input(crew):
         sys.stderr.write("crewkit: note: --input was given but no text in the crew uses {input}\n")
     listener: Any = None
     if not args.quiet:
-        listener = _console.progress(verbose=args.verbose)
+        listener = _console.progress(verbose=args.verbose, reasons=False)
         crew.listeners = [*crew.listeners, listener]
     crew.verbose = False  # the command draws its own progress
     for agent in crew.agents:
         agent.verbose = False
+    options = RunOptions(run_id=args.run_id, no_input=args.no_input)
+    if not args.no_journal:
+        journal = journal_of(args)
+        crew.durable, crew.journal = journal.path, journal
+        options = replace(options, source=source_of(args))
     try:
-        output = crew.kickoff(inputs=given)
+        output = run_sync(lambda: run_crew(crew, given, options))
+    except CrewkitError as exc:
+        if isinstance(listener, _console.TreeProgress):
+            listener.close()  # the tree's final picture first, then the answers below it
+        if not isinstance(exc, (ConfigurationError, ReviewPending)):
+            _keep_finished(args, exc)
+        raise
     finally:
         if isinstance(listener, _console.TreeProgress):
             listener.close()
+    if not args.no_journal and not args.quiet:
+        sys.stderr.write(f"run {output.run_id} journaled in {crew.durable}\n")
     if args.json:
         text = _output.as_json(output)
         sys.stdout.write(text + "\n")
@@ -54,6 +73,23 @@ def run_kickoff(args: argparse.Namespace) -> int:
         if not args.quiet:
             sys.stderr.write(f"wrote {args.output}\n")
     return OK
+
+
+def _keep_finished(args: argparse.Namespace, error: CrewkitError) -> None:
+    """A failed run's finished answers on stdout (``--json``: the error object with them), so the
+    paid work is not lost; the error itself is printed on stderr by ``crewkit.cli``."""
+    from crewkit._cli import _output
+
+    if args.json:
+        sys.stdout.write(_output.error_as_json(error) + "\n")
+    elif error.outputs:
+        _output.print_finished(error, sys.stdout)
+        count = len(error.outputs)
+        sys.stderr.write(
+            f"crewkit: the run failed; the answer{'s' if count != 1 else ''} of {count} finished "
+            f"task{'s' if count != 1 else ''} {'are' if count != 1 else 'is'} on stdout\n"
+        )
+    sys.stdout.flush()
 
 
 def _uses_input(crew: Crew) -> bool:

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from crewkit.crew import CrewOutput
+    from crewkit.errors import CrewkitError
 
 
 def print_answer(output: CrewOutput, stream: IO[str], console: Console | None) -> None:
@@ -88,3 +89,20 @@ def print_usage(output: CrewOutput, stream: IO[str], console: Console | None) ->
 def as_json(output: CrewOutput) -> str:
     """``CrewOutput.to_dict()`` as indented JSON."""
     return json.dumps(output.to_dict(), indent=2, ensure_ascii=False, default=str)
+
+
+def print_finished(error: CrewkitError, stream: IO[str]) -> None:
+    """The answers a failed run had finished (``error.outputs``), each under its task's name, so
+    no paid work is lost; nothing when there are none."""
+    for output in error.outputs:
+        stream.write(f"## {output.name}\n\n{output.raw.rstrip()}\n\n")
+    stream.flush()
+
+
+def error_as_json(error: CrewkitError) -> str:
+    """A failed run for ``--json``: the error, and every task output it had finished."""
+    failure = {
+        "error": {"type": type(error).__name__, "message": str(error)},
+        "tasks_output": [output.to_dict() for output in error.outputs],
+    }
+    return json.dumps(failure, indent=2, ensure_ascii=False, default=str)

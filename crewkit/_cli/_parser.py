@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from functools import partial
 
+from crewkit._cli._batch import add_batch_arguments, run_batch_command
+from crewkit._cli._common import add_command
+from crewkit._cli._durable import add_journal_arguments, run_replay, run_resume
 from crewkit._cli._flow import add_flow_commands
 from crewkit._cli._graph import run_graph
 from crewkit._cli._kickoff import run_kickoff
 from crewkit._cli._models import run_models
+from crewkit._cli._port import run_port
+from crewkit._cli._project import run_project
+from crewkit._cli._runs import run_runs
 from crewkit._cli._scaffold import run_init
+from crewkit._cli._ui import run_ui
 from crewkit._cli._validate import run_validate
 
 
@@ -19,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="crewkit",
         description="Run, check, scaffold and draw crews of LLM agents described in crew.yaml, "
         "and flows defined in Python.",
-        epilog="Exit codes: 0 success, 1 the run failed, 2 bad configuration or usage.",
+        epilog="Exit codes: 0 success, 1 the run failed, 2 bad configuration or usage, "
+        "3 the run waits for a review (crewkit resume ID --approve | --feedback TEXT).",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     from crewkit import __version__
@@ -30,13 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def command(
-        name: str, run: Callable[[argparse.Namespace], int], summary: str, description: str | None
-    ) -> argparse.ArgumentParser:
-        found = sub.add_parser(name, parents=[common], help=summary, description=description)
-        found.set_defaults(run=run)
-        return found
+    command = partial(add_command, sub, common)
 
     kickoff = command(
         "kickoff",
@@ -49,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     kickoff.add_argument(
         "--model", metavar="M", help="use model M for every agent, the crew and the manager"
     )
+    _add_model_settings(kickoff)
     shown = kickoff.add_mutually_exclusive_group()
     shown.add_argument(
         "-v", "--verbose", action="store_true", help="also show model calls and tool results"
@@ -62,6 +65,72 @@ def build_parser() -> argparse.ArgumentParser:
     kickoff.add_argument(
         "-o", "--output", metavar="FILE", help="also write the answer (or the JSON) to FILE"
     )
+    durable = kickoff.add_argument_group("the run journal (on by default)")
+    add_journal_arguments(durable)
+    durable.add_argument("--no-journal", action="store_true", help="do not journal this run")
+    durable.add_argument("--run-id", metavar="ID", help="name the run (default: a fresh id)")
+    durable.add_argument(
+        "--no-input",
+        action="store_true",
+        help="nobody answers reviews here: a human_input task waits (exit 3)",
+    )
+
+    resume = command(
+        "resume",
+        run_resume,
+        "continue a journaled run (after a crash, a failure or for a review)",
+        "Continue run ID: every model answer and tool result in the journal is used again, "
+        "the rest runs live. The crew is loaded from the file the run was started with "
+        "(or FILE).",
+    )
+    resume.add_argument("run_id", metavar="ID", help="the run (see crewkit runs)")
+    _add_source(resume)
+    resume.add_argument("--model", metavar="M", help="use model M (default: the run's)")
+    review = resume.add_mutually_exclusive_group()
+    review.add_argument("--feedback", metavar="TEXT", help="answer the waiting review: revise")
+    review.add_argument("--approve", action="store_true", help="accept the answer under review")
+    resume.add_argument(
+        "--force",
+        action="store_true",
+        help="resume even if the crew changed; reuse the steps that still match",
+    )
+    resume.add_argument("--no-input", action="store_true", help="a further review waits (exit 3)")
+    resume.add_argument("--json", action="store_true", help="print the whole output as JSON")
+    add_journal_arguments(resume)
+
+    replay = command(
+        "replay",
+        run_replay,
+        "run a journaled run again from one task",
+        "A new run that keeps the outputs of the tasks before TASK from run ID and runs TASK "
+        "and the ones after it live.",
+    )
+    replay.add_argument("run_id", metavar="ID", help="the run (see crewkit runs)")
+    replay.add_argument(
+        "--from",
+        dest="start",
+        metavar="TASK",
+        required=True,
+        help="the task's name or label, or its number (1 is the first)",
+    )
+    _add_source(replay)
+    replay.add_argument("--model", metavar="M", help="use model M (default: the run's)")
+    replay.add_argument("--json", action="store_true", help="print the whole output as JSON")
+    add_journal_arguments(replay)
+
+    runs = command(
+        "runs",
+        run_runs,
+        "list journaled runs; runs show ID; runs rm ID",
+        "Without an action: the runs, newest first (id, crew, started, status, tasks done, "
+        "tokens, cost). show ID: the run's steps as a tree. rm ID: remove the run.",
+    )
+    runs.add_argument("action", nargs="?", choices=("show", "rm"), help="show or rm")
+    runs.add_argument("run_id", metavar="ID", nargs="?", help="the run to show or remove")
+    runs.add_argument("--crew", metavar="NAME", help="only runs of this crew")
+    runs.add_argument("--status", metavar="S", help="only runs with this status (e.g. waiting)")
+    runs.add_argument("--limit", metavar="N", type=int, default=20, help="at most N runs (20)")
+    add_journal_arguments(runs)
 
     validate = command(
         "validate",
@@ -73,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source(validate)
     _add_inputs(validate)
     validate.add_argument("--model", metavar="M", help="check as if run with --model M")
+    _add_model_settings(validate)
 
     init = command(
         "init",
@@ -99,9 +169,70 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (png default: <crew>.png)"
     )
+    _add_trust(graph)
+
+    batch = command(
+        "batch",
+        run_batch_command,
+        "run a crew once per row of a JSONL or CSV file",
+        "One run per input row, results appended to --out as each finishes; rerun the same "
+        "command to finish a batch that stopped. Exit 1 when any row failed.",
+    )
+    _add_source(batch)
+    add_batch_arguments(batch)
 
     command("models", run_models, "list model providers and whether they work here", None)
+
+    run = command(
+        "run",
+        run_project,
+        "run a CrewAI-layout project's own entry point",
+        "Run PATH's entry point in this process: pyproject.toml's [project.scripts] run_crew, "
+        "kickoff or <package> entry, else src/<package>/main.py:run(), or a .py script. "
+        "Arguments after -- reach the entry as sys.argv[1:].",
+    )
+    run.add_argument("path", metavar="PATH", nargs="?", default=".",
+                     help="project folder or script (default: .)")  # fmt: skip
+    run.add_argument("--model", metavar="M",
+                     help="run every model of every crew on M (e.g. mock)")  # fmt: skip
+    run.add_argument("--entry", metavar="NAME",
+                     help="another [project.scripts] entry, e.g. train, test or replay")  # fmt: skip
+
+    port = command(
+        "port",
+        run_port,
+        "rewrite a CrewAI project's imports to crewkit's",
+        "Rewrite PATH's crewai / crewai_tools imports in place, printing each change, then list "
+        "every CrewAI feature it uses that crewkit lacks, with file and line. "
+        "Exit 0 when nothing is missing.",
+    )
+    port.add_argument("path", metavar="PATH", help="project folder or a .py file")
+    port.add_argument("--diff", action="store_true",
+                      help="show the changes as a unified diff and write nothing")  # fmt: skip
     add_flow_commands(sub, common, _add_flow_inputs)
+
+    ui = command(
+        "ui",
+        run_ui,
+        "see, follow and steer journaled runs in a browser",
+        "Serve the run journal's pages (runs, a run's steps, reviews, batches) on 127.0.0.1. "
+        "Another --host needs CREWKIT_UI_TOKEN, which every request must then carry. "
+        "Needs the ui extra: pip install 'crewkit[ui]'.",
+    )
+    ui.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    ui.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to serve on (default 127.0.0.1; others need CREWKIT_UI_TOKEN)",
+    )
+    add_journal_arguments(ui)
+    ui.add_argument(
+        "--resume",
+        choices=("worker", "none"),
+        default="worker",
+        help="after a review: resume the run in a worker process (default), or only "
+        "record the decision",
+    )
     return parser  # fmt: skip
 
 
@@ -112,6 +243,50 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--tasks", metavar="T", help="CrewAI tasks.yaml")
     group.add_argument("--assign", choices=("in-order",),
                        help="give tasks without agent: the agent at the same position")  # fmt: skip
+
+
+def _add_model_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout",
+        metavar="S",
+        type=_positive,
+        help="seconds one model request may take (HTTP models; default 60)",
+    )
+    parser.add_argument(
+        "--temperature",
+        metavar="T",
+        type=_number,
+        help="sampling temperature for every model that takes one",
+    )
+    _add_trust(parser)  # fmt: skip
+
+
+def _add_trust(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-unsafe-callables",
+        action="store_true",
+        help="let the crew file name standard-library functions that run programs or code or "
+        "touch the system (os:system, builtins:eval...) as tools, guardrails or callbacks",
+    )
+
+
+def _number(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
 
 
 def _add_flow_inputs(parser: argparse.ArgumentParser) -> None:

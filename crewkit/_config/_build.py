@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from crewkit._config._checks import context_problems, missing_placeholders
+from crewkit._config._crew_py import CrewPy, read_crew_py
 from crewkit._config._fields import field_specs
+from crewkit._config._models import ModelRules, convert_llm
 from crewkit._config._objects import DefinitionBuilder
 from crewkit._config._source import FieldPath, Section, Source, describe, did_you_mean, read_yaml
 from crewkit.agent import AGENT_TEXTS, Agent
@@ -31,7 +33,13 @@ class LoadOptions:
     inputs: Mapping[str, Any] | None = None
     """When given, every placeholder must have a value here or among the file's ``inputs:``."""
     require_model: bool = False
-    """Report agents left with no model at all (none in the file, no override, no CREWKIT_MODEL)."""
+    """Check every model as a run would: report agents left with no model at all, models that
+    cannot be built here (no name, no API key, no extra) and local servers that do not answer."""
+    model_settings: Mapping[str, Any] | None = None
+    """Settings such as ``timeout`` and ``temperature`` for every model (``--timeout``...)."""
+    allow_unsafe_callables: bool = False
+    """Accept standard-library functions that run code or touch the system as tools, guardrails
+    and callbacks (``os:system``); refused otherwise."""
 
 
 def load(
@@ -65,9 +73,11 @@ def load(
 
 class _Builder(DefinitionBuilder):
     def __init__(self, problems: list[ConfigProblem], options: LoadOptions) -> None:
-        super().__init__(problems, options.model)
+        rules = ModelRules(options.model, dict(options.model_settings or {}), options.require_model)
+        super().__init__(problems, rules, trusted=options.allow_unsafe_callables)
         self.options = options
         self.two_files = False
+        self.crew_py = CrewPy()
         self.sections: list[tuple[Section, dict[str, Any], tuple[str, ...]]] = []
 
     # -- entry points --------------------------------------------------------------------------
@@ -102,9 +112,13 @@ class _Builder(DefinitionBuilder):
 
     def from_two_files(self, agents: Source, tasks: Source) -> Crew | None:
         self.two_files = True
+        self.crew_py = read_crew_py(agents.file)
         self._agents(Section(agents, (), agents.data), None)
         self._tasks(Section(tasks, (), tasks.data), "sequential")
-        return self._crew(agents, {}, agents.file.resolve().parent.name or "crew")
+        folder = agents.file.resolve().parent
+        if folder.name == "config":  # CrewAI's layout: name the crew after the project
+            folder = folder.parent
+        return self._crew(agents, {}, self.crew_py.name or folder.name or "crew")
 
     # -- sections ------------------------------------------------------------------------------
 
@@ -163,6 +177,9 @@ class _Builder(DefinitionBuilder):
         section: Section,
         path: FieldPath,
     ) -> dict[str, Any]:
+        from_python = self.crew_py.agents.get(str(path[-1])) if self.two_files else None
+        if from_python in agent_keys:
+            return {**definition, "agent": from_python}
         if self.options.assign == "in-order":
             if index < len(agent_keys):
                 return {**definition, "agent": agent_keys[index]}
@@ -192,13 +209,14 @@ class _Builder(DefinitionBuilder):
             if a is not None and not (isinstance(manager, str) and k == manager)
         ]
         tasks = [t for t in self.tasks.values() if t is not None]
-        if self.options.model:
-            kwargs["llm"] = self.options.model
+        if self.options.model or (self.rules.settings and "llm" not in kwargs):
+            kwargs["llm"] = self._default_model(source, kwargs.get("llm"))
         kwargs.setdefault("name", default_name)
         inputs = kwargs.get("inputs") or {}
         if self.options.inputs is not None:
             given = {**inputs, **self.options.inputs}
             missing_placeholders(self.sections, given)
+            self._output_file_problems(given, kwargs.get("output_dir"))
         if self.options.require_model:
             self._model_problems(source, kwargs)
         if self.problems:
@@ -208,6 +226,40 @@ class _Builder(DefinitionBuilder):
         except ConfigurationError as exc:
             source.problem((), str(exc))
             return None
+
+    def _output_file_problems(self, given: Mapping[str, Any], output_dir: Any) -> None:
+        """Report output files a run would refuse: outside the allowed folder, an existing
+        folder, through a file (checked as kickoff does, with the inputs given)."""
+        from crewkit._inputs import interpolate, placeholders
+        from crewkit._run.prepare import output_path
+
+        for section, defs, fields in self.sections:
+            if fields != TASK_TEXTS:
+                continue
+            for key, definition in defs.items():
+                path = definition.get("output_file") if isinstance(definition, dict) else None
+                if not isinstance(path, str) or any(n not in given for n in placeholders(path)):
+                    continue
+                try:
+                    output_path(interpolate(path, given), output_dir)
+                except ConfigurationError as exc:
+                    section.source.problem((*section.path, key, "output_file"), str(exc))
+
+    def _default_model(self, source: Source, llm: Any) -> Any:
+        """The crew's model under ``--model`` and ``--timeout``/``--temperature``: the override,
+        else the file's, else the default model (``CREWKIT_MODEL``...), with those settings."""
+        from crewkit.errors import ModelNotConfiguredError
+        from crewkit.llm._registry import default_llm_spec
+
+        spec = llm if llm is not None else self.rules.override
+        if spec is None:
+            try:
+                spec = default_llm_spec()
+            except ModelNotConfiguredError:
+                return None  # reported per agent by _model_problems
+        kind = field_specs(Crew)["llm"].kind
+        ok, model = convert_llm(kind, spec, ("llm",), source.problem, self.rules)
+        return model if ok else None
 
     def _model_problems(self, source: Source, kwargs: dict[str, Any]) -> None:
         from crewkit.errors import ModelNotConfiguredError

@@ -6,12 +6,13 @@ Each converter returns ``(True, value)`` or ``(False, None)`` after reporting wh
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from crewkit._config._fields import FieldKind
-from crewkit._config._imports import RefError, import_object, is_import_path
+from crewkit._config._imports import RefError, import_object, is_import_path, refuse_unsafe
 from crewkit._config._schema import model_from_schema
 from crewkit._config._source import FieldPath, describe, did_you_mean
 
@@ -41,6 +42,9 @@ def convert_plain(kind: FieldKind, value: Any, path: FieldPath, report: Report) 
         return _FAILED
     if not kind.plain:
         return True, value
+    if isinstance(value, float) and not math.isfinite(value):
+        report(path, f"expected a finite number, found {value}", "leave the key out for no limit")
+        return _FAILED
     for accepted in kind.plain:
         if isinstance(value, bool) and accepted is not bool:
             continue
@@ -78,52 +82,35 @@ def convert_enum(kind: FieldKind, value: Any, path: FieldPath, report: Report) -
     return _FAILED
 
 
-def convert_llm(kind: FieldKind, value: Any, path: FieldPath, report: Report) -> Result:
-    """A model string whose provider is registered (``mock``, ``openai/gpt-4o-mini``...)."""
-    from crewkit.llm._registry import providers
-
-    if value is None and kind.optional:
-        return True, None
-    if not isinstance(value, str) or not value.strip():
-        report(
-            path,
-            f"expected a model string such as 'mock' or 'provider/model', found {describe(value)}",
-            "",
-        )
-        return _FAILED
-    provider = value.strip().partition("/")[0]
-    known = providers()
-    if provider not in known:
-        report(
-            path,
-            f"unknown model provider {provider!r} in {value!r}; known providers: {', '.join(known)}",
-            did_you_mean(provider, known),
-        )
-        return _FAILED
-    return True, value.strip()
-
-
 def convert_tool(
     value: Any,
     folder: Path,
     path: FieldPath,
     report: Report,
     settings: dict[str, Any] | None = None,
+    *,
+    trusted: bool = False,
 ) -> Result:
     """A built-in tool name or a ``module:attr`` naming a Tool, a Tool class or a function.
-    ``settings`` are keyword arguments for a Tool class (YAML ``with:``)."""
+    ``settings`` are keyword arguments for a Tool class (YAML ``with:``); ``trusted`` accepts
+    standard-library functions that run code or touch the system."""
     from crewkit.errors import ConfigurationError
+    from crewkit.tools._accept import as_tool
     from crewkit.tools._registry import builtin_tool, builtin_tools
-    from crewkit.tools._tool import Tool, as_tool
+    from crewkit.tools._tool import Tool
 
     if isinstance(value, dict):
-        return _convert_bound_tool(value, folder, path, report)
+        return _convert_bound_tool(value, folder, path, report, trusted=trusted)
     if not isinstance(value, str) or not value.strip():
         report(path, f"expected a tool name or module:attr, found {describe(value)}", "")
         return _FAILED
     name = value.strip()
     if not is_import_path(name):
-        found = builtin_tool(name)
+        try:
+            found = builtin_tool(name, **(settings or {}))
+        except (ConfigurationError, TypeError) as exc:
+            report(path, f"tool {name!r}: {exc}", "")
+            return _FAILED
         if found is not None:
             return True, found
         known = builtin_tools()
@@ -135,7 +122,7 @@ def convert_tool(
             suggestion or f"for your own tool write module:attr, e.g. tools:{name}",
         )
         return _FAILED
-    imported, obj = _import(name, folder, path, report)
+    imported, obj = _import(name, folder, path, report, trusted)
     if not imported:
         return _FAILED
     tool_class = obj if inspect.isclass(obj) and issubclass(obj, Tool) else None
@@ -161,7 +148,7 @@ def convert_tool(
 
 
 def _convert_bound_tool(
-    value: dict[str, Any], folder: Path, path: FieldPath, report: Report
+    value: dict[str, Any], folder: Path, path: FieldPath, report: Report, *, trusted: bool
 ) -> Result:
     """``{use: tool, with: {setting: value}, bind: {argument: value}}``: a Tool class built with
     settings, and/or a tool with arguments fixed (``Tool.bind``)."""
@@ -182,14 +169,17 @@ def _convert_bound_tool(
         report(path, f"'with' must map setting names to values, found {describe(settings)}", "")
         return _FAILED
     ok, tool = convert_tool(
-        value["use"], folder, path, report, {str(k): v for k, v in settings.items()}
-    )
+        value["use"], folder, path, report, {str(k): v for k, v in settings.items()},
+        trusted=trusted,
+    )  # fmt: skip
     bound = value.get("bind") or {}
     if not ok:
         return _FAILED
     if not isinstance(bound, dict) or not isinstance(tool, Tool):
         report(path, f"'bind' must map argument names to values, found {describe(bound)}", "")
         return _FAILED
+    if not bound:
+        return True, tool
     try:
         return True, tool.bind(**{str(k): v for k, v in bound.items()})
     except ConfigurationError as exc:
@@ -198,7 +188,14 @@ def _convert_bound_tool(
 
 
 def convert_model_class(
-    kind: FieldKind, value: Any, folder: Path, name: str, path: FieldPath, report: Report
+    kind: FieldKind,
+    value: Any,
+    folder: Path,
+    name: str,
+    path: FieldPath,
+    report: Report,
+    *,
+    trusted: bool = False,
 ) -> Result:
     """A pydantic model: ``module:Class``, or an inline JSON schema built into one."""
     from pydantic import BaseModel
@@ -215,7 +212,7 @@ def convert_model_class(
             "",
         )
         return _FAILED
-    imported, obj = _import(value, folder, path, report)
+    imported, obj = _import(value, folder, path, report, trusted)
     if not imported:
         return _FAILED
     if not (inspect.isclass(obj) and issubclass(obj, BaseModel)):
@@ -225,21 +222,28 @@ def convert_model_class(
 
 
 def convert_callable(
-    kind: FieldKind, value: Any, folder: Path, path: FieldPath, report: Report
+    kind: FieldKind,
+    value: Any,
+    folder: Path,
+    path: FieldPath,
+    report: Report,
+    *,
+    trusted: bool = False,
 ) -> Result:
     """A function given as ``module:attr`` (a list of them where the field takes several)."""
     if value is None and kind.optional:
         return True, None
     if isinstance(value, list) and kind.many:
         results = [
-            convert_callable(kind, v, folder, (*path, i), report) for i, v in enumerate(value)
+            convert_callable(kind, v, folder, (*path, i), report, trusted=trusted)
+            for i, v in enumerate(value)
         ]
         return all(ok for ok, _ in results), [v for _, v in results]
     if not isinstance(value, str) or not is_import_path(value):
         many = " (or a list of them)" if kind.many else ""
         report(path, f"expected module:function{many}, found {describe(value)}", "")
         return _FAILED
-    imported, obj = _import(value, folder, path, report)
+    imported, obj = _import(value, folder, path, report, trusted)
     if not imported:
         return _FAILED
     if not callable(obj):
@@ -248,10 +252,16 @@ def convert_callable(
     return True, obj
 
 
-def _import(reference: str, folder: Path, path: FieldPath, report: Report) -> Result:
-    """:func:`import_object`, its failure reported at ``path``."""
+def _import(
+    reference: str, folder: Path, path: FieldPath, report: Report, trusted: bool = False
+) -> Result:
+    """:func:`import_object`, its failure reported at ``path``; unless ``trusted``, standard-library
+    functions that run code or touch the system are refused."""
     try:
-        return True, import_object(reference, folder)
+        found = import_object(reference, folder)
+        if not trusted:
+            refuse_unsafe(reference, found)
+        return True, found
     except RefError as exc:
         report(path, exc.message, exc.hint)
         return _FAILED

@@ -27,7 +27,8 @@ class FieldKind:
     """How a YAML value becomes a field value."""
 
     kind: str
-    """One of: agent, agents, task, tasks, tools, llm, model_class, callable, enum, plain."""
+    """One of: agent, agents, task, tasks, tools, knowledge, knowledge_config, llm, model_class,
+    callable, enum, plain."""
     optional: bool = False
     """``None`` (YAML ``null``) is allowed."""
     many: bool = False
@@ -77,7 +78,8 @@ def _resolve(cls: type, annotation: object) -> object:
         return annotation
     from pydantic import BaseModel
 
-    import crewkit.events  # noqa: F401  (type-checking-only names such as Listener live there)
+    import crewkit.events
+    import crewkit.knowledge._sources  # noqa: F401  (and KnowledgeSource here)
 
     names = _Names(vars(typing))
     names.update(vars(collections.abc))
@@ -105,6 +107,7 @@ def _is_sequence(origin: object) -> bool:
 def kind_of(annotation: object) -> FieldKind:
     """Classify a resolved annotation."""
     from crewkit.agent import Agent
+    from crewkit.knowledge._sources import KnowledgeConfig, KnowledgeSource
     from crewkit.llm._base import LLM
     from crewkit.task import Task
     from crewkit.tools._tool import Tool
@@ -117,7 +120,13 @@ def kind_of(annotation: object) -> FieldKind:
         origin = typing.get_origin(member)
         if _is_sequence(origin):
             inner = [m for arg in typing.get_args(member)[:1] for m in _members(arg)]
-            for target, kind in ((Task, "tasks"), (Tool, "tools"), (Agent, "agents")):
+            pairs = (
+                (Task, "tasks"),
+                (Tool, "tools"),
+                (Agent, "agents"),
+                (KnowledgeSource, "knowledge"),
+            )
+            for target, kind in pairs:
                 if target in inner:
                     return FieldKind(kind, optional)
             if any(_is_callable(m) for m in inner):
@@ -129,6 +138,8 @@ def kind_of(annotation: object) -> FieldKind:
             return FieldKind("task", optional)
         if member is LLM:
             return FieldKind("llm", optional)
+        if member is KnowledgeConfig:
+            return FieldKind("knowledge_config", optional)
         if typing.get_origin(member) is type:
             return FieldKind("model_class", optional)
         if _is_callable(member):

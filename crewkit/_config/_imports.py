@@ -14,6 +14,9 @@ from types import ModuleType
 
 from crewkit._config._source import did_you_mean
 
+USER_MODULE_PREFIX = "crewkit_user_"
+"""Prefix of the modules loaded from a crew file's folder (their names are not importable)."""
+
 
 class RefError(Exception):
     """A reference could not be resolved; carries the message and a hint for the problem list."""
@@ -52,6 +55,36 @@ def import_object(reference: str, folder: Path) -> object:
     return obj
 
 
+UNSAFE_MODULES = frozenset({
+    "builtins", "os", "posix", "nt", "subprocess", "_posixsubprocess", "pty", "shutil", "sys",
+    "importlib", "runpy", "code", "codeop", "ctypes", "pickle", "_pickle", "marshal", "shelve",
+    "multiprocessing", "concurrent", "pdb", "webbrowser", "signal", "socket", "asyncio", "io",
+    "_io", "pathlib", "tempfile", "sqlite3", "urllib", "http", "ftplib", "smtplib", "pkgutil",
+    "zipimport",
+})  # fmt: skip
+"""Standard-library modules whose functions run programs or code, or read, write or send data.
+A crew file naming one of them as a tool, guardrail or callback is refused unless the user
+allows it: a shared crew.yaml must not be able to hand a model ``os:system`` or ``eval``."""
+
+
+def refuse_unsafe(reference: str, found: object) -> None:
+    """Raise :class:`RefError` when what ``reference`` resolves to is defined in one of
+    :data:`UNSAFE_MODULES` (however it is reached: ``os:system``, or ``mine:run`` where
+    ``mine.py`` imported it). The crew folder's own modules are loaded under names of their own,
+    so a local ``code.py`` is not mistaken for the standard library's."""
+    owner = getattr(found, "__module__", None)
+    module = owner.split(".")[0] if isinstance(owner, str) else ""
+    if module not in UNSAFE_MODULES or module not in sys.stdlib_module_names:
+        return
+    raise RefError(
+        f"{reference!r} is {getattr(found, '__qualname__', type(found).__name__)!r} from the "
+        f"standard library's {module!r}, which can run programs or code or change files on this "
+        "machine; crew files may not use it",
+        "if you trust this crew: --allow-unsafe-callables, "
+        "or load_crew(..., allow_unsafe_callables=True)",
+    )
+
+
 _loaded: dict[Path, ModuleType] = {}
 
 
@@ -86,7 +119,7 @@ def _load_file(name: str, file: Path) -> ModuleType:
     if cached is not None:
         return cached
     digest = hashlib.sha1(str(file).encode()).hexdigest()[:10]
-    unique = f"crewkit_user_{name}_{digest}"
+    unique = f"{USER_MODULE_PREFIX}{name}_{digest}"
     spec = importlib.util.spec_from_file_location(unique, file)
     if spec is None or spec.loader is None:
         raise RefError(f"cannot load {file}")

@@ -8,12 +8,12 @@ from typing import Any
 from crewkit._config._convert import (
     convert_callable,
     convert_enum,
-    convert_llm,
     convert_model_class,
     convert_plain,
     convert_tool,
 )
 from crewkit._config._fields import FieldSpec, field_specs
+from crewkit._config._models import ModelRules, convert_llm
 from crewkit._config._source import FieldPath, Source, describe, did_you_mean
 from crewkit.agent import Agent
 from crewkit.crew import Crew
@@ -25,10 +25,14 @@ class DefinitionBuilder:
     """Builds objects from definitions, given the agents and tasks built so far; the file's layout
     (sections, agent assignment, the crew itself) is :class:`crewkit._config._build._Builder`'s."""
 
-    def __init__(self, problems: list[ConfigProblem], model: str | None) -> None:
+    def __init__(
+        self, problems: list[ConfigProblem], rules: ModelRules, *, trusted: bool = False
+    ) -> None:
         self.problems = problems
-        self.model = model
-        """``--model``: replaces every model named in the files."""
+        self.trusted = trusted
+        """Accept standard-library functions that run code or touch the system (the user said so)."""
+        self.rules = rules
+        """How models are treated: ``--model``, ``--timeout``/``--temperature``, checks."""
         self.agents: dict[str, Agent | None] = {}
         self.tasks: dict[str, Task | None] = {}
         self.task_keys: list[str] = []
@@ -86,16 +90,21 @@ class DefinitionBuilder:
         if kind.kind == "enum":
             return convert_enum(kind, value, path, report)
         if kind.kind == "llm":
-            if self.model and value is not None:
-                return True, self.model
-            return convert_llm(kind, value, path, report)
+            return convert_llm(kind, value, path, report, self.rules)
         if kind.kind == "model_class":
             name = "".join(p.title() for p in str(path[-2]).replace("-", "_").split("_")) + "Output"
-            return convert_model_class(kind, value, source.folder, name, path, report)
+            return convert_model_class(
+                kind, value, source.folder, name, path, report, trusted=self.trusted
+            )
         if kind.kind == "callable":
-            return convert_callable(kind, value, source.folder, path, report)
+            return convert_callable(kind, value, source.folder, path, report, trusted=self.trusted)
         if kind.kind == "tools":
             return self._tools(value, source, path)
+        if kind.kind in ("knowledge", "knowledge_config"):
+            from crewkit._config._knowledge import convert_knowledge, convert_knowledge_config
+
+            convert = convert_knowledge if kind.kind == "knowledge" else convert_knowledge_config
+            return convert(value, source.folder, path, report)
         if value is None and kind.optional:  # an agent or task reference left out
             return True, None
         if kind.kind in ("agent", "agents"):
@@ -115,7 +124,9 @@ class DefinitionBuilder:
         tools: list[Any] = []
         ok = True
         for index, item in enumerate(value):
-            good, tool = convert_tool(item, source.folder, (*path, index), source.problem)
+            good, tool = convert_tool(
+                item, source.folder, (*path, index), source.problem, trusted=self.trusted
+            )
             ok = ok and good
             if good:
                 tools.extend(tool if isinstance(tool, list) else [tool])

@@ -3,6 +3,7 @@ into pydantic models, so YAML crews get validated structured output like Python 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,7 +29,10 @@ def model_from_schema(
         )
         return None
     before = _Counter(report)
-    model = _object_model(schema, str(schema.get("title") or name), path, before)
+    try:
+        model = _object_model(schema, str(schema.get("title") or name), path, before)
+    except Exception as exc:  # whatever pydantic refuses becomes a problem, never a traceback
+        before(path, f"this schema cannot become a pydantic model: {type(exc).__name__}: {exc}")
     return None if before.count else model
 
 
@@ -63,6 +67,14 @@ def _object_model(
     fields: dict[str, Any] = {}
     for key, sub in properties.items():
         sub_path = (*path, "properties", key)
+        if not isinstance(key, str) or key.startswith(("_", "model_")) or not key.strip():
+            report(
+                sub_path,
+                f"property name {key!r} cannot be a field: names are text, not starting "
+                "with '_' or 'model_'",
+                "rename the property",
+            )
+            continue
         if not isinstance(sub, dict):
             report(
                 sub_path, f"expected a schema mapping, found {describe(sub)}", "e.g. {type: string}"
@@ -74,8 +86,15 @@ def _object_model(
         else:
             annotation = annotation | None
             default = sub.get("default")
-        fields[key] = (annotation, Field(default, description=sub.get("description")))
-    model: type[BaseModel] = create_model(name, __doc__=schema.get("description"), **fields)
+        description = sub.get("description")
+        description = None if description is None else str(description)
+        fields[key] = (annotation, Field(default, description=description))
+    doc = schema.get("description")
+    with warnings.catch_warnings():  # a property named like a BaseModel method only warns
+        warnings.simplefilter("ignore")
+        model: type[BaseModel] = create_model(
+            name, __doc__=None if doc is None else str(doc), **fields
+        )
     return model
 
 
@@ -85,9 +104,22 @@ def _annotation(schema: dict[str, Any], name: str, path: FieldPath, report: _Cou
         if not isinstance(values, list) or not values:
             report((*path, "enum"), f"expected a non-empty list, found {describe(values)}")
             return Any
+        odd = [v for v in values if not (v is None or isinstance(v, (str, int, float, bool)))]
+        if odd:
+            report(
+                (*path, "enum"),
+                f"enum values must be text, numbers, true/false or null, found {describe(odd[0])}",
+            )
+            return Any
         return Literal[tuple(values)]
     kind = schema.get("type")
     if kind is None:
+        return Any
+    if not isinstance(kind, str):
+        report(
+            (*path, "type"),
+            f"expected one type name ({', '.join(_TYPES)}), found {describe(kind)}",
+        )
         return Any
     if kind in _SCALARS:
         return _SCALARS[kind]

@@ -16,6 +16,7 @@ from crewkit._run.gateway import call_model
 from crewkit._run.prepare import RunAgent
 from crewkit._run.state import Run, Scope
 from crewkit._run.toolbox import Observation, ToolBox
+from crewkit._sync import gather_or_cancel
 from crewkit.errors import AgentTimeoutError
 from crewkit.events import AGENT_SPAN
 from crewkit.llm._text_protocol import (
@@ -74,6 +75,8 @@ class AgentLoop:
         self.response_schema = response_schema
         self.messages = _opening(agent, self.specs, prompt, self.native)
         self.calls = 0
+        self.prompt_tokens = 0
+        """The last call's prompt tokens: the next call of this conversation sends at least that."""
         self.last_answer: str | None = None
         limit = agent.max_execution_time
         self.deadline = None if limit is None else time.monotonic() + limit
@@ -143,7 +146,12 @@ class AgentLoop:
             stop=stop,
             metadata={"agent": self.agent.role, "task": self.scope.task},
         )
-        return await call_model(self.run, self.llm, request, self.scope, self.agent.limiters)
+        response = await call_model(
+            self.run, self.llm, request, self.scope, self.agent.limiters,
+            prompt_floor=self.prompt_tokens,
+        )  # fmt: skip
+        self.prompt_tokens = response.usage.prompt_tokens
+        return response
 
     async def _native_step(self, response: ModelResponse) -> str | None:
         if not response.tool_calls:
@@ -157,12 +165,13 @@ class AgentLoop:
             for i, c in enumerate(response.tool_calls)
         )
         self.messages.append(Message("assistant", response.text, tool_calls=calls))
-        observations = await asyncio.gather(*(self._call(c) for c in calls))
+        # One failing call (a coworker's model down) cancels its siblings before the error rises.
+        observations = await gather_or_cancel(self._call(c) for c in calls)
         for call, observation in zip(calls, observations, strict=True):
             self.messages.append(
                 Message("tool", observation.text, tool_call_id=call.id, name=call.name)
             )
-        return None
+        return next((o.answer for o in observations if o.answer is not None), None)
 
     async def _call(self, call: ToolCall) -> Observation:
         arguments = None if call.raw_arguments is not None else call.arguments
@@ -182,7 +191,7 @@ class AgentLoop:
             self.messages.append(
                 Message("user", prompts.render("observation", result=observation.text))
             )
-            return None
+            return observation.answer
         self.messages.append(Message("assistant", response.text))
         self.messages.append(Message("user", prompts.render("parse_error", problem=reply.problem)))
         return None

@@ -155,7 +155,16 @@ class _DelegationTool(RunTool):
         self.guard.used += 1
         self.guard.answers[key] = prompts.render("delegation_pending")
         coworker = self.coworkers[role]
-        prompt = prompts.render(self.template, text=request.text, context=request.context.strip())
+        knowledge: list[dict[str, str]] = []
+        if run.knowledge is not None:  # the coworker consults its sources, as on its own tasks
+            query = f"{request.text}\n{request.context}"
+            knowledge = await run.knowledge.recall(query, id(coworker.definition))
+        prompt = prompts.render(
+            self.template,
+            text=request.text,
+            context=request.context.strip(),
+            knowledge=knowledge,
+        )
         try:
             loop = AgentLoop(
                 run, coworker, task=scope.task, prompt=prompt, tools=coworker.tools,

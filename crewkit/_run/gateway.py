@@ -3,29 +3,34 @@ and counted exactly once, whichever agent, planner or manager makes it.
 
 A call passes these steps, in this order:
 
-1. the run's token budget, checked before anything is spent;
-2. the requests-per-minute limits: the agent's, the crew's and the model's own;
-3. the model-call span (start, end and failure events) around the rest;
-4. the active cassette: a replay answers here, with no network;
-5. the network switch: no real call leaves the machine while it is blocked;
-6. the backend's ``complete``; a recording cassette then writes the exchange down;
-7. the usage ledger, once per call.
+1. the run's token budget, checked before anything is spent (see :func:`check_budget`);
+2. a durable run's journal: a call that completed before a crash is answered from it (no limits,
+   no network); any other call is journaled as started here and with its response in step 7;
+3. the requests-per-minute limits: the agent's, the crew's and the model's own;
+4. the model-call span (start, end and failure events) around the rest;
+5. the active cassette: a replay answers here, with no network;
+6. the network switch: no real call leaves the machine while it is blocked;
+7. the backend's ``complete``, its reply made valid text (no lone surrogates); a recording
+   cassette, then the journal, write the exchange down;
+8. the usage ledger, once per call (journaled answers included, so a resumed run counts as one).
 
 Backends do none of this (an HTTP client only retries its own request). The steps are plain code
-on purpose: the whole last mile reads on one screen, and a new concern, such as a run journal for
-durable runs, is one more step beside the cassette.
+on purpose: the whole last mile reads on one screen.
 """
 
 from __future__ import annotations
 
-from crewkit._ratelimit import RateLimiter
+import dataclasses
+
+from crewkit._ratelimit import Limiter
 from crewkit._run.state import Run, Scope
+from crewkit._text import valid_data, valid_text
 from crewkit.errors import BudgetExceededError, CrewkitError, LLMError
 from crewkit.events import MODEL_SPAN
 from crewkit.llm._base import LLM
 from crewkit.llm._cassette import active_cassette
 from crewkit.llm._guard import check_allowed
-from crewkit.llm._types import ModelRequest, ModelResponse
+from crewkit.llm._types import ModelRequest, ModelResponse, ToolCall
 
 
 async def call_model(
@@ -33,27 +38,56 @@ async def call_model(
     llm: LLM,
     request: ModelRequest,
     scope: Scope,
-    limiters: tuple[RateLimiter, ...] = (),
+    limiters: tuple[Limiter, ...] = (),
+    *,
+    prompt_floor: int = 0,
 ) -> ModelResponse:
     """Send ``request`` to ``llm`` for ``scope`` (who asks, for which task, under which step),
-    after ``limiters`` (the caller's: agent, crew) and the model's own limit."""
-    check_budget(run, scope)
-    for limiter in (*limiters, *([llm.limiter] if llm.limiter is not None else [])):
-        await limiter.acquire()
+    after ``limiters`` (the caller's: agent, crew) and the model's own limit. ``prompt_floor`` is
+    what the request's prompt is known to cost at least (the conversation's previous prompt)."""
+    check_budget(run, scope, prompt_floor)
+    journal = run.journal
+    step = journal.model_step(llm.label, scope.task, scope.agent, request) if journal else None
+    if step is None or step.replay is None:
+        for limiter in (*limiters, *([llm.limiter] if llm.limiter is not None else [])):
+            await limiter.acquire()
     with run.span(MODEL_SPAN, parent=scope.parent, agent_role=scope.agent, model=llm.label) as span:
-        response = await answer(llm, request)
+        if journal is None or step is None:
+            response = await answer(llm, request)
+        elif step.replay is not None:
+            response = step.replay
+        else:
+            where = {"span": span.id, "parent": scope.parent, "task": scope.task}
+            journal.model_started(step, llm.label, agent=scope.agent, **where)
+            response = await answer(llm, request)
+            journal.model_done(step, llm.label, response, span.elapsed, agent=scope.agent, **where)
         run.ledger.record(scope.agent, scope.task, response.usage)
         span.end(response=response, usage=response.usage, duration=span.elapsed)
     return response
 
 
-def check_budget(run: Run, scope: Scope) -> None:
-    """Refuse the call once the run has used its ``max_tokens``."""
+def check_budget(run: Run, scope: Scope, prompt_floor: int = 0) -> None:
+    """Refuse a call that would certainly take the run past its ``max_tokens``.
+
+    The budget bounds the tokens the run's model calls report, prompt plus completion, every
+    agent, manager and planner included. Providers count a call only once it is made, so the
+    check is made before each call: the run must be under budget, and the call's prompt, known
+    to be at least ``prompt_floor`` tokens (a conversation only grows), must still fit. A run can
+    thus go over by at most the last call's new text and reply, never by a call that was bound
+    to overshoot.
+    """
     used, budget = run.ledger.total.total_tokens, run.max_tokens
-    if budget is not None and used >= budget:
+    if budget is None:
+        return
+    if used >= budget:
         raise BudgetExceededError(
             f"token budget exhausted: {used} tokens used of max_tokens={budget} "
             f"before {scope.agent!r} could continue {scope.task!r}"
+        )
+    if used + prompt_floor > budget:
+        raise BudgetExceededError(
+            f"token budget too small to go on: {used} tokens used of max_tokens={budget}, and "
+            f"{scope.agent!r}'s next call on {scope.task!r} sends at least {prompt_floor} prompt tokens"
         )
 
 
@@ -75,6 +109,22 @@ async def answer(llm: LLM, request: ModelRequest) -> ModelResponse:
             provider=llm.provider,
             model=llm.model,
         ) from exc
+    response = _valid_response(response)
     if tape is not None:
         tape.record(llm, request, response)
     return response
+
+
+def _valid_response(response: ModelResponse) -> ModelResponse:
+    """The response with every string made encodable: a reply with a lone surrogate must not
+    break the next request, the output file or memory."""
+    calls = tuple(
+        ToolCall(
+            valid_text(c.name),
+            valid_data(dict(c.arguments)),
+            c.id,
+            None if c.raw_arguments is None else valid_text(c.raw_arguments),
+        )
+        for c in response.tool_calls
+    )
+    return dataclasses.replace(response, text=valid_text(response.text), tool_calls=calls)

@@ -36,7 +36,7 @@ def hierarchical_executor(
         helpers = delegation_tools(
             briefed, resolved.agents, limit=max_delegations, preferred=task.agent
         )
-        tools = [*helpers, *manager.tools]
+        tools = [*helpers, *(manager.tools if task.tools is None else task.tools)]
         return await execute_task(run, task, briefed, context, tools=tools, parent=parent)
 
     return execute

@@ -49,9 +49,20 @@ async def schedule(resolved: ResolvedCrew, execute: Executor) -> list[TaskOutput
         for pending in running.values():
             pending.cancel()
         if isinstance(exc, CrewkitError):
-            exc.outputs = [out for out in done if out is not None]
+            exc.outputs = _completed(resolved, done, exc.outputs)
         raise
     return [out for out in done if out is not None]
+
+
+def _completed(
+    resolved: ResolvedCrew, done: Sequence[TaskOutput | None], carried: Sequence[TaskOutput]
+) -> list[TaskOutput]:
+    """Every completed output in task order: the scheduler's, and any the error already carries
+    (a task that finished its work but could not write its file)."""
+    found = [out for out in done if out is not None]
+    found += [out for out in carried if all(out is not other for other in found)]
+    order = {task.label: task.index for task in resolved.tasks}
+    return sorted(found, key=lambda out: order.get(out.name, len(order)))
 
 
 async def _settle(running: dict[int, asyncio.Task[TaskOutput]]) -> None:

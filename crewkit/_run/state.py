@@ -15,6 +15,9 @@ from crewkit.events import EventBus, Span, SpanKind
 from crewkit.llm._types import Usage
 
 if TYPE_CHECKING:
+    from crewkit._run.durable import RunJournal
+    from crewkit.knowledge._run import RunKnowledge
+    from crewkit.mcp._run import RunServers
     from crewkit.memory._session import RunMemory
 
 
@@ -58,7 +61,24 @@ class Run:
     ledger: UsageLedger = field(default_factory=UsageLedger)
     memory: RunMemory | None = None
     """This run's view of the crew's memory, when the crew has one."""
+    journal: RunJournal | None = None
+    """Where a durable run writes its steps (and finds them again on resume)."""
+    tool_calls_seen: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    """How often each tool call was made (numbers the idempotency keys of identical calls)."""
+    reviewer_absent: bool = False
+    """No person can answer a ``human_input`` review now: a durable run waits for one instead."""
+    knowledge: RunKnowledge | None = None
+    """The crew's and agents' knowledge, indexed for this run, when they have any."""
+    servers: RunServers | None = None
+    """The MCP servers this run started for its agents, stopped when it ends."""
+    callback_failure: tuple[str, Any, Exception] | None = None
+    """The first failure of a crew callback (kind, function, exception), raised when its task ends:
+    listeners cannot raise (see ``_run/callbacks.py``)."""
     _spans: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def continue_spans_after(self, last: int) -> None:
+        """Number new steps after ``last``, so a resumed run's step ids stay unique."""
+        self._spans = itertools.count(last + 1)
 
     def new_span(self) -> str:
         """A fresh step id, unique within the run."""

@@ -10,11 +10,11 @@ without a plan after that run without one (logged), since a plan helps but is no
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from typing import Any
 
 from crewkit import prompts
+from crewkit._json import loads
 from crewkit._run.gateway import call_model
 from crewkit._run.prepare import ResolvedCrew
 from crewkit._run.state import Run, Scope
@@ -113,8 +113,8 @@ def read_plans(text: str, keys: list[str]) -> tuple[dict[str, str], str | None]:
     if start < 0 or end < start:
         return {}, "the reply has no JSON object"
     try:
-        data = json.loads(text[start : end + 1])
-    except json.JSONDecodeError as exc:
+        data = loads(text[start : end + 1])
+    except ValueError as exc:
         return {}, f"the JSON is invalid ({exc})"
     if not isinstance(data, dict):
         return {}, "the reply is not a JSON object"

@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crewkit._json import first_json_object, strip_fences
+from crewkit._json import (
+    compact_schema,
+    describe_validation_error,
+    first_json_object,
+    loads,
+    strip_fences,
+)
 from crewkit.llm._types import ResponseSchema
-from crewkit.tools._tool import compact_schema
 
 
 def response_schema(model: type[Any]) -> ResponseSchema:
@@ -25,26 +30,23 @@ def parse_structured(text: str, model: type[Any]) -> tuple[Any, str | None]:
     from pydantic import ValidationError
 
     body = strip_fences(text)
-    try:
-        data = json.loads(body)
-    except ValueError:
-        found = first_json_object(body)
-        try:
-            data = json.loads(found) if found else None
-        except ValueError:
-            data = None
-        if data is None:
-            return None, "- the answer is not a JSON object"
+    data, problem = _json_of(body)
+    found = first_json_object(body) if problem is not None else None
+    if found is not None:
+        data, problem = _json_of(found)
+    if problem is not None:
+        return None, f"- {problem}"
     try:
         return model.model_validate(data), None
     except ValidationError as exc:
         return None, describe_validation_error(exc)
 
 
-def describe_validation_error(exc: Any) -> str:
-    """One line per pydantic error: where, and what was wrong."""
-    lines = []
-    for err in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in err["loc"]) or "value"
-        lines.append(f"- {where}: {err['msg']}")
-    return "\n".join(lines)
+def _json_of(text: str) -> tuple[Any, str | None]:
+    """The JSON in ``text``, or what the model should be told about it."""
+    try:
+        return loads(text), None
+    except json.JSONDecodeError:
+        return None, "the answer is not a JSON object"
+    except ValueError as exc:  # nested too deeply
+        return None, str(exc)

@@ -12,10 +12,18 @@ from typing import Any
 
 from crewkit import prompts
 from crewkit._run.agent_loop import AgentLoop, AgentResult
+from crewkit._run.callbacks import raise_callback_failure, run_task_callback
 from crewkit._run.prepare import RunAgent, RunTask
 from crewkit._run.state import Run
 from crewkit._run.structured import parse_structured, response_schema, schema_text
-from crewkit.errors import ConfigurationError, GuardrailError, OutputValidationError
+from crewkit._text import valid_text
+from crewkit.errors import (
+    ConfigurationError,
+    GuardrailError,
+    OutputFileError,
+    OutputValidationError,
+    ReviewPending,
+)
 from crewkit.events import TASK_SPAN
 from crewkit.llm._types import Usage
 from crewkit.task import Task, TaskOutput
@@ -29,6 +37,8 @@ def task_prompt(
     schema_in_prompt: bool,
     memories: Sequence[dict[str, str]] = (),
     context_chars: int | None = None,
+    instructions: Sequence[str] = (),
+    knowledge: Sequence[dict[str, str]] = (),
 ) -> str:
     """The user message that sets the agent to work on ``task``; each earlier task's output is cut
     to ``context_chars`` when given (small models: the context window fills up otherwise)."""
@@ -41,6 +51,8 @@ def task_prompt(
         output_schema=schema_text(model) if model is not None and schema_in_prompt else "",
         plan=task.step_plan,
         memories=memories,
+        instructions=list(instructions),
+        knowledge=knowledge,
     )
 
 
@@ -68,7 +80,8 @@ async def execute_task(
         output = await _work_on(run, task, agent, context, tools, span.id)
         span.end(output=output)
     if task.definition.callback is not None:
-        await _maybe_await(task.definition.callback(output))
+        await run_task_callback(task.definition.callback, task.label, output)
+    raise_callback_failure(run, task.label, output)
     return output
 
 
@@ -84,8 +97,18 @@ async def _work_on(
     tools = list(agent.tools if tools is None else tools)
     memories: list[dict[str, str]] = []
     if run.memory is not None:
-        memories = await run.memory.recall(task, context)
-        tools += run.memory.tools(tools, agent.role)
+        memory = run.memory
+        if run.journal is not None:
+            memories = await run.journal.recall(
+                task.label, lambda: memory.recall(task, context), span=span, agent=agent.role
+            )
+        else:
+            memories = await memory.recall(task, context)
+        tools += memory.tools(tools, agent.role)
+    knowledge: list[dict[str, str]] = []
+    if run.knowledge is not None:
+        query = f"{task.description}\n{task.expected_output}"
+        knowledge = await run.knowledge.recall(query, id(agent.definition))
     model = task.definition.output_model
     native_schema = model is not None and agent.llm.profile.json_schema
     loop = AgentLoop(
@@ -98,6 +121,8 @@ async def _work_on(
             schema_in_prompt=not native_schema,
             memories=memories,
             context_chars=SMALL_MODEL_CONTEXT_CHARS if agent.llm.profile.small else None,
+            instructions=agent.instructions,
+            knowledge=knowledge,
         ),
         tools=tools,
         parent=span,
@@ -109,6 +134,29 @@ async def _work_on(
     if task.output_path is not None:
         await asyncio.to_thread(_write, task, output)
     return output
+
+
+def _write(task: RunTask, output: TaskOutput) -> None:
+    """Write the output file; a failure keeps the answer in the error's ``outputs``."""
+    path = task.output_path
+    assert path is not None
+    text = (
+        output.raw
+        if output.json_dict is None
+        else json.dumps(output.json_dict, indent=2, default=str)
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(valid_text(text) + "\n", encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        error = OutputFileError(
+            f"task {task.label!r} finished, but its output_file {str(path)!r} cannot be written "
+            f"({reason}); the answer is kept in the error's outputs",
+            path=str(path),
+        )
+        error.outputs = [output]
+        raise error from None
 
 
 class _Acceptance:
@@ -124,6 +172,7 @@ class _Acceptance:
         self.definition: Task = task.definition
         self.rejections: list[str] = []
         self.schema_retries = 0
+        self.reviews = 0
 
     async def accepted(self, result: AgentResult) -> TaskOutput:
         while True:
@@ -199,10 +248,31 @@ class _Acceptance:
         return output, None
 
     async def _human(self, output: TaskOutput) -> str:
+        """A person's feedback on the answer ("" accepts it). A durable run journals each review;
+        with no person at hand it journals the answer as waiting and stops (``ReviewPending``)."""
         if not self.definition.human_input:
             return ""
-        ask = self.run.ask_human or _ask_on_console
-        return str(await _maybe_await(ask(output)) or "").strip()
+        journal, label = self.run.journal, self.task.label
+        n = self.reviews
+        self.reviews += 1
+        if journal is not None:
+            decided = journal.review_decision(label, n)
+            if decided is not None:
+                return decided
+            if self.run.reviewer_absent and self.run.ask_human is None:
+                journal.review(
+                    label, n, output.raw, None, agent=self.agent.role, parent=self.loop.scope.parent
+                )
+                raise ReviewPending(self.run.run_id, label, output.raw)
+        from crewkit._console import ask_on_console
+
+        ask = self.run.ask_human or ask_on_console
+        feedback = str(await _maybe_await(ask(output)) or "").strip()
+        if journal is not None:
+            journal.review(
+                label, n, output.raw, feedback, agent=self.agent.role, parent=self.loop.scope.parent
+            )
+        return feedback
 
 
 def _with_value(output: TaskOutput, value: Any) -> TaskOutput:
@@ -215,29 +285,10 @@ def _with_value(output: TaskOutput, value: Any) -> TaskOutput:
         return replace(output, raw=value)
     if hasattr(value, "model_dump"):
         data = value.model_dump(mode="json")
-        return replace(output, pydantic=value, json_dict=data, raw=json.dumps(data))
+        return replace(output, pydantic=value, json_dict=data, raw=json.dumps(data, default=str))
     if isinstance(value, dict):
-        return replace(output, json_dict=value, raw=json.dumps(value))
+        return replace(output, json_dict=value, raw=json.dumps(value, default=str))
     return replace(output, raw=str(value))
-
-
-def _write(task: RunTask, output: TaskOutput) -> None:
-    assert task.output_path is not None
-    text = output.raw if output.json_dict is None else json.dumps(output.json_dict, indent=2)
-    task.output_path.parent.mkdir(parents=True, exist_ok=True)
-    task.output_path.write_text(text + "\n", encoding="utf-8")
-
-
-async def _ask_on_console(output: TaskOutput) -> str:
-    from rich.console import Console
-    from rich.markdown import Markdown
-    from rich.panel import Panel
-
-    console = Console(stderr=True)
-    console.print(Panel(Markdown(output.raw), title=f"Review: {output.name}"))
-    return await asyncio.to_thread(
-        console.input, "Feedback for the agent (press Enter to accept): "
-    )
 
 
 async def _maybe_await(value: Any) -> Any:

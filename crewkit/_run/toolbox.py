@@ -11,12 +11,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from crewkit import prompts
+from crewkit._json import describe_validation_error
+from crewkit._run.durable import ToolStep, dumps, step_hash
 from crewkit._run.run_tool import Refusal, RunTool
 from crewkit._run.state import Run, Scope
-from crewkit._run.structured import describe_validation_error
+from crewkit._text import valid_text
 from crewkit.errors import CrewkitError
 from crewkit.events import TOOL_SPAN
 from crewkit.llm._types import normalize_name
+from crewkit.tools._context import ToolContext
 from crewkit.tools._tool import Tool
 
 
@@ -28,6 +31,8 @@ class Observation:
     error: bool = False
     final: bool = False
     """The agent must give its final answer next (a run tool refused the call)."""
+    answer: str | None = None
+    """The tool's whole result when it is the agent's final answer (``Tool.result_as_answer``)."""
 
 
 class ToolBox:
@@ -66,7 +71,7 @@ class ToolBox:
             validated = tool.arguments_model().model_validate(dict(arguments))
         except ValidationError as exc:
             return self._invalid(tool, describe_validation_error(exc))
-        key = f"{tool.name}:{json.dumps(arguments, sort_keys=True, default=str)}"
+        key = f"{tool.name}:{_canonical(arguments)}"
         if key in self._done and not isinstance(tool, RunTool):
             return Observation(
                 prompts.render("repeated_call", tool=tool.name, result=self._done[key]), True
@@ -79,27 +84,64 @@ class ToolBox:
         return observation
 
     async def _run(self, run: Run, scope: Scope, tool: Tool, args: dict[str, Any]) -> Observation:
+        """One call inside its span. A durable run answers a call the journal completed before
+        from the journal (run tools excepted: their own steps replay), and journals the others
+        around the call."""
+        step = None
+        if run.journal is not None or tool.context_parameter is not None:
+            step = _tool_step(run, scope, tool, args)
         with run.span(
             TOOL_SPAN, parent=scope.parent, agent_role=scope.agent, tool_name=tool.name,
             arguments=args,
         ) as span:  # fmt: skip
+            if step is not None and step.replay is not None and not isinstance(tool, RunTool):
+                observation = Observation(*step.replay)
+                span.end(result=observation.text, error=observation.error, duration=0.0)
+                return observation
+            where = {
+                "span": span.id,
+                "parent": scope.parent,
+                "task": scope.task,
+                "agent": scope.agent,
+            }
+            if run.journal is not None and step is not None:
+                run.journal.tool_started(step, tool.name, args, **where)
+            call = dict(args)
+            if tool.context_parameter is not None and step is not None:
+                call[tool.context_parameter] = ToolContext(
+                    run_id=run.run_id, task=scope.task, agent=scope.agent, tool=tool.name,
+                    idempotency_key=step.idempotency_key, attempt=step.attempt,
+                )  # fmt: skip
             try:
                 if isinstance(tool, RunTool):
                     inner = Scope(task=scope.task, agent=scope.agent, parent=span.id)
-                    result = await tool.arun_in(run, inner, **args)
+                    result = await tool.arun_in(run, inner, **call)
                 else:
-                    result = await tool.arun(**args)
+                    result = await tool.arun(**call)
             except Exception as exc:
                 if isinstance(tool, RunTool) and isinstance(exc, CrewkitError):
                     raise  # a coworker's model failing, a budget or time limit: ends the run
+                error = valid_text(f"{type(exc).__name__}: {exc}")
+                observation = Observation(
+                    prompts.render("tool_error", tool=tool.name, error=error), True
+                )
+                if run.journal is not None and step is not None:
+                    run.journal.tool_done(step, tool.name, args, observation.text, True,
+                                          span.elapsed, **where)  # fmt: skip
                 span.fail(exc)
-                error = f"{type(exc).__name__}: {exc}"
-                return Observation(prompts.render("tool_error", tool=tool.name, error=error), True)
+                return observation
             if isinstance(result, Refusal):
                 self.must_answer = True
                 observation = Observation(result.text, error=True, final=True)
             else:
-                observation = Observation(_truncate(_as_text(result), tool.max_result_chars))
+                text = valid_text(_as_text(result))
+                observation = Observation(
+                    _truncate(text, tool.max_result_chars),
+                    answer=text if tool.result_as_answer else None,
+                )
+            if run.journal is not None and step is not None:
+                run.journal.tool_done(step, tool.name, args, observation.text, observation.error,
+                                      span.elapsed, **where)  # fmt: skip
             span.end(result=observation.text, error=observation.error, duration=span.elapsed)
         return observation
 
@@ -108,6 +150,17 @@ class ToolBox:
         return Observation(
             prompts.render("invalid_arguments", tool=tool.name, errors=errors, schema=schema), True
         )
+
+
+def _tool_step(run: Run, scope: Scope, tool: Tool, args: Mapping[str, Any]) -> ToolStep:
+    """The call's identity: from the journal in a durable run, else made up the same way (so a
+    tool's idempotency key does not depend on durability)."""
+    if run.journal is not None:
+        return run.journal.tool_step(scope.task, scope.agent, tool.name, args)
+    key = step_hash("tool", scope.task, scope.agent, tool.name, dumps(dict(args)))
+    n = run.tool_calls_seen[key]
+    run.tool_calls_seen[key] = n + 1
+    return ToolStep(key, n, step_hash(run.run_id, key, str(n)), 1, None)
 
 
 def _single_string_argument(tool: Tool, raw: str) -> dict[str, Any] | None:
@@ -120,6 +173,14 @@ def _single_string_argument(tool: Tool, raw: str) -> dict[str, Any] | None:
     return None
 
 
+def _canonical(arguments: Mapping[str, Any]) -> str:
+    """The arguments as one string, to recognise a repeated call (any keys, any values)."""
+    try:
+        return json.dumps(arguments, sort_keys=True, default=str)
+    except (TypeError, ValueError, RecursionError):
+        return repr(sorted(arguments.items(), key=repr))
+
+
 def _as_text(result: Any) -> str:
     if isinstance(result, str):
         return result
@@ -127,7 +188,7 @@ def _as_text(result: Any) -> str:
         return str(result.model_dump_json())
     try:
         return json.dumps(result, default=str, ensure_ascii=False)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return str(result)
 
 

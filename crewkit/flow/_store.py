@@ -112,45 +112,9 @@ class SQLiteFlowStore:
                 raise FlowError(f"flow store {self.path}: {exc}") from exc
 
     def _open(self) -> sqlite3.Connection:
-        import sqlite3
+        from crewkit._sqlite import connect  # sqlite3 and pathlib, only for flows that persist
 
-        if self.path != ":memory:":
-            folder = os.path.dirname(os.path.abspath(self.path))
-            if not os.path.isdir(folder):
-                os.makedirs(folder, exist_ok=True)
-                if os.path.basename(folder) == ".crewkit":  # keep run files out of commits
-                    with open(os.path.join(folder, ".gitignore"), "w", encoding="utf-8") as file:
-                        file.write("*\n")
-        conn = sqlite3.connect(
-            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
-        )
-        try:
-            if self.path != ":memory:":
-                _use_wal(conn, self.busy_timeout)
-                conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-
-def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
-    """Switch to WAL; SQLite answers "locked" at once (instead of waiting) when two connections open
-    a new file together, so retry within the busy timeout."""
-    import sqlite3
-
-    deadline = time.monotonic() + timeout
-    pause = 0.005
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
-                raise
-        time.sleep(pause)
-        pause = min(pause * 2, 0.2)
+        return connect(self.path, busy_timeout=self.busy_timeout, schema=_SCHEMA)
 
 
 def resolve_store(store: FlowStore | str | PathLike[str] | None) -> FlowStore:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from crewkit.llm._types import ModelProfile, ModelRequest, ModelResponse, TextDelta
 
 if TYPE_CHECKING:
-    from crewkit._ratelimit import RateLimiter
+    from crewkit._ratelimit import Limiter
 
 
 class LLM(abc.ABC):
@@ -25,9 +25,12 @@ class LLM(abc.ABC):
     """The model's name at its provider."""
     profile: ModelProfile = ModelProfile()
     """Capabilities the agent loop relies on."""
-    limiter: RateLimiter | None = None
-    """The requests-per-minute limit (``max_rpm=``) shared by every model object with the same label;
-    a run's model gateway waits for it before each call. ``None`` when unlimited."""
+
+    @property
+    def limiter(self) -> Limiter | None:
+        """The requests-per-minute limit (``max_rpm=``) shared by every model object with the same
+        label; a run's model gateway waits for it before each call. ``None`` when unlimited."""
+        return None
 
     @property
     def endpoint(self) -> str | None:

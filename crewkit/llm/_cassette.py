@@ -29,6 +29,7 @@ from crewkit.llm._types import (
     ModelRequest,
     ModelResponse,
     ToolCall,
+    ToolSpec,
     Usage,
 )
 
@@ -177,7 +178,8 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _message(m: Message) -> dict[str, Any]:
+def encode_message(m: Message) -> dict[str, Any]:
+    """One message as plain JSON values (cassettes and the run journal write it so)."""
     return {
         "role": m.role,
         "content": m.content,
@@ -185,6 +187,11 @@ def _message(m: Message) -> dict[str, Any]:
         "tool_call_id": m.tool_call_id,
         "name": m.name,
     }
+
+
+def encode_tool(t: ToolSpec) -> dict[str, Any]:
+    """A tool as a model is shown it, as plain JSON values."""
+    return {"name": t.name, "description": t.description, "parameters": t.parameters}
 
 
 def _call(c: ToolCall) -> dict[str, Any]:
@@ -198,11 +205,8 @@ def encode_request(request: ModelRequest) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(
         _dumps(
             {
-                "messages": [_message(m) for m in request.messages],
-                "tools": [
-                    {"name": t.name, "description": t.description, "parameters": t.parameters}
-                    for t in request.tools
-                ],
+                "messages": [encode_message(m) for m in request.messages],
+                "tools": [encode_tool(t) for t in request.tools],
                 "response_schema": None
                 if schema is None
                 else {"name": schema.name, "schema": schema.schema},

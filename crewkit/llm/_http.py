@@ -7,19 +7,25 @@ import json
 import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
-from crewkit._ratelimit import shared_limiter
+from crewkit._numbers import is_positive
+from crewkit._ratelimit import Limiter, shared_limiter
+from crewkit._secrets import register as register_secret
+from crewkit._text import valid_text
 from crewkit.errors import (
     ConfigurationError,
     InvalidResponseError,
     LLMError,
     ModelConnectionError,
     ModelTimeoutError,
+    ModelUnreachableError,
     ProviderError,
     provider_error_for,
 )
 from crewkit.llm._base import LLM
+from crewkit.llm._guard import is_loopback
 from crewkit.llm._providers import ProviderInfo, Traits, provider_info, traits_for
 from crewkit.llm._retry import RetryPolicy, call_with_retries, parse_retry_after
 from crewkit.llm._types import ModelRequest
@@ -31,12 +37,14 @@ T = TypeVar("T")
 
 
 class Secret:
-    """An API key that never shows itself in ``repr``, ``str``, errors or events."""
+    """An API key that never shows itself in ``repr``, ``str``, errors or events, and that run
+    journals redact wherever it turns up (an error text, a tool result)."""
 
     __slots__ = ("_value",)
 
     def __init__(self, value: str) -> None:
         self._value = value
+        register_secret(value)
 
     def reveal(self) -> str:
         """The key itself, for the one header that needs it."""
@@ -58,6 +66,20 @@ def mask(key: str) -> str:
     return f"{key[:3]}…{key[-4:]}" if len(key) > 12 else "…"
 
 
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one request may take by default: shorter than the default retry budget (90 s), so a
+server that stalls is tried again. Slow local models may need more (``timeout:`` in crew.yaml)."""
+
+
+def _default_retry(timeout: float) -> RetryPolicy:
+    """The default policy, its time budget stretched past a long ``timeout`` so that a request
+    that times out can still be retried once."""
+    policy = RetryPolicy()
+    if policy.max_time <= timeout:
+        return replace(policy, max_time=timeout * 1.5)
+    return policy
+
+
 class HTTPOptions(TypedDict, total=False):
     """The options every HTTP client takes (``OpenAIChat(model, **options)``)."""
 
@@ -66,9 +88,10 @@ class HTTPOptions(TypedDict, total=False):
     api_key: str | None
     """The key; default: the provider's key variable."""
     timeout: float
-    """Seconds allowed for one request (connect, send, wait, read)."""
+    """Seconds allowed for one request (connect, send, wait, read); default 60."""
     retry: RetryPolicy | None
-    """When and how failed requests are retried."""
+    """When and how failed requests are retried; the default's time budget always leaves room
+    to retry a request that timed out."""
     max_rpm: int | None
     """Requests per minute, shared by every model object with the same label."""
     headers: Mapping[str, str] | None
@@ -90,7 +113,7 @@ class HTTPModel(LLM):
         *,
         base_url: str | None = None,
         api_key: str | None = None,
-        timeout: float = 120.0,
+        timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         max_rpm: int | None = None,
         headers: Mapping[str, str] | None = None,
@@ -102,8 +125,10 @@ class HTTPModel(LLM):
             raise ConfigurationError(
                 f"model string '{self.provider}/' names no model; write '{self.provider}/<model>'"
             )
-        if timeout <= 0:
-            raise ConfigurationError(f"timeout must be a positive number of seconds, got {timeout}")
+        if not is_positive(timeout):
+            raise ConfigurationError(
+                f"timeout must be a positive number of seconds, got {timeout!r}"
+            )
         self.model = model
         url, key = self._address_and_key(base_url, api_key)
         self.base_url = url.rstrip("/")
@@ -112,10 +137,12 @@ class HTTPModel(LLM):
         """The key, masked in every display."""
         self.timeout = timeout
         """Seconds allowed for one request (connect, send, wait, read)."""
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or _default_retry(timeout)
         """When and how failed requests are retried."""
         if max_rpm is not None:
-            self.limiter = shared_limiter(self.label, max_rpm)
+            shared_limiter(self.label, max_rpm)  # checks the value now, not at the first call
+        self.max_rpm = max_rpm
+        """Requests per minute, shared by every model object with the same label."""
         self.headers = dict(headers or {})
         """Extra headers sent with every request."""
         self.temperature = temperature
@@ -158,6 +185,12 @@ class HTTPModel(LLM):
     def endpoint(self) -> str:
         return self.base_url
 
+    @property
+    def limiter(self) -> Limiter | None:
+        # Looked up on each call, not kept: the object then pickles (to worker processes) and
+        # a worker's cluster-wide limiter applies to it.
+        return shared_limiter(self.label, self.max_rpm) if self.max_rpm is not None else None
+
     def __repr__(self) -> str:
         key = f" api_key={mask(self.api_key.reveal())!r}" if self.api_key else ""
         return f"<{type(self).__name__} {self.label} at {self.base_url}{key}>"
@@ -172,33 +205,43 @@ class HTTPModel(LLM):
         return httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(self.timeout),
-            headers={**self.headers, **self._auth_headers()},
+            headers={"content-type": "application/json", **self.headers, **self._auth_headers()},
         )
 
     async def post_json(
         self, path: str, payload: Mapping[str, Any], parse: Callable[[Any], T]
     ) -> T:
         """POST ``payload``, retrying per policy, and return ``parse(json_body)``. A ``parse`` that
-        raises ``KeyError``/``TypeError``/``ValueError`` makes the answer an unparseable 200."""
+        raises ``KeyError``/``TypeError``/``ValueError`` makes the answer an unparseable 200.
+
+        Errors are raised outside the ``except`` blocks that caught their cause: the cause holds the
+        response body (``JSONDecodeError.doc``) or the request with its key header, and a chained
+        cause or context would carry them into tracebacks and error reports."""
         import httpx
 
         async with self._client() as client:
 
             async def attempt() -> T:
+                failure: LLMError | None = None
                 try:
-                    response = await client.post(path, json=payload)
+                    response = await client.post(path, content=_body(payload))
                     body = response.content
                 except httpx.HTTPError as exc:
-                    raise self.transport_error(exc) from exc
+                    failure = self.transport_error(exc)
+                if failure is not None:
+                    raise failure
                 if response.status_code >= 400:
                     raise self.status_error(response.status_code, body, response.headers)
                 try:
                     return parse(json.loads(body))
                 except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-                    raise self.error(
-                        InvalidResponseError,
-                        f"unreadable response body ({type(exc).__name__}: {exc}): {_snippet(body)}",
-                    ) from exc
+                    problem = f"{type(exc).__name__}: {exc}"
+                except RecursionError:
+                    problem = "the JSON is nested too deeply"
+                raise self.error(
+                    InvalidResponseError,
+                    f"unreadable response body ({problem[:300]}): {_snippet(body)}",
+                )
 
             return await call_with_retries(self.retry, attempt)
 
@@ -211,11 +254,14 @@ class HTTPModel(LLM):
         async with self._client() as client:
 
             async def attempt() -> httpx.Response:
+                failure: LLMError | None = None
                 try:
-                    request = client.build_request("POST", path, json=payload)
+                    request = client.build_request("POST", path, content=_body(payload))
                     response = await client.send(request, stream=True)
                 except httpx.HTTPError as exc:
-                    raise self.transport_error(exc) from exc
+                    failure = self.transport_error(exc)
+                if failure is not None:
+                    raise failure
                 if response.status_code >= 400:
                     body = await response.aread()
                     await response.aclose()
@@ -223,12 +269,15 @@ class HTTPModel(LLM):
                 return response
 
             response = await call_with_retries(self.retry, attempt)
+            failure: LLMError | None = None
             try:
                 yield response
             except httpx.HTTPError as exc:
-                raise self.transport_error(exc) from exc
+                failure = self.transport_error(exc)
             finally:
                 await response.aclose()
+            if failure is not None:
+                raise failure
 
     def error(self, kind: type[LLMError], message: str, status: int | None = None) -> LLMError:
         """An error of ``kind`` about this model, with any trace of the key removed."""
@@ -247,6 +296,13 @@ class HTTPModel(LLM):
             return self.error(
                 ModelTimeoutError, f"no answer from {self.base_url} within {self.timeout:g}s"
             )
+        if isinstance(exc, httpx.ConnectError) and is_loopback(self.base_url):
+            # Nothing listens on this machine's port: retrying for seconds will not start it.
+            return self.error(
+                ModelUnreachableError,
+                f"nothing is listening at {self.base_url}: is the {self.provider} server "
+                f"running?{_start_hint(self.provider)}",
+            )
         detail = str(exc) or type(exc).__name__
         return self.error(ModelConnectionError, f"connection to {self.base_url} failed: {detail}")
 
@@ -259,6 +315,19 @@ class HTTPModel(LLM):
             status=status,
             retry_after=parse_retry_after(headers),
         )
+
+
+_START = {
+    "ollama": "ollama serve",
+    "llamacpp": "llama-server -m model.gguf",
+    "vllm": "vllm serve <model>",
+    "lmstudio": "lms server start",
+}
+
+
+def _start_hint(provider: str) -> str:
+    command = _START.get(provider)
+    return f" (start it with `{command}`)" if command else ""
 
 
 def server_message(body: bytes) -> str:
@@ -275,6 +344,11 @@ def server_message(body: bytes) -> str:
     if isinstance(data, dict) and isinstance(data.get("message"), str):
         return str(data["message"])[:1000]
     return _snippet(body)
+
+
+def _body(payload: Mapping[str, Any]) -> bytes:
+    """The request body: JSON as UTF-8, any lone surrogate replaced rather than fatal."""
+    return valid_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":"))).encode()
 
 
 def _snippet(body: bytes, limit: int = 300) -> str:

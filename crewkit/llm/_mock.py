@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from crewkit._schema_sample import sample
+from crewkit._json import sample
 from crewkit.llm._base import LLM
 from crewkit.llm._text_protocol import Action, parse_reply, write_action, write_final_answer
 from crewkit.llm._types import Message, ModelProfile, ModelRequest, ModelResponse, ToolCall, Usage

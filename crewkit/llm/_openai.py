@@ -193,10 +193,12 @@ class OpenAIChat(HTTPModel):
             async for event in sse_events(response):
                 try:
                     chunk = json.loads(event)
-                except ValueError as exc:
+                except (ValueError, RecursionError):
+                    chunk = None  # raised below, without the decoder's copy of the event
+                if chunk is None:
                     raise self.error(
                         InvalidResponseError, f"unreadable stream event: {event[:200]}"
-                    ) from exc
+                    )
                 if not isinstance(chunk, dict):
                     raise self.error(
                         InvalidResponseError, f"unexpected stream event: {event[:200]}"
@@ -270,7 +272,7 @@ def _read_tool_call(wire: Mapping[str, Any]) -> ToolCall:
         return ToolCall(str(function["name"]), raw, id=str(wire.get("id") or ""))
     try:
         arguments = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         arguments = None
     if not isinstance(arguments, dict):
         return ToolCall(str(function["name"]), {}, id=str(wire.get("id") or ""), raw_arguments=raw)

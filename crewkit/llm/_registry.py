@@ -7,9 +7,10 @@ it is built, and ``import crewkit`` never loads httpx or llama.cpp.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from crewkit.errors import ConfigurationError, ModelNotConfiguredError
@@ -18,7 +19,9 @@ from crewkit.llm._providers import BUILTIN, ProviderInfo, add_provider, provider
 
 __all__ = [
     "ModelFactory",
+    "canonical",
     "default_llm_spec",
+    "override_model",
     "provider_info",
     "providers",
     "register_provider",
@@ -71,6 +74,14 @@ def providers() -> list[str]:
     return sorted(_factories)
 
 
+def canonical(spec: str) -> str:
+    """``spec`` as ``provider/model`` when it is a name CrewAI/LiteLLM users write for a provider
+    crewkit has (``gpt-4o`` → ``openai/gpt-4o``, ``ollama_chat/x`` → ``ollama/x``), else unchanged."""
+    from crewkit.llm._names import canonical_model
+
+    return canonical_model(spec, set(_factories))
+
+
 def resolve_llm(spec: LLM | str, **options: Any) -> LLM:
     """Turn a model object or model string into a model object; ``options`` go to the backend
     (``resolve_llm("openai/qwen2", base_url="http://127.0.0.1:8000/v1")``)."""
@@ -80,12 +91,13 @@ def resolve_llm(spec: LLM | str, **options: Any) -> LLM:
         raise ConfigurationError(
             f"llm must be a model object or a model string like 'openai/gpt-4o-mini', got {spec!r}"
         )
-    provider, _, model = spec.strip().partition("/")
+    given = spec.strip()
+    provider, _, model = canonical(given).partition("/")
     factory = _factories.get(provider)
     if factory is None:
-        hint = f"; did you mean 'openai/{spec}'?" if "/" not in spec else ""
+        hint = f"; did you mean 'openai/{given}'?" if "/" not in given else ""
         raise ConfigurationError(
-            f"unknown model provider {provider!r} in model string {spec!r}; "
+            f"unknown model provider {provider!r} in model string {given!r}; "
             f"known providers: {', '.join(providers())}{hint}"
         )
     try:
@@ -94,6 +106,31 @@ def resolve_llm(spec: LLM | str, **options: Any) -> LLM:
         if options:
             raise ConfigurationError(f"invalid options for {spec!r}: {exc}") from exc
         raise
+
+
+_override: list[LLM | str] = []
+
+
+@contextlib.contextmanager
+def override_model(spec: LLM | str) -> Iterator[None]:
+    """Within the block, every model a run resolves — agents', crews', managers', planners' — is
+    ``spec`` instead, whatever the definitions name (``crewkit run --model mock`` uses this)."""
+    if not isinstance(spec, (LLM, str)) or (isinstance(spec, str) and not spec.strip()):
+        raise ConfigurationError(f"override_model needs a model object or string, got {spec!r}")
+    _override.append(spec)
+    try:
+        yield
+    finally:
+        _override.pop()
+
+
+def model_for(*choices: LLM | str | None) -> LLM:
+    """The model a run uses: the override if one is active, else the first of ``choices`` that
+    is set, else the default (``CREWKIT_MODEL``, ...)."""
+    if _override:
+        return resolve_llm(_override[-1])
+    spec = next((c for c in choices if c is not None), None)
+    return resolve_llm(spec if spec is not None else default_llm_spec())
 
 
 def _local_installed() -> bool:

@@ -60,19 +60,20 @@ async def call_with_retries(
     attempt: Callable[[], Awaitable[T]],
     *,
     sleep: Callable[[float], Awaitable[None]] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> T:
     """Run ``attempt`` until it succeeds or the policy gives up; the last error is raised with
-    ``attempts`` set."""
+    ``attempts`` set. ``sleep`` and ``clock`` default to the real ones (tests pass fakes)."""
     from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
-    started = time.monotonic()
+    started = clock()
 
     def stop(state: RetryCallState) -> bool:
         if state.attempt_number >= policy.max_attempts:
             return True
         # Stop when the next wait would end past the budget, not only once it is already spent.
         wait = policy.wait_before(state.attempt_number, _error_of(state))
-        return time.monotonic() - started + wait > policy.max_time
+        return clock() - started + wait > policy.max_time
 
     def wait(state: RetryCallState) -> float:
         return policy.wait_before(state.attempt_number, _error_of(state))

@@ -127,7 +127,7 @@ def read_decision(text: str, request: ModelRequest) -> tuple[str, tuple[ToolCall
     try:
         # Small models put raw newlines inside strings; strict=False accepts them.
         data = json.loads(text, strict=False)
-    except ValueError:
+    except (ValueError, RecursionError):
         cut = _TRUNCATED_ANSWER.match(text)
         if cut:
             return cut.group(1).rstrip().rstrip('"').replace('\\"', '"').replace("\\n", "\n"), ()

@@ -110,6 +110,11 @@ class Usage:
         """Prompt plus completion tokens."""
         return self.prompt_tokens + self.completion_tokens
 
+    @property
+    def successful_requests(self) -> int:
+        """CrewAI's name for :attr:`requests`."""
+        return self.requests
+
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             self.prompt_tokens + other.prompt_tokens,

@@ -9,10 +9,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from crewkit._fts import terms
 from crewkit._numbers import is_whole
 from crewkit.errors import ConfigurationError
 from crewkit.memory._embed import Embedder, Vector, aembed, embed
-from crewkit.memory._query import terms
 from crewkit.memory._ranking import candidates, rank
 from crewkit.memory._records import Kind, MemoryRecord, stored_kinds
 from crewkit.memory._saving import new_rows, with_vectors

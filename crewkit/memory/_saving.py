@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from crewkit._text import valid_text
 from crewkit.errors import ConfigurationError
 from crewkit.memory._embed import Vector, pack
 from crewkit.memory._entities import entity_facts
@@ -32,7 +33,9 @@ def new_rows(
         raise ConfigurationError(
             f"Memory.save: kind must be 'short_term', 'long_term' or 'entities', got {unknown[0]!r}"
         )
-    text = text.strip()
+    text = valid_text(text.strip())  # SQLite refuses lone surrogates
+    source, task = valid_text(source), valid_text(task)
+    entity = None if entity is None else valid_text(entity)
     if not text:
         return []
     if "entities" in kinds and not (entity and entity.strip()):

@@ -11,16 +11,13 @@ so other processes (``crewkit memory show`` while a crew runs) read without bloc
 from __future__ import annotations
 
 import sqlite3
-import threading
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from crewkit._fts import match_plan, words_of
+from crewkit._sqlite import SQLiteFile
 from crewkit.errors import MemoryStoreError
-from crewkit.memory._query import match_plan, words_of
 from crewkit.memory._records import MemoryRecord
 
 SCHEMA_VERSION = 1
@@ -98,106 +95,22 @@ class Store:
     def __init__(self, path: str, *, busy_timeout: float = 30.0) -> None:
         self.path = path
         self.busy_timeout = busy_timeout
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
+        self._db = SQLiteFile(
+            path, schema=_SCHEMA, version=SCHEMA_VERSION, what="memory file",
+            describes="memory database", error=lambda message: MemoryStoreError(message, path=path),
+            hint="give this crew its own Memory(path=...)", busy_timeout=busy_timeout,
+        )  # fmt: skip
 
-    # -- connection -------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy in another process opens its own connection to the same file.
+        return {"path": self.path, "busy_timeout": self.busy_timeout}
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, self._translated():
-            if self._conn is None:
-                self._conn = self._open()
-            yield self._conn
-
-    def _open(self) -> sqlite3.Connection:
-        if self.path != ":memory:":
-            _make_folder(Path(self.path).parent)
-        conn = sqlite3.connect(
-            self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
-        )
-        try:
-            if self.path != ":memory:":
-                self._use_wal(conn)
-                conn.execute("PRAGMA synchronous=NORMAL")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise MemoryStoreError(
-                    f"memory file {self.path} was written by a newer crewkit "
-                    f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade crewkit "
-                    "or point Memory(path=...) elsewhere",
-                    path=self.path,
-                )
-            if version < SCHEMA_VERSION:
-                # One script, one transaction: two processes creating the file at once both succeed.
-                conn.executescript(
-                    f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};COMMIT;"
-                )
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _use_wal(self, conn: sqlite3.Connection) -> None:
-        """Switch the file to WAL. Changing the journal mode needs an exclusive lock, and SQLite
-        answers "locked" at once instead of waiting when two connections open a new file
-        together, so wait here, within the busy timeout."""
-        deadline = time.monotonic() + self.busy_timeout
-        pause = 0.005
-        while True:
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() + pause > deadline:
-                    raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.2)
-
-    @contextmanager
-    def _translated(self) -> Iterator[None]:
-        """Turn sqlite3's errors about the file into one clear error that names it."""
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            text = str(exc)
-            if "locked" in text or "busy" in text:
-                raise MemoryStoreError(
-                    f"memory file {self.path} is locked by another process "
-                    f"({text}; waited up to {self.busy_timeout:g}s); close the other program using it, "
-                    "or give this crew its own Memory(path=...)",
-                    path=self.path,
-                ) from exc
-            if "unable to open" in text or "readonly" in text:
-                raise MemoryStoreError(
-                    f"memory file {self.path} cannot be opened for writing ({text}); "
-                    "check the folder exists and is writable, or choose Memory(path=...)",
-                    path=self.path,
-                ) from exc
-            raise MemoryStoreError(f"memory file {self.path}: {text}", path=self.path) from exc
-        except OSError as exc:
-            raise MemoryStoreError(
-                f"memory file {self.path} cannot be created ({exc}); "
-                "choose a writable place with Memory(path=...)",
-                path=self.path,
-            ) from exc
-        except sqlite3.DatabaseError as exc:
-            self._discard()
-            raise MemoryStoreError(
-                f"memory file {self.path} is corrupt or not a crewkit memory database ({exc}); "
-                "move it aside or delete it to start a fresh memory",
-                path=self.path,
-            ) from exc
-
-    def _discard(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["path"], busy_timeout=state["busy_timeout"])  # type: ignore[misc]
 
     def close(self) -> None:
         """Close the connection; the next call opens it again."""
-        with self._lock:
-            self._discard()
+        self._db.close()
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -205,32 +118,26 @@ class Store:
         """Insert ``rows`` in one transaction; returns the new ids. An entity fact already known
         for the same entity is skipped (its id is not returned)."""
         ids: list[int] = []
-        with self._connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for row in rows:
-                    verb = "INSERT OR IGNORE" if row.kind == "entity" else "INSERT"
-                    cursor = conn.execute(
-                        f"{verb} INTO memories(kind, text, source, task, entity, run_id, created, "
-                        "embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            row.kind,
-                            row.text,
-                            row.source,
-                            row.task,
-                            row.entity,
-                            row.run_id,
-                            row.created,
-                            row.embedding,
-                        ),
-                    )
-                    if cursor.rowcount and cursor.lastrowid is not None:
-                        ids.append(cursor.lastrowid)
-                        _count_terms(conn, row.text, row.task, row.entity, step=1)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        with self._db.transaction() as conn:
+            for row in rows:
+                verb = "INSERT OR IGNORE" if row.kind == "entity" else "INSERT"
+                cursor = conn.execute(
+                    f"{verb} INTO memories(kind, text, source, task, entity, run_id, created, "
+                    "embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        row.kind,
+                        row.text,
+                        row.source,
+                        row.task,
+                        row.entity,
+                        row.run_id,
+                        row.created,
+                        row.embedding,
+                    ),
+                )
+                if cursor.rowcount and cursor.lastrowid is not None:
+                    ids.append(cursor.lastrowid)
+                    _count_terms(conn, row.text, row.task, row.entity, step=1)
         return ids
 
     def delete(self, kinds: Sequence[str], run_id: str | None = None) -> int:
@@ -239,30 +146,24 @@ class Store:
         if run_id is not None:
             where += " AND run_id = ?"
             params.append(run_id)
-        with self._connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                if set(kinds) >= {"short_term", "long_term", "entity"} and run_id is None:
-                    conn.execute("DELETE FROM terms")
-                else:
-                    for texts in conn.execute(
-                        f"SELECT text, task, entity FROM memories AS m WHERE {where}", params
-                    ).fetchall():
-                        _count_terms(conn, *texts, step=-1)
-                    conn.execute("DELETE FROM terms WHERE docs <= 0")
-                cursor = conn.execute(f"DELETE FROM memories AS m WHERE {where}", params)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            return cursor.rowcount
+        with self._db.transaction() as conn:
+            if set(kinds) >= {"short_term", "long_term", "entity"} and run_id is None:
+                conn.execute("DELETE FROM terms")
+            else:
+                for texts in conn.execute(
+                    f"SELECT text, task, entity FROM memories AS m WHERE {where}", params
+                ).fetchall():
+                    _count_terms(conn, *texts, step=-1)
+                conn.execute("DELETE FROM terms WHERE docs <= 0")
+            cursor = conn.execute(f"DELETE FROM memories AS m WHERE {where}", params)
+        return cursor.rowcount
 
     # -- reads ------------------------------------------------------------------------------
 
     def search(
         self, words: list[str], *, kinds: Sequence[str], run_id: str, limit: int, exclude_run: bool
     ) -> list[Row]:
-        """Memories holding any of ``words`` (the rarest ones, see ``_query``), best bm25 first.
+        """Memories holding any of ``words`` (the rarest ones, see ``crewkit._fts``), best bm25 first.
 
         Short-term memories count only for their own run; with ``exclude_run`` long-term copies made
         by the same run are left out, since the run's short-term memory already holds them.
@@ -274,8 +175,8 @@ class Store:
             f"WHERE memories_fts MATCH ? AND memories_fts.rowid > ? AND {where} "
             "ORDER BY relevance LIMIT ?"
         )
-        with self._connection() as conn:
-            query = match_plan(conn, words)
+        with self._db.connection() as conn:
+            query = match_plan(conn, words, newest_of="memories")
             if query is None:
                 return []
             rows = conn.execute(sql, [query.match, query.min_id, *params, limit]).fetchall()
@@ -290,7 +191,7 @@ class Store:
             f"SELECT {_COLUMNS} FROM memories AS m "
             f"WHERE m.embedding IS NOT NULL AND {where} ORDER BY m.id DESC LIMIT ?"
         )
-        with self._connection() as conn:
+        with self._db.connection() as conn:
             rows = conn.execute(sql, [*params, limit]).fetchall()
         return [Row.of(r) for r in rows]
 
@@ -300,7 +201,7 @@ class Store:
         if entity is not None:
             where += " AND m.entity = ? COLLATE NOCASE"
             params.append(entity)
-        with self._connection() as conn:
+        with self._db.connection() as conn:
             rows = conn.execute(
                 f"SELECT {_COLUMNS} FROM memories AS m WHERE {where} ORDER BY m.id DESC LIMIT ?",
                 [*params, limit],
@@ -310,7 +211,7 @@ class Store:
     def count(self, kinds: Sequence[str]) -> int:
         """How many memories of ``kinds`` are stored."""
         where, params = _kind_filter(kinds)
-        with self._connection() as conn:
+        with self._db.connection() as conn:
             return int(
                 conn.execute(
                     f"SELECT count(*) FROM memories AS m WHERE {where}", params
@@ -319,7 +220,7 @@ class Store:
 
     def entity_counts(self) -> dict[str, int]:
         """Every entity with how many facts are stored about it, most facts first."""
-        with self._connection() as conn:
+        with self._db.connection() as conn:
             rows = conn.execute(
                 "SELECT min(entity), count(*) FROM memories WHERE kind = 'entity' "
                 "GROUP BY entity COLLATE NOCASE ORDER BY count(*) DESC, min(entity)"
@@ -350,13 +251,3 @@ def _visible(kinds: Sequence[str], run_id: str, exclude_run: bool) -> tuple[str,
         where += " AND NOT (m.kind = 'long_term' AND m.run_id = ?)"
         params.append(run_id)
     return where, params
-
-
-def _make_folder(folder: Path) -> None:
-    """Create the store's folder; a ``.crewkit`` folder we create gets a ``.gitignore`` so the
-    memory file is not committed by accident."""
-    if folder.is_dir():
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    if folder.name == ".crewkit":
-        (folder / ".gitignore").write_text("*\n", encoding="utf-8")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from crewkit.errors import ConfigurationError
 from crewkit.llm._types import ToolSpec, tool_name
+from crewkit.tools._context import ToolContext
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -34,27 +36,34 @@ class Tool:
     """The arguments' pydantic model; derived from ``run``'s signature when not set."""
     max_result_chars: int = 6000
     """Longer results are cut to this length before the model sees them."""
+    result_as_answer: bool = False
+    """When true, the tool's result (in full) is the agent's final answer: no further model call."""
+    context_parameter: str | None = None
+    """The parameter of ``run``/``arun`` typed :class:`~crewkit.tools.ToolContext`, if any: filled
+    in by crewkit for each call and left out of the schema the model sees."""
 
     def run(self, **kwargs: Any) -> Any:
         """Do the work synchronously."""
         raise NotImplementedError(f"tool {self.name!r} implements neither run() nor arun()")
 
     async def arun(self, **kwargs: Any) -> Any:
-        """Do the work asynchronously; by default runs :meth:`run` in a worker thread."""
-        import asyncio
+        """Do the work asynchronously; by default runs :meth:`run` in a thread of its own, so a
+        blocking tool never holds up the event loop or outlives a time limit's error."""
+        from crewkit._sync import in_thread
 
-        return await asyncio.to_thread(self.run, **kwargs)
+        return await in_thread(self.run, **kwargs)
 
     def arguments_model(self) -> type[BaseModel]:
         """The pydantic model that validates this tool's arguments."""
         if self.args_schema is None:
             self.args_schema = model_from_signature(self.run, f"{tool_name(self.name)}_args")
+            self.context_parameter = context_parameter(self.run)
         return self.args_schema
 
     def spec(self) -> ToolSpec:
         """The tool as a model sees it."""
         check_tool(self)
-        schema = compact_schema(self.arguments_model().model_json_schema())
+        schema = _schema_of(self.arguments_model())
         return ToolSpec(name=self.name, description=self.description, parameters=schema)
 
     def bind(self, **arguments: Any) -> BoundTool:
@@ -87,6 +96,8 @@ class BoundTool(Tool):
         self.name = inner.name
         self.description = inner.description
         self.max_result_chars = inner.max_result_chars
+        self.result_as_answer = inner.result_as_answer
+        self.context_parameter = inner.context_parameter
         kept = {n: (f.annotation, f) for n, f in fields.items() if n not in self.bound}
         config = inner.arguments_model().model_config
         self.args_schema = create_model(f"{self.name}_bound_args", __config__=config, **kept)  # type: ignore[call-overload]
@@ -142,6 +153,7 @@ class FunctionTool(Tool):
                 "or pass description= to @tool"
             )
         self.args_schema = args_schema or model_from_signature(fn, f"{self.name}_args", param_docs)
+        self.context_parameter = context_parameter(fn)
         if max_result_chars is not None:
             self.max_result_chars = max_result_chars
 
@@ -154,12 +166,13 @@ class FunctionTool(Tool):
         return result
 
     async def arun(self, **kwargs: Any) -> Any:
-        import asyncio
         import inspect
+
+        from crewkit._sync import in_thread
 
         if inspect.iscoroutinefunction(self.fn):
             return await self.fn(**kwargs)
-        return await asyncio.to_thread(self.fn, **kwargs)
+        return await in_thread(self.fn, **kwargs)
 
 
 @overload
@@ -202,20 +215,8 @@ def tool(
     return wrap
 
 
-def as_tool(obj: object, owner: str) -> Tool:
-    """Accept a :class:`Tool` or a plain function; anything else is a clear error naming ``owner``."""
-    if isinstance(obj, Tool):
-        check_tool(obj)
-        return obj
-    if callable(obj) and not isinstance(obj, type):
-        return FunctionTool(obj)
-    raise ConfigurationError(
-        f"{owner}: tools must be Tool objects or functions (use @tool), got {obj!r}"
-    )
-
-
 def check_tool(t: Tool) -> None:
-    """Raise if a tool lacks the name or description a model needs."""
+    """Raise if a tool lacks the name or description a model needs, or the code to run."""
     if not t.name or tool_name(t.name) != t.name:
         raise ConfigurationError(
             f"tool {t!r}: name must be letters, digits, '_' or '-', "
@@ -223,6 +224,17 @@ def check_tool(t: Tool) -> None:
         )
     if not t.description:
         raise ConfigurationError(f"tool {t.name!r} needs a description")
+    kind = type(t)
+    if kind.run is Tool.run and kind.arun is Tool.arun:
+        hint = (
+            "; it defines _run(), as CrewAI tools do: subclass crewkit.tools.BaseTool instead"
+            if callable(getattr(t, "_run", None))
+            else ""
+        )
+        raise ConfigurationError(
+            f"tool {t.name or kind.__name__!r} ({kind.__name__}) implements neither run() nor "
+            f"arun(){hint}"
+        )
 
 
 def model_from_signature(
@@ -238,6 +250,8 @@ def model_from_signature(
     for param in inspect.signature(fn).parameters.values():
         if param.name == "self" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             continue
+        if hints.get(param.name) is ToolContext:
+            continue  # filled in by crewkit, never by the model
         annotation = hints.get(param.name, Any)
         default = ... if param.default is param.empty else param.default
         fields[param.name] = (annotation, Field(default, description=(docs or {}).get(param.name)))
@@ -245,6 +259,12 @@ def model_from_signature(
         model_name, __config__=ConfigDict(extra="forbid"), **fields
     )
     return model
+
+
+def context_parameter(fn: Callable[..., Any]) -> str | None:
+    """The name of ``fn``'s parameter typed :class:`ToolContext`, if it has one."""
+    hints = _type_hints(fn)
+    return next((name for name, hint in hints.items() if hint is ToolContext), None)
 
 
 def _type_hints(fn: Callable[..., Any]) -> dict[str, Any]:
@@ -285,18 +305,18 @@ def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
     return "\n".join(summary).strip(), params
 
 
-def compact_schema(schema: Any) -> Any:
-    """Drop generated ``title`` entries, which cost prompt tokens and tell the model nothing."""
-    if isinstance(schema, dict):
-        out: dict[str, Any] = {}
-        for key, value in schema.items():
-            if key == "title" and isinstance(value, str):
-                continue
-            if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
-                out[key] = {k: compact_schema(v) for k, v in value.items()}
-            else:
-                out[key] = compact_schema(value)
-        return out
-    if isinstance(schema, list):
-        return [compact_schema(v) for v in schema]
+_schemas: weakref.WeakKeyDictionary[type[BaseModel], str] = weakref.WeakKeyDictionary()
+
+
+def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """The compact JSON schema of an arguments model, built once per model (pydantic's schema
+    generation was the largest cost of a kickoff) and handed out as a fresh copy each time."""
+    import json  # not at import crewkit
+
+    text = _schemas.get(model)
+    if text is None:
+        from crewkit._json import compact_schema
+
+        text = _schemas[model] = json.dumps(compact_schema(model.model_json_schema()))
+    schema: dict[str, Any] = json.loads(text)
     return schema

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
@@ -13,6 +12,7 @@ from crewkit.errors import ConfigurationError, ModelNotConfiguredError
 from crewkit.llm import OpenAIChat, resolve_llm
 from crewkit.llm._openai import GroqChat, LlamaCppChat, OllamaChat
 from crewkit.llm._registry import default_llm_spec
+from tests.helpers import FakeClock
 
 
 @pytest.mark.parametrize(
@@ -90,28 +90,24 @@ def test_models_with_the_same_label_and_limit_share_one_limiter() -> None:
     assert OllamaChat("other-model", max_rpm=30).limiter is not a.limiter
 
 
-def test_the_limiter_holds_requests_beyond_the_limit_until_the_window_moves() -> None:
+def test_the_limiter_holds_requests_beyond_the_limit_until_the_window_moves(
+    fake_clock: FakeClock,
+) -> None:
     limiter = RateLimiter(2, period=0.3)
 
-    async def three() -> list[float]:
-        start = time.monotonic()
-        stamps = []
+    async def three() -> None:
         for _ in range(3):
             await limiter.acquire()
-            stamps.append(time.monotonic() - start)
-        return stamps
 
-    stamps = asyncio.run(three())
-    assert stamps[1] < 0.1
-    assert stamps[2] >= 0.29
+    asyncio.run(three())
+    assert fake_clock.waits == [pytest.approx(0.3)]  # only the third waits, for the window
 
 
-def test_the_limiter_is_shared_across_event_loops() -> None:
+def test_the_limiter_is_shared_across_event_loops(fake_clock: FakeClock) -> None:
     limiter = RateLimiter(1, period=0.2)
     asyncio.run(limiter.acquire())
-    started = time.monotonic()
     asyncio.run(limiter.acquire())
-    assert time.monotonic() - started >= 0.15
+    assert fake_clock.waits == [pytest.approx(0.2)]
 
 
 def test_max_rpm_must_be_a_positive_integer() -> None:

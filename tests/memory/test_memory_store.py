@@ -221,9 +221,9 @@ def test_in_process_memory_needs_no_file(tmp_path: Path, monkeypatch: pytest.Mon
 def test_rare_words_decide_when_common_words_match_everything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from crewkit.memory import _query
+    from crewkit import _fts
 
-    monkeypatch.setattr(_query, "MATCH_BUDGET", 10)
+    monkeypatch.setattr(_fts, "MATCH_BUDGET", 10)
     memory = Memory(tmp_path / "m.db")
     for i in range(30):
         memory.save(f"shipment report {i}", extract_entities=False)

@@ -1,0 +1,47 @@
+#!/usr/bin/env python
+import sys
+import warnings
+from datetime import datetime
+
+from stock_picker.crew import StockPicker
+
+warnings.filterwarnings("ignore", category=SyntaxWarning, module="pysbd")
+
+
+def run():
+    """Run the crew."""
+    inputs = {"sector": "Renewable energy", "current_date": str(datetime.now().date())}
+    try:
+        StockPicker().crew().kickoff(inputs=inputs)
+    except Exception as e:
+        raise Exception(f"An error occurred while running the crew: {e}")
+
+
+def train():
+    """Train the crew for a given number of iterations."""
+    inputs = {"sector": "Renewable energy", "current_date": str(datetime.now().date())}
+    try:
+        StockPicker().crew().train(
+            n_iterations=int(sys.argv[1]), filename=sys.argv[2], inputs=inputs
+        )
+    except Exception as e:
+        raise Exception(f"An error occurred while training the crew: {e}")
+
+
+def replay():
+    """Replay the crew execution from a specific task."""
+    try:
+        StockPicker().crew().replay(task_id=sys.argv[1])
+    except Exception as e:
+        raise Exception(f"An error occurred while replaying the crew: {e}")
+
+
+def test():
+    """Test the crew execution and return the results."""
+    inputs = {"sector": "Renewable energy", "current_date": str(datetime.now().date())}
+    try:
+        StockPicker().crew().test(
+            n_iterations=int(sys.argv[1]), eval_llm=sys.argv[2], inputs=inputs
+        )
+    except Exception as e:
+        raise Exception(f"An error occurred while testing the crew: {e}")
