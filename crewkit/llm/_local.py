@@ -181,9 +181,11 @@ class LocalLlama(LLM):
         return SMALL.structured_tokens if structured else SMALL.reply_tokens
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
+        from crewkit._sync import in_thread
+
         cancel = threading.Event()
         try:
-            return await asyncio.to_thread(self._generate, request, cancel, None)
+            return await in_thread(self._generate, request, cancel, None)
         except asyncio.CancelledError:
             cancel.set()  # the worker thread stops at its next token
             raise
@@ -203,7 +205,9 @@ class LocalLlama(LLM):
         def on_delta(piece: str) -> None:
             loop.call_soon_threadsafe(pieces.put_nowait, piece)
 
-        work = asyncio.ensure_future(asyncio.to_thread(self._generate, request, cancel, on_delta))
+        from crewkit._sync import in_thread
+
+        work = asyncio.ensure_future(in_thread(self._generate, request, cancel, on_delta))
         work.add_done_callback(lambda _: pieces.put_nowait(None))
         try:
             while (piece := await pieces.get()) is not None:
