@@ -20,7 +20,7 @@ CHROMEDRIVER = ("chromedriver", "/usr/bin/chromedriver")
 def _missing_or_fail(reason: str) -> None:
     if os.environ.get("CREWKIT_REQUIRE_BROWSER") == "1":
         pytest.fail(f"CREWKIT_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
 
 
 def require_ui() -> None:
