@@ -317,16 +317,18 @@ class DefinitionChangedError(JournalError):
     """A resume with a crew definition or inputs other than the journaled run's; ``changes``
     names each difference. ``resume(..., force=True)`` reuses the steps that still match."""
 
-    def __init__(self, run_id: str, changes: Sequence[str]) -> None:
+    def __init__(self, run_id: str, changes: Sequence[str], *, what: str = "crew") -> None:
         self.run_id = run_id
         """The run."""
         self.changes = list(changes)
-        """What differs, e.g. ``tasks[1].description``."""
+        """What differs, e.g. ``tasks[1].description`` (a flow's: ``steps.review.trigger``)."""
         listed = "\n".join(f"  {c}" for c in self.changes[:20])
         more = f"\n  ... and {len(self.changes) - 20} more" if len(self.changes) > 20 else ""
+        started = "crew definition or inputs" if what == "crew" else f"{what} definition"
+        reused = "step whose request still matches" if what == "crew" else "journaled step"
         super().__init__(
-            f"run {run_id!r} was started with another crew definition or inputs:\n{listed}{more}\n"
-            "resume with force=True (CLI: --force) to reuse every step whose request still matches"
+            f"run {run_id!r} was started with another {started}:\n{listed}{more}\n"
+            f"resume with force=True (CLI: --force) to reuse every {reused}"
         )
 
 

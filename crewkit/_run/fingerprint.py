@@ -8,7 +8,6 @@ and it is the same in every process (no object ids, no addresses, sorted keys).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import weakref
 from collections.abc import Callable, Mapping
@@ -17,6 +16,7 @@ from typing import Any
 from crewkit._crew_definition import CrewDefinition
 from crewkit._run.prepare import ResolvedCrew, RunAgent
 from crewkit.agent import Agent
+from crewkit.journal._definitions import canonical
 from crewkit.task import Task
 from crewkit.tools._tool import Tool
 
@@ -39,35 +39,7 @@ def definition_of(crew: CrewDefinition, resolved: ResolvedCrew) -> dict[str, Any
     }
     if resolved.manager is not None:
         doc["manager"] = _agent(resolved.manager.definition, resolved.manager)
-    return json.loads(_dumps(doc))  # type: ignore[no-any-return]
-
-
-def fingerprint(definition: Mapping[str, Any]) -> str:
-    """A short stable hash of a definition document."""
-    return hashlib.sha256(_dumps(definition).encode()).hexdigest()[:16]
-
-
-def changes(before: Any, after: Any, where: str = "") -> list[str]:
-    """Every place two definition documents differ, e.g. ``tasks[1].description``."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        found: list[str] = []
-        for key in sorted(set(before) | set(after), key=str):
-            path = f"{where}.{key}" if where else str(key)
-            if key not in before:
-                found.append(f"{path}: added")
-            elif key not in after:
-                found.append(f"{path}: removed")
-            else:
-                found += changes(before[key], after[key], path)
-        return found
-    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        pairs = enumerate(zip(before, after, strict=True))
-        return [c for i, (a, b) in pairs for c in changes(a, b, f"{where}[{i}]")]
-    if isinstance(before, list) and isinstance(after, list):
-        return [f"{where}: {len(before)} items before, {len(after)} now"]
-    if before != after:
-        return [f"{where}: {_short(before)} before, {_short(after)} now"]
-    return []
+    return json.loads(canonical(doc))  # type: ignore[no-any-return]
 
 
 def _agent(agent: Agent, resolved: RunAgent | None) -> dict[str, Any]:
@@ -143,13 +115,4 @@ def _qualname(thing: Callable[..., Any] | type) -> str:
 
 
 def _plain(value: Any) -> Any:
-    return json.loads(_dumps(value))
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return json.loads(canonical(value))

@@ -10,7 +10,7 @@ from typing import Any
 
 from crewkit._crew_definition import CrewDefinition
 from crewkit._inputs import interpolate
-from crewkit._run.fingerprint import changes, definition_of, fingerprint
+from crewkit._run.fingerprint import definition_of
 from crewkit._run.history import last_kickoff
 from crewkit._run.prepare import ResolvedCrew, check_inputs, prepare
 from crewkit._run.runner import RunOptions, execute, journal_for, new_run, run_crew
@@ -18,6 +18,7 @@ from crewkit._run.state import Run
 from crewkit.costs import calls_from_dicts
 from crewkit.errors import ConfigurationError, DefinitionChangedError, JournalError
 from crewkit.journal import Entry, Journal, RunRecord
+from crewkit.journal._definitions import changes, fingerprint
 from crewkit.llm._types import Usage
 from crewkit.task import CrewOutput, TaskOutput
 

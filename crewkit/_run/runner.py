@@ -8,14 +8,14 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crewkit._crew_definition import CrewDefinition, Process
 from crewkit._event_bus import EventBus
 from crewkit._run.callbacks import crew_callback_listeners
 from crewkit._run.durable import RunJournal
-from crewkit._run.fingerprint import definition_of, fingerprint
+from crewkit._run.fingerprint import definition_of
 from crewkit._run.history import Kickoff, history
 from crewkit._run.prepare import ResolvedCrew, prepare
 from crewkit._run.resources import start_knowledge, start_servers
@@ -25,6 +25,8 @@ from crewkit._run.state import Run
 from crewkit.errors import ConfigurationError, CrewkitError, InputRejectedError, ReviewPending
 from crewkit.events import CREW_SPAN, Listener, enclosing_step
 from crewkit.journal import Journal
+from crewkit.journal._definitions import fingerprint
+from crewkit.journal._nesting import child_run_id
 from crewkit.task import CrewOutput, TaskOutput
 
 _RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -113,6 +115,14 @@ async def run_crew(
     options = options or RunOptions()
     inputs = before_kickoff(crew, {**crew.inputs, **(inputs or {})})
     journal = crew.journal
+    if journal is not None and options.run_id is None and options.batch is None:
+        child = child_run_id(crew.name, inputs)  # a kickoff inside a journaled flow step
+        if child is not None:
+            if journal.run(child) is not None:  # the step runs again on resume: so does the crew
+                from crewkit._run.resuming import resume_run
+
+                return await resume_run(crew, child)
+            options = replace(options, run_id=child)
     resolved = prepare(crew, inputs, durable=journal is not None)
     run = new_run(crew, inputs, options)
     if journal is not None:

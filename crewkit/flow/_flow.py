@@ -20,12 +20,15 @@ from crewkit.flow._state import (
     state_id,
     state_type_argument,
 )
-from crewkit.flow._store import FlowStore, resolve_store
+from crewkit.flow._store import FlowStore, Target, resolve_store
 
 if TYPE_CHECKING:
     from os import PathLike
 
     from crewkit.events import Listener
+    from crewkit.flow._journal import FlowJournal
+    from crewkit.flow._replay import Replay
+    from crewkit.journal import Journal
 
 StateT = TypeVar("StateT")
 
@@ -59,15 +62,16 @@ class Flow(Generic[StateT]):
 
     def __init__(
         self,
-        persistence: FlowStore | str | PathLike[str] | None = None,
+        persistence: FlowStore | Journal | str | PathLike[str] | None = None,
         *,
         max_steps: int | None = None,
         listeners: Sequence[Listener] = (),
         verbose: bool = False,
         **state_values: Any,
     ) -> None:
-        """``persistence``: save and restore the state there (a store or a SQLite path) even without
-        ``@persist``. ``listeners`` receive every event of every kickoff; ``verbose`` shows the run
+        """``persistence``: journal every step there (a run journal file or
+        :class:`~crewkit.journal.Journal`), or save the state in a :class:`FlowStore` of your own,
+        even without ``@persist``. ``listeners`` receive every event of every kickoff; ``verbose`` shows the run
         on stderr. Other keyword arguments set state fields."""
         if max_steps is not None:
             _check_max_steps(max_steps)
@@ -105,8 +109,67 @@ class Flow(Generic[StateT]):
         """Run the flow on the current event loop (see :meth:`kickoff`).
 
         With ``inputs={"id": ...}`` and persistence on, the newest state saved under that id is
-        restored first; the other inputs are then applied over it.
+        restored first; the other inputs are then applied over it. A persisted flow's kickoff is
+        a run in the run journal under the state's id (see :meth:`resume`).
         """
+        cls, graph = self._ready()
+        if inputs is not None and not isinstance(inputs, Mapping):
+            raise FlowError(f"{cls.__name__}.kickoff(inputs=...) takes a dict, got {inputs!r}")
+        given = dict(inputs or {})
+        persist_all, target = self._persistence(graph)
+        if "id" in given and target is not None:
+            saved = _saved_state(target, str(given["id"]))
+            if saved is not None:
+                self._state = load_state(self.state, saved)
+        self._state = apply_inputs(self.state, given, cls.__name__)
+        _check_max_steps(self.max_steps)
+        journal = None
+        if target is not None and not isinstance(target, FlowStore):
+            from crewkit.flow._journal import begin_kickoff
+
+            journal = begin_kickoff(target, graph, cls, given, self.state)
+        store = target if isinstance(target, FlowStore) else None
+        return await self._execute(graph, given, persist_all, store, journal, None)
+
+    def resume(self, run_id: str, *, force: bool = False) -> Any:
+        """Continue the journaled run ``run_id`` of this flow (a persisted flow whose process died,
+        or which failed or was interrupted) and return its result.
+
+        The steps it finished are not run again: their journaled results set off their listeners
+        as they did the first time, the state is the one saved after the last of them, and the
+        steps that had not finished run. A completed run returns its result without running
+        anything. A flow whose steps, triggers, labels or state fields changed since the run was
+        kicked off is refused (:class:`~crewkit.errors.DefinitionChangedError` listing the
+        changes) unless ``force``, which reuses the journaled steps that still exist.
+        """
+        from crewkit._sync import run_sync
+
+        return run_sync(lambda: self.resume_async(run_id, force=force))
+
+    async def resume_async(self, run_id: str, *, force: bool = False) -> Any:
+        """:meth:`resume` on the current event loop."""
+        from crewkit.flow._journal import Unsaved, resume_from, shared_journal
+        from crewkit.flow._replay import Replay
+
+        cls, graph = self._ready()
+        persist_all, target = self._persistence(graph)
+        if isinstance(target, FlowStore):
+            raise FlowError(
+                f"{cls.__name__} saves its states in {target!r}, which cannot resume a run; "
+                "resuming needs the run journal: @persist, @persist('path.db') or a Journal",
+                flow=cls.__name__,
+            )
+        journal = target if target is not None else shared_journal(None)
+        resumed = resume_from(journal, graph, self.state, run_id, force=force)
+        self._state = load_state(self.state, resumed.state)
+        if resumed.finished:
+            if isinstance(resumed.result, Unsaved):
+                raise resumed.result.error(cls.__name__, "the flow's result")
+            return resumed.result
+        replay = Replay(resumed.saved) if resumed.saved else None
+        return await self._execute(graph, {}, persist_all, None, resumed.writer, replay)
+
+    def _ready(self) -> tuple[type[Flow[Any]], FlowGraph]:
         cls = type(self)
         graph = cls.__crewkit_flow_graph__
         if not graph.steps:
@@ -115,26 +178,35 @@ class Flow(Generic[StateT]):
                 "@router(...)",
                 flow=cls.__name__,
             )
-        if inputs is not None and not isinstance(inputs, Mapping):
-            raise FlowError(f"{cls.__name__}.kickoff(inputs=...) takes a dict, got {inputs!r}")
         if getattr(self, "_flow_running", False):
             raise FlowError(
                 f"this {cls.__name__} object is already running; a flow object holds one run's "
                 f"state, so create one {cls.__name__}() per concurrent kickoff",
                 flow=cls.__name__,
             )
-        given = dict(inputs or {})
-        store = getattr(self, "_flow_store", None)
-        persist_all: PersistSpec | None = getattr(cls, PERSIST_ATTR, None)
-        if persist_all is None and store is not None:
+        return cls, graph
+
+    def _persistence(self, graph: FlowGraph) -> tuple[PersistSpec | None, Target | None]:
+        """Which steps save the state (``None``: only those marked), and where."""
+        target = getattr(self, "_flow_store", None)
+        persist_all: PersistSpec | None = getattr(type(self), PERSIST_ATTR, None)
+        if persist_all is None and target is not None:
             persist_all = PersistSpec()  # Flow(persistence=...) saves after every step
-        if "id" in given:
-            saved = self._saved_state(graph, persist_all, store, str(given["id"]))
-            if saved is not None:
-                self._state = load_state(self.state, saved)
-        self._state = apply_inputs(self.state, given, cls.__name__)
-        max_steps = self.max_steps
-        _check_max_steps(max_steps)
+        if target is None:
+            spec = persist_all or next((s.persist for s in graph.steps.values() if s.persist), None)
+            if spec is not None:
+                target = resolve_store(spec.store)
+        return persist_all, target
+
+    async def _execute(
+        self,
+        graph: FlowGraph,
+        inputs: dict[str, Any],
+        persist_all: PersistSpec | None,
+        store: FlowStore | None,
+        journal: FlowJournal | None,
+        replay: Replay | None,
+    ) -> Any:
         from crewkit.flow._run import FlowRun
 
         self._flow_running = True
@@ -145,25 +217,13 @@ class Flow(Generic[StateT]):
                 listeners=self._listeners(),
                 persist_all=persist_all,
                 store=store,
-                max_steps=max_steps,
+                journal=journal,
+                replay=replay,
+                max_steps=self.max_steps,
             )
-            return await run.run(given)
+            return await run.run(inputs)
         finally:
             self._flow_running = False
-
-    def _saved_state(
-        self,
-        graph: FlowGraph,
-        persist_all: PersistSpec | None,
-        store: FlowStore | None,
-        flow_id: str,
-    ) -> str | None:
-        if store is None:
-            spec = persist_all or next((s.persist for s in graph.steps.values() if s.persist), None)
-            if spec is None:
-                return None
-            store = resolve_store(spec.store)
-        return store.load_state(flow_id)
 
     def _listeners(self) -> list[Listener]:
         listeners: list[Listener] = list(getattr(self, "_flow_listeners", ()))
@@ -197,6 +257,14 @@ class Flow(Generic[StateT]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(id={self.flow_id!r})"
+
+
+def _saved_state(target: Target, flow_id: str) -> Any:
+    if isinstance(target, FlowStore):
+        return target.load_state(flow_id)
+    from crewkit.flow._journal import saved_state
+
+    return saved_state(target, flow_id)
 
 
 def _check_max_steps(value: object) -> None:

@@ -13,6 +13,7 @@ import contextlib
 import contextvars
 import inspect
 import itertools
+import json
 import logging
 import os
 import threading
@@ -32,9 +33,12 @@ from crewkit.events import (
 )
 from crewkit.flow._define import PersistSpec
 from crewkit.flow._graph import FlowGraph, Step, router_label
-from crewkit.flow._state import dump_state, state_id
-from crewkit.flow._store import FlowStore, resolve_store
+from crewkit.flow._journal import FlowJournal, Unsaved
+from crewkit.flow._replay import Replay, Saved
+from crewkit.flow._state import state_data, state_id
+from crewkit.flow._store import FlowStore
 from crewkit.flow._trace import StepRun, descends, runaway_loop
+from crewkit.journal._nesting import StepScope, enter_scope
 
 log = logging.getLogger("crewkit.flow")
 
@@ -67,6 +71,8 @@ class FlowRun:
         listeners: Sequence[Listener],
         persist_all: PersistSpec | None,
         store: FlowStore | None,
+        journal: FlowJournal | None,
+        replay: Replay | None,
         max_steps: int,
     ) -> None:
         self.flow = flow
@@ -74,11 +80,13 @@ class FlowRun:
         self.name = graph.name
         self.bus = EventBus(list(listeners))
         self.watched = bool(self.bus.listeners)  # no listener: no event objects at all
-        self.run_id = os.urandom(6).hex()
+        self.run_id = os.urandom(6).hex() if journal is None else journal.run_id
         self._spans = itertools.count(1)
         self.persist_all = persist_all
         self.store = store
-        self._stores: dict[int, FlowStore] = {}
+        self.journal = journal
+        self.replay = replay
+        self._draining = False
         self.max_steps = max_steps
         self.count = 0
         self.pending = 0
@@ -119,11 +127,16 @@ class FlowRun:
                 task.cancel()
             if self.flow_span is not None:
                 self.flow_span.fail(exc)
+            self._journal_ending(exc)
             raise
+        if isinstance(self.last, Unsaved) and self.error is None:
+            self._fail(None, self.last.error(self.name, "the flow's result"))
         if self.error is not None:
             if self.flow_span is not None:
                 self.flow_span.fail(self.error)
+            self._journal_ending(self.error)
             raise self.error
+        self._journal_ending(None)
         if self.flow_span is not None:
             self.flow_span.end(result=self.last, steps=self.count, duration=self.flow_span.elapsed)
         return self.last
@@ -154,19 +167,34 @@ class FlowRun:
             span = self._open(
                 FLOW_STEP_SPAN, self.flow_span.id, flow_name=self.name, step=step.name, trigger=via
             )
-        record = StepRun(self.count, step, parents, via, span)
+        record = StepRun(self.count, self.runs_of[step.name], step, parents, via, span)
         if step.latches:
             self.latch[step.name] = record
+        saved = self.replay.take(step.name, record.n) if self.replay is not None else None
+        if saved is not None:  # finished before the resume: its journaled outcome, in turn
+            self.pending += 1
+            assert self.replay is not None
+            self.replay.park(saved, record)
+            self._drain()
+            return
+        if isinstance(arg, Unsaved) and step.takes_arg:
+            self._fail(step, arg.error(self.name, f"{self.name}.{step.name}"))
+            return
         self.pending += 1
         args = () if arg is NO_ARG or not step.takes_arg else (arg,)
         method = step.fn.__get__(self.flow)
+        scope = None
+        if self.journal is not None:  # a durable crew kicked off here resumes with the step
+            scope = StepScope(self.run_id, self.journal.kickoff, step.name, record.n)
         try:
             if step.is_async:
-                self._track(self.loop.create_task(self._await(record, method(*args))))
+                self._track(self.loop.create_task(self._await(record, method(*args), scope)))
                 return
             context = contextvars.copy_context()
             if span is not None:
                 context.run(enter_step, span.id, self.bus.own)
+            if scope is not None:
+                context.run(enter_scope, scope)
             future = _workers().submit(context.run, method, *args)
         except BaseException as exc:  # a wrong call, or no thread to run it in: still settled
             self._failed(record, exc)
@@ -178,9 +206,11 @@ class FlowRun:
         with contextlib.suppress(RuntimeError):  # the loop closed: nobody waits for it any more
             self.loop.call_soon_threadsafe(self._thread_done, record, future)
 
-    async def _await(self, record: StepRun, coroutine: Any) -> None:
+    async def _await(self, record: StepRun, coroutine: Any, scope: StepScope | None) -> None:
         if record.span is not None:  # this task's own context: nested runs nest under the step
             enter_step(record.span.id, self.bus.own)
+        if scope is not None:
+            enter_scope(scope)
         try:
             result = await coroutine
         except asyncio.CancelledError:
@@ -204,11 +234,11 @@ class FlowRun:
             self._failed(record, exc)
             return
         if inspect.isawaitable(result):  # a sync method that returned a coroutine
-            self._track(self.loop.create_task(self._await(record, result)))
+            self._track(self.loop.create_task(self._await(record, result, None)))
             return
         self._complete(record, result)
 
-    def _complete(self, record: StepRun, result: Any) -> None:
+    def _complete(self, record: StepRun, result: Any, saved: Saved | None = None) -> None:
         if self.error is not None:  # the flow already failed: a late result sets nothing off
             self._settle()
             return
@@ -216,8 +246,11 @@ class FlowRun:
         try:
             self.last = result
             self.outputs.append(result)
-            self._persist(step)
-            label = router_label(self.graph, step, result) if step.is_router else None
+            if saved is not None:
+                label = saved.label
+            else:
+                label = router_label(self.graph, step, result) if step.is_router else None
+                self._persist(record, result, label)
             if record.span is not None:
                 record.span.end(result=result, duration=record.span.elapsed)
                 if step.is_router:
@@ -241,8 +274,31 @@ class FlowRun:
 
     def _settle(self) -> None:
         self.pending -= 1
+        if self.replay is not None:
+            self._drain()
         if self.pending == 0 and not self.done.done():
             self.done.set_result(None)
+
+    def _drain(self) -> None:
+        """Hand back the journaled outcomes whose turn has come (see ``_replay``)."""
+        replay = self.replay
+        if replay is None or self._draining:
+            return
+        self._draining = True
+        try:
+            while True:
+                item = replay.next()
+                if item is None:
+                    if replay.waiting and self.pending == replay.waiting:
+                        replay.skip_missing()  # nothing runs that could start the missing ones
+                        continue
+                    break
+                saved, record = item
+                self._complete(record, saved.result, saved)
+            if replay.exhausted:
+                self.replay = None
+        finally:
+            self._draining = False
 
     # -- what a finished step sets off ----------------------------------------------------------
 
@@ -268,26 +324,34 @@ class FlowRun:
 
     # -- persistence ----------------------------------------------------------------------------
 
-    def _persist(self, step: Step) -> None:
-        spec = step.persist or self.persist_all
-        if spec is None:
+    def _persist(self, record: StepRun, result: Any, label: str | None) -> None:
+        step = record.step
+        if (step.persist or self.persist_all) is None:
             return
-        store = self.store or self._stores.get(id(spec))
-        if store is None:
-            store = self._stores[id(spec)] = resolve_store(spec.store)
         state = self.flow.state
         try:
-            text = dump_state(state)
+            data = state_data(state)
         except TypeError as exc:
             raise FlowError(
                 f"{self.name}.{step.name}: the state cannot be saved: {exc}",
                 flow=self.name,
                 step=step.name,
             ) from None
-        flow_id = state_id(state)
-        store.save_state(flow_id, self.name, step.name, text)
-        if spec.verbose:
-            log.info("saved the state of %s %s after %s", self.name, flow_id, step.name)
+        if self.journal is not None:
+            self.journal.step(step.name, record.n, label, data, result)
+        elif self.store is not None:
+            self.store.save_state(state_id(state), self.name, step.name, json.dumps(data))
+        if (step.persist or self.persist_all or PersistSpec()).verbose:
+            log.info("saved the state of %s %s after %s", self.name, state_id(state), step.name)
+
+    def _journal_ending(self, error: BaseException | None) -> None:
+        if self.journal is None:
+            return
+        try:
+            data = state_data(self.flow.state)
+        except TypeError as exc:
+            data, error = None, error or FlowError(f"{self.name}: the state cannot be saved: {exc}")
+        self.journal.finish(self.last, data, error)
 
     # -- failures -------------------------------------------------------------------------------
 
@@ -301,6 +365,8 @@ class FlowRun:
     def _fail(self, step: Step | None, exc: BaseException, *, ours: bool = True) -> None:
         if self.error is not None:
             return
+        if self.replay is not None:  # outcomes held for their turn will not be handed back
+            self.pending -= len(self.replay.clear())
         name = step.name if step is not None else ""
         if ours and isinstance(exc, (FlowError, FlowDefinitionError)):
             error: CrewkitError = exc  # already names this flow and step

@@ -136,26 +136,83 @@ def apply_inputs(state: Any, inputs: dict[str, Any], flow: str) -> Any:
         ) from None
 
 
-def dump_state(state: Any) -> str:
-    """The state as JSON text; ``TypeError`` names a value that cannot be saved."""
+def state_data(state: Any, flow: str = "") -> Any:
+    """The state as JSON values (a copy: later changes do not reach it). ``TypeError`` names the
+    field, or the path inside it, holding a value JSON cannot hold."""
     if is_model(state):
-        return str(state.model_dump_json())
+        try:
+            return state.model_dump(mode="json")
+        except Exception:  # pydantic's serialization error names the type, not the field
+            for name in type(state).model_fields:
+                try:
+                    state.model_dump(mode="json", include={name})
+                except Exception:
+                    value = getattr(state, name)
+                    found = _unsaveable(value, f"state.{name}", models=True)
+                    found = found or (f"state.{name}", value)
+                    raise _cannot_save(*found) from None
+            raise
     try:
-        return json.dumps(state)
+        return json.loads(json.dumps(state, allow_nan=False))
     except (TypeError, ValueError):
-        for key, value in state.items():
-            try:
-                json.dumps(value)
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"state[{key!r}] holds a {type(value).__name__}, which cannot be saved as JSON"
-                ) from None
-        raise
+        found = _unsaveable(state, "state", models=False)
+        if found is None:
+            raise
+        raise _cannot_save(*found) from None
 
 
-def load_state(current: Any, text: str) -> Any:
-    """A state of the same kind as ``current`` from JSON saved by :func:`dump_state`."""
-    data = json.loads(text)
+def _unsaveable(value: Any, where: str, *, models: bool) -> tuple[str, Any] | None:
+    """The first place in ``value`` JSON cannot hold, as (path, value); pydantic models count as
+    JSON when ``models`` (inside a model state), not inside a dict state."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return None
+    if isinstance(value, float):
+        return (
+            None
+            if value == value and value not in (float("inf"), float("-inf"))
+            else (where, value)
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                return (f"{where} key {key!r}", key)
+            found = _unsaveable(item, f"{where}[{key!r}]", models=models)
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = _unsaveable(item, f"{where}[{index}]", models=models)
+            if found is not None:
+                return found
+        return None
+    if models and is_model(value) and not isinstance(value, type):
+        for name in type(value).model_fields:
+            found = _unsaveable(getattr(value, name), f"{where}.{name}", models=True)
+            if found is not None:
+                return found
+        return None
+    return (where, value)
+
+
+def _cannot_save(where: str, value: Any) -> TypeError:
+    what = repr(value) if isinstance(value, float) else f"a {type(value).__name__}"
+    return TypeError(
+        f"{where} holds {what}, which cannot be saved as JSON; keep JSON values (text, numbers, "
+        "lists, dicts, pydantic models) in a persisted flow's state"
+    )
+
+
+def dump_state(state: Any) -> str:
+    """The state as JSON text (for a :class:`~crewkit.flow.FlowStore`)."""
+    return json.dumps(state_data(state))
+
+
+def load_state(current: Any, data: Any) -> Any:
+    """A state of the same kind as ``current`` from JSON text or values saved by
+    :func:`state_data`."""
+    if isinstance(data, str):
+        data = json.loads(data)
     if isinstance(current, dict):
         return dict(data)
     return type(current).model_validate(data)

@@ -1,44 +1,27 @@
-"""Where ``@persist`` keeps flow states: a small SQLite table in ``.crewkit/runs.db``, the file runs use.
+"""Where ``@persist`` keeps a flow's states: the run journal (``.crewkit/runs.db`` unless told
+otherwise, see :mod:`crewkit.flow._journal`), or a store of the user's own.
 
-Every save is one row (flow id, flow, step, state JSON); restoring takes the newest row of an id. One
-connection per store behind a lock, WAL so other processes read while a flow writes, ``busy_timeout``
-so two processes saving at once wait for each other.
+A store of one's own (:class:`FlowStore`: ``save_state``/``load_state``) gets the state after each
+persisted step and gives back the newest one for ``kickoff(inputs={"id": ...})``; only the journal
+can also resume a flow without running its finished steps again.
 """
 
 from __future__ import annotations
 
 import os
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Union, runtime_checkable
 
 from crewkit.errors import FlowError
 
 if TYPE_CHECKING:
-    import sqlite3
     from os import PathLike
 
-DEFAULT_PATH = ".crewkit/runs.db"
-"""The default store, relative to the working directory."""
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS flow_states(
-    id INTEGER PRIMARY KEY,
-    flow_id TEXT NOT NULL,
-    flow TEXT NOT NULL,
-    step TEXT NOT NULL,
-    time REAL NOT NULL,
-    state TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS flow_states_by_id ON flow_states(flow_id, id);
-"""
+    from crewkit.journal import Journal
 
 
 @runtime_checkable
 class FlowStore(Protocol):
-    """Saves and restores flow states; implement it to keep them elsewhere."""
+    """Saves and restores flow states; implement it to keep them elsewhere than the journal."""
 
     def save_state(self, flow_id: str, flow: str, step: str, state: str) -> None:
         """Record ``state`` (JSON text) of flow ``flow_id`` after ``step``."""
@@ -47,99 +30,46 @@ class FlowStore(Protocol):
         """The newest state saved for ``flow_id``, or ``None``."""
 
 
-class SQLiteFlowStore:
-    """The default :class:`FlowStore`: one SQLite file, safe across threads and processes."""
-
-    def __init__(
-        self, path: str | PathLike[str] = DEFAULT_PATH, *, busy_timeout: float = 30.0
-    ) -> None:
-        self.path = os.fspath(path)
-        self.busy_timeout = busy_timeout
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
-
-    def save_state(self, flow_id: str, flow: str, step: str, state: str) -> None:
-        """Append one saved state."""
-        with self._connection() as conn:
-            conn.execute(
-                "INSERT INTO flow_states(flow_id, flow, step, time, state) VALUES (?, ?, ?, ?, ?)",
-                (flow_id, flow, step, time.time(), state),
-            )
-
-    def load_state(self, flow_id: str) -> str | None:
-        """The newest state saved under ``flow_id``."""
-        with self._connection() as conn:
-            row = conn.execute(
-                "SELECT state FROM flow_states WHERE flow_id = ? ORDER BY id DESC LIMIT 1",
-                (flow_id,),
-            ).fetchone()
-        return None if row is None else str(row[0])
-
-    def history(self, flow_id: str) -> list[tuple[str, str]]:
-        """(step, state) of every save of ``flow_id``, oldest first."""
-        with self._connection() as conn:
-            rows = conn.execute(
-                "SELECT step, state FROM flow_states WHERE flow_id = ? ORDER BY id", (flow_id,)
-            ).fetchall()
-        return [(str(step), str(state)) for step, state in rows]
-
-    def close(self) -> None:
-        """Close the connection; the next call opens it again."""
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-    def __getstate__(self) -> dict[str, object]:
-        return {"path": self.path, "busy_timeout": self.busy_timeout}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__init__(str(state["path"]), busy_timeout=float(state["busy_timeout"]))  # type: ignore[arg-type, misc]
-
-    def __repr__(self) -> str:
-        return f"SQLiteFlowStore({self.path!r})"
-
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        import sqlite3  # only flows that persist pay for it
-
-        with self._lock:
-            try:
-                if self._conn is None:
-                    self._conn = self._open()
-                yield self._conn
-            except (sqlite3.Error, OSError) as exc:
-                raise FlowError(f"flow store {self.path}: {exc}") from exc
-
-    def _open(self) -> sqlite3.Connection:
-        from crewkit._sqlite import connect  # sqlite3 and pathlib, only for flows that persist
-
-        return connect(self.path, busy_timeout=self.busy_timeout, schema=_SCHEMA)
+Target = Union["Journal", FlowStore]
+"""Where a flow persists: the journal, or the user's store."""
 
 
-def resolve_store(store: FlowStore | str | PathLike[str] | None) -> FlowStore:
-    """A store object from ``None`` (the default file), a path, or a store."""
-    if store is None:
-        return _default_store(DEFAULT_PATH)
-    if isinstance(store, (str, os.PathLike)):
-        return _default_store(os.fspath(store))
+def resolve_store(store: object) -> Target:
+    """The journal for ``None`` (the default file), a path or a :class:`~crewkit.journal.Journal`;
+    a :class:`FlowStore` as given."""
+    from crewkit.journal import Journal
+
+    if isinstance(store, Journal):
+        return store
+    if store is None or isinstance(store, (str, os.PathLike)):
+        from crewkit.flow._journal import shared_journal
+
+        return shared_journal(store)
     if not isinstance(store, FlowStore):
         raise FlowError(
             f"a flow store needs save_state() and load_state(); got {store!r} "
-            "(pass a path, or None for .crewkit/runs.db)"
+            "(pass a path or a crewkit.journal.Journal, or None for .crewkit/runs.db)"
         )
     return store
 
 
-_stores: dict[str, SQLiteFlowStore] = {}
-_stores_lock = threading.Lock()
+def legacy_state(path: str | PathLike[str], flow_id: str) -> str | None:
+    """The newest state crewkit versions before the journal saved for ``flow_id`` (their
+    ``flow_states`` table, kept readable; nothing writes it any more)."""
+    import sqlite3
+    from pathlib import Path
 
-
-def _default_store(path: str) -> SQLiteFlowStore:
-    """One store per file per process (resolved path), so concurrent flows share a connection."""
-    key = path if path == ":memory:" else os.path.realpath(path)
-    with _stores_lock:
-        store = _stores.get(key)
-        if store is None:
-            store = _stores[key] = SQLiteFlowStore(key)
-        return store
+    if os.fspath(path) == ":memory:" or not os.path.isfile(path):
+        return None
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            row = conn.execute(
+                "SELECT state FROM flow_states WHERE flow_id = ? ORDER BY id DESC LIMIT 1",
+                (flow_id,),
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:  # no such table: the file never held old flow states
+        return None
+    return None if row is None else str(row[0])

@@ -15,12 +15,20 @@ if TYPE_CHECKING:
 class StepRun:
     """One execution of a step and what set it off (``parents``, through the event ``via``)."""
 
-    __slots__ = ("parents", "seq", "span", "step", "via")
+    __slots__ = ("n", "parents", "seq", "span", "step", "via")
 
     def __init__(
-        self, seq: int, step: Step, parents: tuple[StepRun, ...], via: str, span: Span | None
+        self,
+        seq: int,
+        n: int,
+        step: Step,
+        parents: tuple[StepRun, ...],
+        via: str,
+        span: Span | None,
     ) -> None:
         self.seq = seq
+        self.n = n
+        """Which run of its step this is in the kickoff, from 1 (what a resume matches on)."""
         self.step = step
         self.parents = parents
         self.via = via

@@ -117,21 +117,26 @@ class Journal(JournalReader):
         cost: float | None = None,
         secrets: list[str] | None = None,
         earlier: Sequence[Draft] = (),
+        done: int | None = None,
     ) -> int:
         """Write one step and return its ``seq``. ``blobs`` (hash → JSON text, e.g. messages) are
         stored once per run; ``usage`` and ``cost`` are added to the run's totals. ``secrets``:
         the values to redact, when the caller has them at hand (else looked up). ``earlier``:
-        drafts to write first, in the same transaction."""
+        drafts to write first, in the same transaction. ``done``: the run's progress count
+        (``tasks_done``) from now on, for runs whose steps are not tasks (a flow's)."""
         entry = Draft(kind, data, time.time(), span, parent, task, agent, key)
         sets, params = "", ()  # type: str, tuple[Any, ...]
+        if done is not None:  # the rightmost assignment of a column wins in SQLite's UPDATE
+            sets, params = "tasks_done = ?", (done,)
         if usage is not None:
             # Old values on the right: cost stays NULL (unknown) once any call was unpriced.
-            sets = (
+            sets += ", " if sets else ""
+            sets += (
                 "prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?, "
                 "requests = requests + 1, "
                 "cost = CASE WHEN ? IS NULL THEN NULL WHEN requests = 0 THEN ? ELSE cost + ? END"
             )
-            params = (usage.prompt_tokens, usage.completion_tokens, cost, cost, cost)
+            params = (*params, usage.prompt_tokens, usage.completion_tokens, cost, cost, cost)
         with self._db.transaction() as conn:
             if blobs:
                 conn.executemany(

@@ -119,6 +119,16 @@ class JournalReader:
             rows = conn.execute(sql, params).fetchall()
         return [entry_from_row(r) for r in rows]
 
+    def last(self, run_id: str, kind: str) -> Entry | None:
+        """The run's newest step of ``kind``, or ``None``."""
+        with self._db.connection() as conn:
+            row = conn.execute(
+                f"SELECT {ENTRY_COLUMNS} FROM entries WHERE run_id = ? AND kind = ? "
+                "ORDER BY seq DESC LIMIT 1",
+                (run_id, kind),
+            ).fetchone()
+        return None if row is None else entry_from_row(row)
+
     def tail(self, run_id: str, *, after_seq: int = 0, poll: float = 0.1) -> Iterator[Entry]:
         """Follow a run as it is written: every step after ``after_seq``, then each new one, until
         the run is no longer ``running``."""

@@ -105,6 +105,11 @@ class RunRecord:
     """Why it failed (or what it waits for)."""
 
     @property
+    def kind(self) -> str:
+        """``crew``, or ``flow`` for a flow's run (its ``tasks_*`` count the flow's steps)."""
+        return "flow" if self.definition.get("kind") == "flow" else "crew"
+
+    @property
     def alive(self) -> bool:
         """Whether the process that owns a ``running`` run still exists (known on this host only;
         a run owned elsewhere counts as alive)."""

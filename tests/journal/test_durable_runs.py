@@ -281,7 +281,8 @@ _FINGERPRINT = """
 import sys
 sys.path.insert(0, sys.argv[1])
 from tests.journal.crash_crew import build
-from crewkit._run.fingerprint import definition_of, fingerprint
+from crewkit._run.fingerprint import definition_of
+from crewkit.journal._definitions import fingerprint
 from crewkit._run.prepare import prepare
 crew, _ = build(sys.argv[2], sys.argv[3])
 print(fingerprint(definition_of(crew, prepare(crew, {"ticker": "X"}, durable=True))))
