@@ -87,6 +87,10 @@ def run_resume(args: argparse.Namespace) -> int:
         raise UsageError("give --approve or --feedback TEXT, not both")
     journal = journal_of(args)
     record = journal.require(args.run_id)
+    if record.kind == "flow":
+        from crewkit._cli._flow import resume_flow_run
+
+        return resume_flow_run(record, args, journal)
     crew = _durable(crew_of(record, args), journal)
     output = run_sync(
         lambda: resume_run(

@@ -19,6 +19,7 @@ from crewkit._cli._common import BAD_CONFIG, OK, UsageError, add_command, given_
 
 if TYPE_CHECKING:
     from crewkit.flow import Flow
+    from crewkit.journal import Journal, RunRecord
 
 
 def add_flow_commands(
@@ -60,6 +61,16 @@ def add_flow_commands(
     kickoff.add_argument(
         "--json", action="store_true", help="print the result, the state and its id as JSON"
     )
+    kickoff.add_argument(
+        "--resume",
+        metavar="RUN_ID",
+        help="continue this journaled run of a persisted flow: finished steps are not run again",
+    )
+    kickoff.add_argument(
+        "--force",
+        action="store_true",
+        help="with --resume: resume even if the flow changed; reuse the steps that still exist",
+    )
     kickoff.set_defaults(input=None)
 
 
@@ -85,18 +96,59 @@ def run_flow_plot(args: argparse.Namespace) -> int:
 
 
 def run_flow_kickoff(args: argparse.Namespace) -> int:
-    """Run the flow with ``--inputs`` and print its result."""
+    """Run the flow with ``--inputs`` (or resume a run of it) and print its result."""
+    flow_class = load_flow_class(args.target)
+    inputs = given_inputs(args)
+    if args.force and not args.resume:
+        raise UsageError("--force goes with --resume RUN_ID")
+    if args.resume and inputs:
+        raise UsageError(
+            "--resume continues a run from its journaled state: give no --inputs with it"
+        )
+    return _run(flow_class, args, None, lambda flow: _start(flow, args, inputs))
+
+
+def _start(flow: Flow[Any], args: argparse.Namespace, inputs: dict[str, Any]) -> Any:
+    if args.resume:
+        return flow.resume(args.resume, force=args.force)
+    return flow.kickoff(inputs)
+
+
+def resume_flow_run(record: RunRecord, args: argparse.Namespace, journal: Journal) -> int:
+    """``crewkit resume ID`` of a flow's run: load its class (``module:Class`` given as FILE, else
+    the one it was started from) and resume it in ``journal``."""
+    target = args.file if args.file and ":" in args.file else record.source
+    if not target:
+        raise UsageError(
+            f"run {record.id!r} does not say which flow class it ran; name it: "
+            f"crewkit resume {record.id} my_flows.main:MyFlow"
+        )
+    if args.feedback is not None or args.approve:
+        raise UsageError(f"run {record.id!r} is a flow's run: it waits for no review")
+    flow_class = load_flow_class(target)
+    args.quiet = getattr(args, "quiet", False)
+    return _run(flow_class, args, journal, lambda flow: flow.resume(record.id, force=args.force))
+
+
+def _run(
+    flow_class: type[Flow[Any]],
+    args: argparse.Namespace,
+    journal: Journal | None,
+    go: Callable[[Flow[Any]], Any],
+) -> int:
     from crewkit import _console
 
-    flow_class = load_flow_class(args.target)
     listener: Any = None if args.quiet else _console.progress(verbose=False)
-    flow = flow_class(listeners=[listener] if listener is not None else [])
+    options: dict[str, Any] = {"listeners": [listener] if listener is not None else []}
+    if journal is not None:
+        options["persistence"] = journal
+    flow = flow_class(**options)
     try:
-        result = flow.kickoff(given_inputs(args))
+        result = go(flow)
     finally:
         if isinstance(listener, _console.TreeProgress):
             listener.close()
-    if args.json:
+    if getattr(args, "json", False):
         document = {"flow_id": flow.flow_id, "result": _plain(result), "state": _plain(flow.state)}
         sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
     elif result is not None:

@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         "runs",
         run_runs,
         "list journaled runs; runs show ID; runs export ID; runs rm ID",
-        "Without an action: the runs, newest first (id, crew, started, status, tasks done, "
+        "Without an action: the runs, newest first (id, kind, crew or flow name, started, status, tasks or steps done, "
         "tokens, cost). show ID: the run's steps as a tree. export ID: its events as JSON lines "
         "or its spans as OTLP/JSON. rm ID: remove the run.",
     )

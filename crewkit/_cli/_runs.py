@@ -16,7 +16,9 @@ from crewkit._cli._durable import journal_of
 if TYPE_CHECKING:
     from crewkit.journal import Node, RunRecord, RunTree
 
-_HEADERS = ("id", "crew", "started", "status", "tasks", "tokens", "cost")
+_HEADERS = ("id", "kind", "name", "started", "status", "done", "tokens", "cost")
+_NUMBERS = 5
+"""Columns from here on are right-aligned."""
 
 
 def run_runs(args: argparse.Namespace) -> int:
@@ -77,19 +79,20 @@ def print_runs(records: Sequence[RunRecord], out: IO[str]) -> None:
     rows = [_HEADERS] + [
         (
             r.id,
+            r.kind,
             r.crew,
             _when(r.started),
             r.shown_status,
             f"{r.tasks_done}/{r.tasks_total}",
             f"{r.usage.total_tokens:,}",
-            "unknown" if r.cost is None else f"${r.cost:.4f}",
+            "-" if r.kind == "flow" and not r.usage.requests else _cost(r.cost),
         )
         for r in records
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADERS))]
     for row in rows:
         cells = [
-            c.rjust(w) if i >= 4 else c.ljust(w)
+            c.rjust(w) if i >= _NUMBERS else c.ljust(w)
             for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         out.write("  ".join(cells).rstrip() + "\n")
@@ -99,10 +102,11 @@ def print_tree(tree: RunTree, out: IO[str]) -> None:
     """The run's header, then its steps as an indented tree with durations and tokens."""
     run = tree.run
     ended = run.ended if run.ended is not None else run.updated
+    done = "steps" if run.kind == "flow" else "tasks"
     out.write(
-        f"run {run.id}  crew {run.crew}  {run.shown_status}  started {_when(run.started)}  "
+        f"run {run.id}  {run.kind} {run.crew}  {run.shown_status}  started {_when(run.started)}  "
         f"{ended - run.started:.1f} s  {run.usage.total_tokens:,} tokens in "
-        f"{run.usage.requests} calls  tasks {run.tasks_done}/{run.tasks_total}\n"
+        f"{run.usage.requests} calls  {done} {run.tasks_done}/{run.tasks_total}\n"
     )
     out.write(f"inputs: {json.dumps(dict(run.inputs), ensure_ascii=False)}\n")
     if run.parent_run:
@@ -137,11 +141,26 @@ def _line(node: Node) -> str:
         result = "" if end is None else f"  → {_short(str(data.get('result', '')))}"
         failed = "  (error)" if end is not None and data.get("error") else ""
         return f"tool {data.get('tool', '')}({_short(json.dumps(data.get('args', {})))})  {took}{result}{failed}"
+    if node.kind == "flow_kickoff":
+        data = start.data
+        inputs = json.dumps(data.get("inputs", {}), ensure_ascii=False)
+        return f"kickoff {data.get('kickoff', '')}  inputs {_short(inputs)}"
+    if node.kind == "flow_step":
+        data = start.data
+        result = data.get("result") or {}
+        shown = result.get("unsaved") or json.dumps(result.get("value"), ensure_ascii=False)
+        if data.get("label"):
+            shown = f"label {data['label']!r}"
+        return f"step {data.get('step', '')} #{data.get('n', '')}  → {_short(str(shown))}"
     if node.kind == "review":
         return (
             f"review {start.data.get('status', '')} {_short(str(start.data.get('feedback', '')))}"
         )
     return f"{node.kind} {_short(json.dumps(dict(start.data), ensure_ascii=False))}"
+
+
+def _cost(cost: float | None) -> str:
+    return "unknown" if cost is None else f"${cost:.4f}"
 
 
 def _when(epoch: float) -> str:

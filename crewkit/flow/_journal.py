@@ -61,11 +61,10 @@ def flow_definition(graph: FlowGraph, state: Any) -> dict[str, Any]:
 
 
 def flow_source(cls: type) -> str:
-    """How to load the class again (``module:Class``, or ``path.py:Class`` for a script)."""
-    module = sys.modules.get(cls.__module__)
-    path = getattr(module, "__file__", None)
-    where = path if cls.__module__ == "__main__" and path else cls.__module__
-    return f"{where}:{cls.__qualname__}"
+    """How to load the class again: ``path/to/module.py:Class`` (``module:Class`` when the module
+    has no file), what ``crewkit resume`` and ``crewkit flow kickoff`` take."""
+    path = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    return f"{path or cls.__module__}:{cls.__qualname__}"
 
 
 class Unsaved:

@@ -235,3 +235,90 @@ def test_a_run_another_live_process_is_running_is_not_taken_over(tmp_path: Path)
         conn.execute("UPDATE runs SET status = 'running', owner = ? WHERE id = 'busy'", (owner,))
     with pytest.raises(RunBusyError, match=f"run 'busy' is running in process {owner}"):
         Busy().resume("busy")
+
+
+def crewkit(*args: str, log: Path, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "FLOW_LOG": str(log), "PYTHONPATH": str(ROOT)}
+    env.pop("CRASH_AT", None)
+    if crash_at is not None:
+        env["CRASH_AT"] = crash_at
+    command = [sys.executable, "-m", "crewkit", *args]
+    return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_the_cli_resumes_a_flow_and_lists_it_as_a_flow_run(tmp_path: Path) -> None:
+    log = tmp_path / "steps.log"
+    target = "tests.flow.crash_flow:Pipeline"
+    crashed = crewkit("flow", "kickoff", target, "--inputs", "id=cli-1", log=log, crash_at="write")
+    assert crashed.returncode == 9
+
+    listed = crewkit("runs", log=log).stdout.splitlines()
+    assert listed[1].split()[:3] == ["cli-1", "flow", "Pipeline"]
+    assert listed[1].split()[5:7] == ["interrupted", "2/4"]
+
+    done = crewkit("flow", "kickoff", target, "--resume", "cli-1", "-q", log=log)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "3 FACTS FROM OUTLINE OF TEA\n"
+    assert Counter(lines(log)) == {"outline": 1, "research": 1, "write": 2, "polish": 1}
+
+    shown = crewkit("runs", "show", "cli-1", log=log).stdout.splitlines()
+    assert shown[0].startswith("run cli-1  flow Pipeline  completed")
+    assert shown[0].endswith("steps 4/4")
+    assert shown[2].startswith("├─ kickoff 1  inputs")
+    steps = [line.split()[2:4] for line in shown if line[3:].startswith("step ")]
+    assert steps == [["outline", "#1"], ["research", "#1"], ["write", "#1"], ["polish", "#1"]]
+
+
+def test_crewkit_resume_finds_the_flow_class_a_run_was_started_from(tmp_path: Path) -> None:
+    log = tmp_path / "steps.log"
+    assert run_flow("kickoff", "Revise", "loop-cli", log, crash_at="evaluate 2").returncode == 9
+    done = crewkit("resume", "loop-cli", "--json", log=log)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["result"] == "published after 4 rounds"
+    assert Counter(lines(log))["evaluate 1"] == 1 and Counter(lines(log))["evaluate 2"] == 2
+
+
+def test_a_kickoff_with_the_id_of_a_crashed_run_restores_its_state_and_starts_over(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "steps.log"
+    assert run_flow("kickoff", "Pipeline", "again", log, crash_at="write").returncode == 9
+    done = finished(run_flow("kickoff", "Pipeline", "again", log))  # CrewAI's restore-and-rerun
+    assert Counter(lines(log)) == {"outline": 2, "research": 2, "write": 2, "polish": 1}
+    assert done["state"]["notes"] == [
+        "outlined",
+        "researched",
+        "outlined",
+        "researched",
+        "written",
+        "polished",
+    ]
+    kickoffs = journal().entries("again", kinds=["flow_kickoff"])
+    assert [entry.data["kickoff"] for entry in kickoffs] == [1, 2]
+
+
+def test_states_saved_before_the_journal_are_still_restored(tmp_path: Path) -> None:
+    import sqlite3
+
+    from crewkit.flow import Flow, persist, start
+
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:  # what crewkit wrote before flows moved into the journal
+        conn.execute(
+            "CREATE TABLE flow_states(id INTEGER PRIMARY KEY, flow_id TEXT NOT NULL, "
+            "flow TEXT NOT NULL, step TEXT NOT NULL, time REAL NOT NULL, state TEXT NOT NULL)"
+        )
+        conn.execute(
+            "INSERT INTO flow_states(flow_id, flow, step, time, state) VALUES "
+            "('old-1', 'Count', 'add', 0, '{\"id\": \"old-1\", \"n\": 41}')"
+        )
+
+    @persist(str(db))
+    class Count(Flow):
+        @start()
+        def add(self) -> int:
+            self.state["n"] += 1
+            return int(self.state["n"])
+
+    assert Count().kickoff({"id": "old-1"}) == 42
+    assert Count().kickoff({"id": "old-1"}) == 43  # from the journal now

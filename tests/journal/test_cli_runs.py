@@ -64,8 +64,11 @@ def test_kickoff_journals_the_run_and_runs_lists_and_draws_it(tmp_path: Path) ->
     assert f"run tea1 journaled in {tmp_path / 'runs.db'}" in done.stderr
     listed = crewkit("runs", cwd=tmp_path)
     header, row = listed.stdout.splitlines()
-    assert header.split() == ["id", "crew", "started", "status", "tasks", "tokens", "cost"]
-    assert row.split()[:2] == ["tea1", "reviewed"] and row.split()[4:6] == ["completed", "2/2"]
+    assert header.split() == [
+        "id", "kind", "name", "started", "status", "done", "tokens", "cost"
+    ]  # fmt: skip
+    assert row.split()[:3] == ["tea1", "crew", "reviewed"]
+    assert row.split()[5:7] == ["completed", "2/2"]
     assert row.split()[-1] == "$0.0000"  # the mock model runs in this process: known to be free
     shown = crewkit("runs", "show", "tea1", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
