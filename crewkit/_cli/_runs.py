@@ -7,8 +7,8 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from crewkit._cli._common import OK, UsageError
 from crewkit._cli._durable import journal_of
@@ -142,21 +142,23 @@ def _line(node: Node) -> str:
         failed = "  (error)" if end is not None and data.get("error") else ""
         return f"tool {data.get('tool', '')}({_short(json.dumps(data.get('args', {})))})  {took}{result}{failed}"
     if node.kind == "flow_kickoff":
-        data = start.data
-        inputs = json.dumps(data.get("inputs", {}), ensure_ascii=False)
-        return f"kickoff {data.get('kickoff', '')}  inputs {_short(inputs)}"
+        inputs = json.dumps(start.data.get("inputs", {}), ensure_ascii=False)
+        return f"kickoff {start.data.get('kickoff', '')}  inputs {_short(inputs)}"
     if node.kind == "flow_step":
-        data = start.data
-        result = data.get("result") or {}
-        shown = result.get("unsaved") or json.dumps(result.get("value"), ensure_ascii=False)
-        if data.get("label"):
-            shown = f"label {data['label']!r}"
-        return f"step {data.get('step', '')} #{data.get('n', '')}  → {_short(str(shown))}"
+        return _flow_step(start.data)
     if node.kind == "review":
         return (
             f"review {start.data.get('status', '')} {_short(str(start.data.get('feedback', '')))}"
         )
     return f"{node.kind} {_short(json.dumps(dict(start.data), ensure_ascii=False))}"
+
+
+def _flow_step(data: Mapping[str, Any]) -> str:
+    result: Mapping[str, Any] = data.get("result") or {}
+    shown = result.get("unsaved") or json.dumps(result.get("value"), ensure_ascii=False)
+    if data.get("label"):
+        shown = f"label {data['label']!r}"
+    return f"step {data.get('step', '')} #{data.get('n', '')}  → {_short(str(shown))}"
 
 
 def _cost(cost: float | None) -> str:
