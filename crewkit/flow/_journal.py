@@ -87,6 +87,8 @@ class Unsaved:
 def encode_result(value: Any) -> dict[str, Any]:
     """A step's result as JSON: the value itself, a pydantic model (``model`` names its class), a
     crew output; anything else is recorded by type only (``unsaved``)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return {"value": value}
     try:
         json.dumps(value, allow_nan=False)
         return {"value": value}
