@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union
 from crewkit.errors import FlowDefinitionError
 
 if TYPE_CHECKING:
-    from crewkit.flow._store import FlowStore
+    pass
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,8 +66,8 @@ class Condition:
 class PersistSpec:
     """Where and how ``@persist`` saves the state."""
 
-    store: FlowStore | None = None
-    """``None``: the default store, ``.crewkit/runs.db`` in the working directory."""
+    store: Any = None
+    """``None``: the run journal's default file; else a path, a ``Journal`` or a ``FlowStore``."""
     verbose: bool = False
     """Log each save."""
 
@@ -234,12 +234,14 @@ def _items(where: str, triggers: Sequence[Trigger]) -> tuple[str | Condition, ..
     return tuple(items)
 
 
-def persist(target: Any = None, /, *, store: FlowStore | None = None, verbose: bool = False) -> Any:
-    """Save the flow's state after each step (on a class) or after one step (on a method).
+def persist(target: Any = None, /, *, store: Any = None, verbose: bool = False) -> Any:
+    """Journal each finished step and the state after it (on a class), or one step (on a method).
 
     ``@persist``, ``@persist()``, ``@persist(store)`` or ``@persist(store=..., verbose=True)``. The
-    default store is ``.crewkit/runs.db`` in the working directory; ``kickoff(inputs={"id": ...})``
-    then restores the latest state saved under that id.
+    store is the run journal: ``.crewkit/runs.db`` (or ``$CREWKIT_JOURNAL``) by default, or the
+    file or :class:`~crewkit.journal.Journal` given; a :class:`FlowStore` of your own receives the
+    states instead (it cannot resume). ``kickoff(inputs={"id": ...})`` restores the latest state
+    saved under that id; ``Flow.resume(id)`` continues a run that died, skipping finished steps.
     """
     if target is not None and not (inspect.isclass(target) or inspect.isfunction(target)):
         store, target = target, None  # @persist(store)

@@ -22,6 +22,9 @@ Entry kinds (``Entry.kind``) and their ``data``:
   idempotency_key, result, error, duration}`` (delegations are tool calls of the delegation tools)
 - ``memory_recall`` ``{memories}``; ``review`` ``{n, status: pending|feedback|approved, answer,
   feedback}``
+- a flow's run (``RunRecord.kind == "flow"``, see ``crewkit.flow._journal``): ``flow_kickoff``
+  ``{kickoff, inputs, state, fingerprint, definition}``; ``flow_step`` ``{kickoff, step, n, label,
+  state, result}``
 """
 
 from crewkit.journal._journal import Journal
