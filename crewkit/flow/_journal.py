@@ -198,7 +198,12 @@ def begin_kickoff(
     from crewkit.flow._state import state_data, state_id
 
     run_id = state_id(state)
-    data = state_data(state, graph.name)
+    try:
+        data = state_data(state)
+    except TypeError as exc:
+        raise FlowError(
+            f"{graph.name}: the state cannot be saved: {exc}", flow=graph.name
+        ) from None
     definition = flow_definition(graph, state)
     print_ = fingerprint(definition)
     record = journal.run(run_id)

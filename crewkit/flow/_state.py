@@ -136,7 +136,7 @@ def apply_inputs(state: Any, inputs: dict[str, Any], flow: str) -> Any:
         ) from None
 
 
-def state_data(state: Any, flow: str = "") -> Any:
+def state_data(state: Any) -> Any:
     """The state as JSON values (a copy: later changes do not reach it). ``TypeError`` names the
     field, or the path inside it, holding a value JSON cannot hold."""
     if is_model(state):

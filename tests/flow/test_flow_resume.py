@@ -322,3 +322,18 @@ def test_states_saved_before_the_journal_are_still_restored(tmp_path: Path) -> N
 
     assert Count().kickoff({"id": "old-1"}) == 42
     assert Count().kickoff({"id": "old-1"}) == 43  # from the journal now
+
+
+def test_kickoff_inputs_json_cannot_hold_fail_before_any_step(tmp_path: Path) -> None:
+    from crewkit.flow import Flow, persist, start
+
+    @persist(str(tmp_path / "runs.db"))
+    class Takes(Flow):
+        @start()
+        def begin(self) -> None:
+            raise AssertionError("no step may run")
+
+    with pytest.raises(
+        FlowError, match=r"Takes: the state cannot be saved: state\['when'\] holds a"
+    ):
+        Takes().kickoff({"when": object()})
