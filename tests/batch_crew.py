@@ -44,9 +44,7 @@ def spin(n: int) -> int:
     return value[0]
 
 
-def make_crew(
-    max_rpm: int | None = None, *, steps: int = 1, durable: str | None = None
-) -> Crew:
+def make_crew(max_rpm: int | None = None, *, steps: int = 1, durable: str | None = None) -> Crew:
     """One analyst, one task over {ticker} (``steps=2``: and a summary after it)."""
     analyst = Agent(role="Analyst", goal="Judge {ticker}", backstory="Brief.", max_rpm=max_rpm)
     tasks = [Task("Give a verdict on {ticker}.", "One line", agent=analyst, name="verdict")]

@@ -53,3 +53,25 @@ def test_rate_limits_are_counted_once_for_the_whole_cluster(cluster: None, tmp_p
     limits = ray.get_actor(LIMITER_NAME, namespace=NAMESPACE)
     assert summary.done == 24
     assert ray.get(limits.granted.remote("agent:Analyst")) == summary.usage.requests == 24
+
+
+def test_with_a_durable_crew_the_driver_journals_each_ray_row(
+    cluster: None, tmp_path: Path
+) -> None:
+    from crewkit.journal import Journal
+
+    write_rows(str(tmp_path / "in.jsonl"), 12, broken_every=10)
+    crew = make_crew(steps=2, durable=str(tmp_path / "runs.db"))
+    out = tmp_path / "out.jsonl"
+    first = run_batch(crew, tmp_path / "in.jsonl", out, executor="ray", workers=2, batch_id="r")
+    assert (first.done, first.failed) == (11, 1)
+    runs = Journal(tmp_path / "runs.db").runs(batch_id="r", limit=100)
+    assert [r.batch_index for r in runs] == [i for i in range(12) if i != 7]  # 7 has no ticker
+    assert {(r.status, r.tasks_done) for r in runs} == {("completed", 2)}
+    assert runs[0].usage.requests == 2 and runs[0].usage.total_tokens > 0
+    assert crew.resume(runs[0].id).raw == _by_index(out)[0]["output"]  # a journal's output
+    written = _by_index(out)
+    out.unlink()
+    again = run_batch(crew, tmp_path / "in.jsonl", out, executor="ray", workers=2, batch_id="r")
+    assert (again.done, again.recovered) == (0, 11)  # no row of those ran again
+    assert [r for r in _by_index(out) if r["ok"]] == [r for r in written if r["ok"]]

@@ -14,9 +14,9 @@ from crewkit._cli._common import OK, UsageError
 from crewkit._cli._durable import journal_of
 
 if TYPE_CHECKING:
-    from crewkit.journal import Node, RunRecord, RunTree
+    from crewkit.journal import BatchProgress, Node, RunRecord, RunTree
 
-_HEADERS = ("id", "crew", "started", "status", "tasks", "tokens", "cost")
+_HEADERS = ("id", "crew", "started", "status", "tasks", "tokens", "cost", "batch")
 
 
 def run_runs(args: argparse.Namespace) -> int:
@@ -27,7 +27,11 @@ def run_runs(args: argparse.Namespace) -> int:
                 f"unknown runs action {args.run_id!r}: use `runs show ID` or `runs rm ID`"
             )
         journal = journal_of(args, readonly=True)
-        records = journal.runs(crew=args.crew, status=args.status, limit=args.limit)
+        records = journal.runs(
+            crew=args.crew, status=args.status, batch_id=args.batch, limit=args.limit
+        )
+        if args.batch is not None:
+            print_batch(journal.batch_progress(args.batch), sys.stdout)
         print_runs(records, sys.stdout)
         return OK
     if args.run_id is None:
@@ -83,16 +87,29 @@ def print_runs(records: Sequence[RunRecord], out: IO[str]) -> None:
             f"{r.tasks_done}/{r.tasks_total}",
             f"{r.usage.total_tokens:,}",
             "unknown" if r.cost is None else f"${r.cost:.4f}",
+            "" if r.batch_id is None else f"{r.batch_id} row {(r.batch_index or 0) + 1}",
         )
         for r in records
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADERS))]
     for row in rows:
         cells = [
-            c.rjust(w) if i >= 4 else c.ljust(w)
+            c.rjust(w) if 4 <= i <= 6 else c.ljust(w)
             for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         out.write("  ".join(cells).rstrip() + "\n")
+
+
+def print_batch(progress: BatchProgress, out: IO[str]) -> None:
+    """One line on a batch: its runs by status, of how many rows, and their tokens."""
+    if not progress.by_status:
+        raise UsageError(f"no runs of batch {progress.batch_id!r} in the journal")
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(progress.by_status.items()))
+    rows = "" if progress.total is None else f" of {progress.total} rows"
+    out.write(
+        f"batch {progress.batch_id}: {sum(progress.by_status.values())} runs{rows} ({counts}), "
+        f"{progress.usage.total_tokens:,} tokens\n"
+    )
 
 
 def print_tree(tree: RunTree, out: IO[str]) -> None:

@@ -91,27 +91,33 @@ class BatchJournal:
         """Journal ``row``'s run as started by this process (``known``: the status the journal
         had for it); ``None`` when the row's inputs do not fit the crew (the worker's run fails
         before any model call, and its line says why)."""
-        from crewkit._run.fingerprint import definition_of, fingerprint
-        from crewkit._run.prepare import prepare
+        from crewkit._run.prepare import check_inputs
 
         run_id = self.run_id(row)
         if known is not None:
             self.journal.claim(run_id)
             return run_id
         inputs = {**crew.inputs, **row.inputs}
-        if self._definition is None:
-            try:
-                resolved = prepare(crew, inputs, durable=True)
-            except Exception:  # the worker's run reports the same mistake
-                return None
-            definition = definition_of(crew, resolved)
-            self._definition = (definition, fingerprint(definition), len(resolved.tasks))
-        definition, print_, tasks = self._definition
+        try:
+            check_inputs(crew, inputs)
+            definition, print_, tasks = self._definition or self._define(crew, inputs)
+        except Exception:  # the worker's run reports the same mistake, as a local run would
+            return None
         self.journal.begin_run(
             run_id, crew=crew.name, fingerprint=print_, definition=definition, inputs=inputs,
             tasks_total=tasks, batch_id=self.batch_id, batch_index=row.index,
         )  # fmt: skip
         return run_id
+
+    def _define(self, crew: Any, inputs: dict[str, Any]) -> tuple[dict[str, Any], str, int]:
+        """The crew's definition, fingerprint and task count (the same for every row)."""
+        from crewkit._run.fingerprint import definition_of, fingerprint
+        from crewkit._run.prepare import prepare
+
+        resolved = prepare(crew, inputs, durable=True)
+        definition = definition_of(crew, resolved)
+        self._definition = (definition, fingerprint(definition), len(resolved.tasks))
+        return self._definition
 
     def record_end(self, run_id: str, result: dict[str, Any]) -> None:
         """Journal how a row run elsewhere ended: its tasks' outputs, usage and output."""
