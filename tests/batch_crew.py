@@ -17,8 +17,10 @@ from crewkit.testing import FunctionLLM
 def answer(request: ModelRequest) -> str:
     """A reply that depends only on what was asked (and sleeps a little when told to: ten times
     as long for the second task, so a kill finds rows between their two calls). With
-    ``BATCH_CALLS_LOG`` set, each call appends ``<row> <request digest>`` to that file."""
+    ``BATCH_CALLS_LOG`` set, each call appends ``<row> <request digest> <pid> <start> <end>`` to
+    that file."""
     asked = request.messages[-1].content or ""
+    started = time.time()
     delay = float(os.environ.get("BATCH_TEST_DELAY", "0"))
     if delay:
         time.sleep(delay * (10 if asked.startswith("Summarize") else 1))
@@ -26,10 +28,10 @@ def answer(request: ModelRequest) -> str:
     log = os.environ.get("BATCH_CALLS_LOG")
     if log:
         row = re.search(r"\bT(\d+)\b", asked)
-        line = f"{row.group(1) if row else '?'} {digest}\n".encode()
+        line = f"{row.group(1) if row else '?'} {digest} {os.getpid()} {started} {time.time()}\n"
         fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            os.write(fd, line)  # one write with O_APPEND: whole lines from many processes
+            os.write(fd, line.encode())  # one write with O_APPEND: whole lines from many processes
         finally:
             os.close(fd)
     return f"verdict {digest}"
