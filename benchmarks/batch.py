@@ -3,14 +3,21 @@ slow model, and Ray against this process on a CPU-bound tool.
 
     python benchmarks/batch.py                 # all three (Ray part needs crewkit[ray])
     python benchmarks/batch.py rss|slow|ray    # one part
+    python benchmarks/batch.py ray --row-seconds 0.1 1 --per-worker 1 4 --workers 2
+
+The Ray part prints one line per row cost and rows per worker: wall time in this process, on Ray
+with the cluster's workers starting (incl. start) and again once they run (warm), and the
+speed-up of each. Rows are one CPU-bound tool call each, its cost calibrated on this machine.
 
 Each memory figure comes from a fresh process (peak RSS is a high-water mark).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
+import math
 import os
 import resource
 import subprocess
@@ -91,45 +98,88 @@ def spin(n: int) -> int:
     return value[0]
 
 
-def _cpu_reply(request: ModelRequest) -> object:
-    if any(m.role == "tool" for m in request.messages):
-        return "done"
-    return call("spin", n=300_000)
+def _hashes_per_second() -> float:
+    """How many rounds of ``spin`` this machine does per second (best of three)."""
+    rounds, best = 50_000, float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        spin.fn(rounds)
+        best = min(best, time.perf_counter() - started)
+    return rounds / best
 
 
-def _cpu_crew() -> Crew:
+def _cpu_crew(rounds: int) -> Crew:
+    def reply(request: ModelRequest) -> object:
+        if any(m.role == "tool" for m in request.messages):
+            return "done"
+        return call("spin", n=rounds)
+
     worker = Agent(role="Worker", goal="Crunch {ticker}", backstory="Brief.", tools=[spin])
     return Crew(agents=[worker], tasks=[Task("Crunch {ticker}.", "Done", agent=worker)],
-                llm=FunctionLLM(_cpu_reply))  # fmt: skip
+                llm=FunctionLLM(reply))  # fmt: skip
 
 
-def ray_vs_local() -> None:
+def ray_vs_local(args: argparse.Namespace) -> None:
+    """Each row runs one CPU-bound tool call; the same rows in this process and on Ray."""
     import ray
 
-    count = 40
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
+    rate = _hashes_per_second()
+    ray.init(num_cpus=args.workers, include_dashboard=False, log_to_driver=False,
              runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})  # fmt: skip
+    print(f"CPU-bound tool rows, Ray with {args.workers} workers vs this process "
+          f"(cores: {os.cpu_count()})")  # fmt: skip
+    print(f"  {'row cost':>8} {'per worker':>10} {'rows':>5} {'this process':>12} "
+          f"{'Ray incl. start':>16} {'Ray warm':>14}")  # fmt: skip
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            rows = Path(tmp) / "in.jsonl"
-            _rows(rows, count)
-            local = run_batch(_cpu_crew(), rows, Path(tmp) / "a.jsonl", concurrency=8)
-            remote = run_batch(_cpu_crew(), rows, Path(tmp) / "b.jsonl", concurrency=8,
-                               executor="ray", workers=2)  # fmt: skip
-            warm = run_batch(_cpu_crew(), rows, Path(tmp) / "c.jsonl", concurrency=8,
-                             executor="ray", workers=2)  # fmt: skip
+        for seconds in args.row_seconds:
+            for per_worker in args.per_worker:
+                concurrency = args.workers * per_worker
+                count = max(math.ceil(args.seconds / seconds), 3 * concurrency)
+                crew = _cpu_crew(max(1, round(seconds * rate)))
+                with tempfile.TemporaryDirectory() as tmp:
+                    rows = Path(tmp) / "in.jsonl"
+                    _rows(rows, count)
+                    runs = [run_batch(crew, rows, Path(tmp) / "local.jsonl",
+                                      concurrency=concurrency)]  # fmt: skip
+                    for name in ("cold", "warm"):
+                        runs.append(run_batch(
+                            crew, rows, Path(tmp) / f"{name}.jsonl", concurrency=concurrency,
+                            executor="ray", workers=args.workers, per_worker=per_worker,
+                        ))  # fmt: skip
+                if any(r.done != count for r in runs):
+                    raise SystemExit(f"rows failed: {[r.failures[:1] for r in runs]}")
+                local, cold, warm = (r.seconds for r in runs)
+                print(f"  {seconds:>7g}s {per_worker:>10} {count:>5} {local:>11.2f}s "
+                      f"{cold:>7.2f}s {local / cold:>5.2f}x {warm:>7.2f}s {local / warm:>4.2f}x")  # fmt: skip
     finally:
         ray.shutdown()
-    print(f"CPU-bound tool, {count} rows: this process {local.seconds:.2f} s, Ray 2 workers "
-          f"{remote.seconds:.2f} s incl. start ({local.seconds / remote.seconds:.2f}x), "
-          f"{warm.seconds:.2f} s warm ({local.seconds / warm.seconds:.2f}x)")  # fmt: skip
-    print(f"  (cores: {os.cpu_count()}; done {local.done}/{remote.done}/{warm.done})")
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("parts", nargs="*", metavar="rss|slow|ray", help="parts (default: all)")
+    ray_part = parser.add_argument_group("ray")
+    ray_part.add_argument("--workers", type=int, default=2, help="Ray workers (default 2)")
+    ray_part.add_argument("--row-seconds", type=float, nargs="+", default=[0.1, 1.0],
+                          help="CPU time of each row's tool (default 0.1 1)")  # fmt: skip
+    ray_part.add_argument("--per-worker", type=int, nargs="+", default=[1, 4],
+                          help="rows each worker runs at once (default 1 4)")  # fmt: skip
+    ray_part.add_argument("--seconds", type=float, default=8.0,
+                          help="CPU time of each batch, at least 3 rows per slot (default 8)")  # fmt: skip
+    args = parser.parse_args()
+    unknown = set(args.parts) - {"rss", "slow", "ray"}
+    if unknown:
+        parser.error(f"unknown part {sorted(unknown)[0]!r}: choose rss, slow or ray")
+    return args
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "_rss":
         rss_child(int(sys.argv[2]))
         sys.exit(0)
-    parts = sys.argv[1:] or ["rss", "slow", "ray"]
-    for part in parts:
-        {"rss": rss, "slow": slow, "ray": ray_vs_local}[part]()
+    arguments = _arguments()
+    for part in arguments.parts or ["rss", "slow", "ray"]:
+        if part == "ray":
+            ray_vs_local(arguments)
+        else:
+            {"rss": rss, "slow": slow}[part]()

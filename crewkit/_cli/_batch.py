@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from crewkit._cli._common import OK, RUN_FAILED, UsageError, load
+from crewkit._cli._durable import add_journal_arguments, journal_of
 
 
 def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +56,13 @@ def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
         help="worker processes or Ray actors (default: one per CPU)",
     )
     parser.add_argument(
+        "--per-worker",
+        type=int,
+        metavar="N",
+        help="Ray: rows each worker runs at once (default: --concurrency spread over the "
+        "workers); 1 when tools keep the CPU busy",
+    )
+    parser.add_argument(
         "--address",
         metavar="ADDR",
         help="Ray cluster to join: auto, or ray://host:10001 (default: start one)",
@@ -63,6 +71,15 @@ def add_batch_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-failures", type=int, metavar="N", help="stop starting new runs after N failed rows"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")  # fmt: skip
+    journal = parser.add_argument_group("the run journal (on by default)")
+    add_journal_arguments(journal)
+    journal.add_argument("--no-journal", action="store_true", help="do not journal the runs")
+    journal.add_argument(
+        "--batch-id",
+        metavar="ID",
+        help="the batch's id in the journal (default: from the --out path, so the same "
+        "command finds it again)",
+    )
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
@@ -78,6 +95,11 @@ def run_batch_command(args: argparse.Namespace) -> int:
     if out.parent and not out.parent.is_dir():
         raise UsageError(f"--out {out}: folder {out.parent} does not exist")
     rows = _with_defaults(Path(args.inputs_file), defaults)
+    if args.no_journal and args.batch_id is not None:
+        raise UsageError("--batch-id names the batch in the journal: drop --no-journal")
+    if not args.no_journal:
+        journal = journal_of(args)
+        crew.durable, crew.journal = journal.path, journal
     bar = None if args.quiet else _Bar()
     try:
         summary = run_batch(
@@ -90,6 +112,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
             address=args.address,
             max_failures=args.max_failures,
             progress=bar.update if bar else None,
+            batch_id=args.batch_id,
+            per_worker=args.per_worker,
         )
     finally:
         if bar is not None:
@@ -178,10 +202,14 @@ class _Bar:
 
 def _print_summary(summary: Any) -> None:
     write = sys.stderr.write
+    recovered = f", {summary.recovered} from the run journal" if summary.recovered else ""
     write(
         f"{summary.done} done, {summary.failed} failed, {summary.skipped} already in "
-        f"{summary.out}; {summary.usage.total_tokens} tokens in {summary.seconds:.1f} s\n"
+        f"{summary.out}{recovered}; {summary.usage.total_tokens} tokens in "
+        f"{summary.seconds:.1f} s\n"
     )
+    if summary.batch_id is not None:
+        write(f"batch {summary.batch_id} journaled (crewkit runs --batch {summary.batch_id})\n")
     if summary.stopped_early:
         write("stopped early: --max-failures reached; rerun the command to go on\n")
     for index, message in summary.failures[:10]:

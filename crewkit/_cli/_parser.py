@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         run_runs,
         "list journaled runs; runs show ID; runs export ID; runs rm ID",
         "Without an action: the runs, newest first (id, kind, crew or flow name, started, status, tasks or steps done, "
-        "tokens, cost). show ID: the run's steps as a tree. export ID: its events as JSON lines "
+        "tokens, cost, batch and row). show ID: the run's steps as a tree. export ID: its events as JSON lines "
         "or its spans as OTLP/JSON. rm ID: remove the run.",
     )
     runs.add_argument(
@@ -147,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     runs.add_argument("--crew", metavar="NAME", help="only runs of this crew")
     runs.add_argument("--status", metavar="S", help="only runs with this status (e.g. waiting)")
+    runs.add_argument(
+        "--batch", metavar="ID", help="only the runs of this batch, in row order, after its counts"
+    )
     runs.add_argument("--limit", metavar="N", type=int, default=20, help="at most N runs (20)")
     add_journal_arguments(runs)
 

@@ -14,11 +14,11 @@ from crewkit._cli._common import OK, UsageError
 from crewkit._cli._durable import journal_of
 
 if TYPE_CHECKING:
-    from crewkit.journal import Node, RunRecord, RunTree
+    from crewkit.journal import BatchProgress, Node, RunRecord, RunTree
 
-_HEADERS = ("id", "kind", "name", "started", "status", "done", "tokens", "cost")
-_NUMBERS = 5
-"""Columns from here on are right-aligned."""
+_HEADERS = ("id", "kind", "name", "started", "status", "done", "tokens", "cost", "batch")
+_NUMBERS, _LAST_NUMBER = 5, 7
+"""The columns from the first to the last of these (done, tokens, cost) are right-aligned."""
 
 
 def run_runs(args: argparse.Namespace) -> int:
@@ -29,7 +29,11 @@ def run_runs(args: argparse.Namespace) -> int:
                 f"unknown runs action {args.run_id!r}: use `runs show ID` or `runs rm ID`"
             )
         journal = journal_of(args, readonly=True)
-        records = journal.runs(crew=args.crew, status=args.status, limit=args.limit)
+        records = journal.runs(
+            crew=args.crew, status=args.status, batch_id=args.batch, limit=args.limit
+        )
+        if args.batch is not None:
+            print_batch(journal.batch_progress(args.batch), sys.stdout)
         print_runs(records, sys.stdout)
         return OK
     if args.run_id is None:
@@ -86,16 +90,29 @@ def print_runs(records: Sequence[RunRecord], out: IO[str]) -> None:
             f"{r.tasks_done}/{r.tasks_total}",
             f"{r.usage.total_tokens:,}",
             "-" if r.kind == "flow" and not r.usage.requests else _cost(r.cost),
+            "" if r.batch_id is None else f"{r.batch_id} row {(r.batch_index or 0) + 1}",
         )
         for r in records
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADERS))]
     for row in rows:
         cells = [
-            c.rjust(w) if i >= _NUMBERS else c.ljust(w)
+            c.rjust(w) if _NUMBERS <= i <= _LAST_NUMBER else c.ljust(w)
             for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         out.write("  ".join(cells).rstrip() + "\n")
+
+
+def print_batch(progress: BatchProgress, out: IO[str]) -> None:
+    """One line on a batch: its runs by status, of how many rows, and their tokens."""
+    if not progress.by_status:
+        raise UsageError(f"no runs of batch {progress.batch_id!r} in the journal")
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(progress.by_status.items()))
+    rows = "" if progress.total is None else f" of {progress.total} rows"
+    out.write(
+        f"batch {progress.batch_id}: {sum(progress.by_status.values())} runs{rows} ({counts}), "
+        f"{progress.usage.total_tokens:,} tokens\n"
+    )
 
 
 def print_tree(tree: RunTree, out: IO[str]) -> None:

@@ -163,19 +163,30 @@ async def run_crew_for_each(
         async with gate:
             if journal is None or batch_id is None:
                 return await run_crew(crew, each)
-            return await _batch_run(crew, journal, batch_id, index, each)
+            return await run_in_batch(crew, each, batch_id=batch_id, index=index)
 
     return list(await asyncio.gather(*(one(i, each) for i, each in enumerate(merged))))
 
 
-async def _batch_run(
-    crew: CrewDefinition, journal: Journal, batch_id: str, index: int, inputs: dict[str, Any]
+async def run_in_batch(
+    crew: CrewDefinition,
+    inputs: dict[str, Any],
+    *,
+    batch_id: str,
+    index: int,
+    run_id: str | None = None,
 ) -> CrewOutput:
-    run_id = f"{batch_id}-{index}"
+    """Run ``inputs`` as run ``index`` of a journaled batch, or continue that run if the journal
+    has it: a completed run returns its output, an unfinished one resumes from its journal.
+    ``run_id`` (default ``{batch_id}-{index}``) may carry a digest of the inputs, which then
+    need no check."""
+    journal = _journal(crew, "a journaled batch")
+    given = run_id
+    run_id = run_id or f"{batch_id}-{index}"
     record: RunRecord | None = await asyncio.to_thread(journal.run, run_id)
     if record is None:
         return await run_crew(crew, inputs, RunOptions(run_id=run_id, batch=(batch_id, index)))
-    if dict(record.inputs) != inputs:
+    if given is None and dict(record.inputs) != inputs:
         raise JournalError(
             f"batch {batch_id!r} run {index} was started with other inputs "
             f"({dict(record.inputs)!r}); use a new batch_id for new inputs"

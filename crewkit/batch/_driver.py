@@ -1,5 +1,6 @@
 """The batch driver: streams rows from the source, keeps at most ``concurrency`` runs in flight,
-writes each result as it arrives, and skips rows the results file already holds."""
+writes each result as it arrives, and skips rows the results file already holds — or, for a
+durable crew, rows the run journal holds as finished (their lines rebuilt from it)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any, Literal
 
 from crewkit._numbers import is_whole
 from crewkit.batch._executors import Executor, LocalExecutor, ProcessExecutor
+from crewkit.batch._journaled import FINISHED, BatchJournal, default_batch_id
 from crewkit.batch._results import ResultWriter, done_keys
 from crewkit.batch._row import failure_of
 from crewkit.batch._source import Row, count_rows, rows_of
@@ -35,6 +37,11 @@ class BatchSummary:
     """Rows that ran and failed in this call."""
     skipped: int = 0
     """Rows already in the results file, not run again."""
+    recovered: int = 0
+    """Rows missing from the results file that the run journal holds as finished: their lines
+    were written from the journal, nothing run again."""
+    batch_id: str | None = None
+    """The batch's id in the run journal (durable crews only)."""
     usage: Usage = field(default_factory=Usage)
     """Tokens of the runs of this call."""
     seconds: float = 0.0
@@ -55,17 +62,27 @@ Progress = Callable[[dict[str, Any], BatchSummary], None]
 
 
 def make_executor(
-    crew: Any, executor: ExecutorName, *, workers: int | None, address: str | None
+    crew: Any,
+    executor: ExecutorName,
+    *,
+    workers: int | None,
+    address: str | None,
+    batch_id: str | None = None,
+    per_worker: int | None = None,
+    concurrency: int = 16,
 ) -> Executor:
-    """The executor named ``executor``, set up for ``crew``."""
+    """The executor named ``executor``, set up for ``crew`` (rows journaled in ``batch_id``)."""
     if executor == "local":
-        return LocalExecutor(crew)
+        return LocalExecutor(crew, batch_id)
     if executor == "process":
-        return ProcessExecutor(crew, workers)
+        return ProcessExecutor(crew, workers, batch_id)
     if executor == "ray":
         from crewkit.batch._ray import RayExecutor
 
-        return RayExecutor(crew, address=address, workers=workers)
+        return RayExecutor(
+            crew, address=address, workers=workers, per_worker=per_worker,
+            concurrency=concurrency, with_outputs=batch_id is not None,
+        )  # fmt: skip
     raise ConfigurationError(f"executor must be 'local', 'process' or 'ray', got {executor!r}")
 
 
@@ -80,39 +97,71 @@ async def arun_batch(
     address: str | None = None,
     max_failures: int | None = None,
     progress: Progress | None = None,
+    batch_id: str | None = None,
+    per_worker: int | None = None,
 ) -> BatchSummary:
     """Run ``crew`` once per row of ``inputs`` and append each result to ``out`` as it finishes.
 
     Rerunning with the same ``out`` runs only the rows it does not hold yet, so a batch that was
     killed finishes where it stopped. Rows are read one at a time: memory depends on
     ``concurrency``, not on the number of rows.
+
+    A durable crew (``Crew(durable=...)``) journals each row as a run of batch ``batch_id``
+    (default: derived from ``out``'s path, so the same command finds it again): a rerun also
+    skips rows the journal holds as finished, writing their lines from it, and continues a row
+    cut off mid-run from its journal, without repeating its finished model and tool calls.
+    ``per_worker``: rows each Ray worker runs at once (default: ``concurrency`` spread over the
+    workers); 1 for CPU-bound tools.
     """
     if not is_whole(concurrency, 1):
         raise ConfigurationError(f"concurrency must be a positive integer, got {concurrency!r}")
     if max_failures is not None and not is_whole(max_failures, 1):
         raise ConfigurationError(f"max_failures must be a positive integer, got {max_failures!r}")
+    if per_worker is not None and not is_whole(per_worker, 1):
+        raise ConfigurationError(f"per_worker must be a positive integer, got {per_worker!r}")
     path = Path(out)
     summary = BatchSummary(out=path, total=count_rows(inputs))
     skip = done_keys(path)
+    journal = getattr(crew, "journal", None)
+    book = None if journal is None else BatchJournal(journal, batch_id or default_batch_id(path))
+    if book is None and batch_id is not None:
+        raise ConfigurationError("batch_id needs a durable crew: Crew(durable=True)")
+    known: dict[str, str] = {}
+    if book is not None:
+        summary.batch_id = book.batch_id
+        known = await asyncio.to_thread(book.begin, crew, summary.total, None)
     rows = rows_of(inputs)
     started = time.perf_counter()
     runner = (
-        make_executor(crew, executor, workers=workers, address=address)
+        make_executor(
+            crew, executor, workers=workers, address=address, per_worker=per_worker,
+            concurrency=concurrency, batch_id=None if book is None else book.batch_id,
+        )
         if isinstance(executor, str)
         else executor
-    )
+    )  # fmt: skip
+    # Executors that cannot reach the journal file (Ray) leave each row's run to the driver.
+    by_driver = book is not None and not getattr(runner, "journals_rows", False)
     writer = ResultWriter(path)
     gate = asyncio.Semaphore(concurrency)
     in_flight: set[asyncio.Task[None]] = set()
 
     async def one(row: Row) -> None:
+        run_id = None
         try:
             try:
+                if by_driver and book is not None:
+                    known_status = known.get(book.run_id(row))
+                    run_id = await asyncio.to_thread(book.record_start, crew, row, known_status)
                 result = await runner.run(row)
+                if run_id is not None and book is not None:
+                    await asyncio.to_thread(book.record_end, run_id, result)
+                    result = {**result, "run_id": run_id}
             except Exception as error:  # the executor itself failed (a worker died)
-                result = failure_of(row.index, row.key, row.inputs, error)
+                result = failure_of(row.index, row.key, row.inputs, error, run_id)
         finally:
             gate.release()
+        result.pop("crew_output", None)
         writer.write(result)
         _count(summary, result, max_failures)
         if progress is not None:
@@ -122,6 +171,10 @@ async def arun_batch(
         for row in rows:
             if row.key in skip:
                 summary.skipped += 1
+                continue
+            if book is not None and known.get(book.run_id(row)) in FINISHED:
+                writer.write(await asyncio.to_thread(book.result_line, row))
+                summary.recovered += 1
                 continue
             await gate.acquire()
             if summary.stopped_early:

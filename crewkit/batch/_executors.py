@@ -26,11 +26,14 @@ class Executor(Protocol):
 class LocalExecutor:
     """Every run on the driver's event loop: the right choice when runs wait on models."""
 
-    def __init__(self, crew: Any) -> None:
-        self.crew = crew
+    journals_rows = True
+    """Each row's run writes its own steps to the crew's journal (the driver need not)."""
+
+    def __init__(self, crew: Any, batch_id: str | None = None) -> None:
+        self.crew, self.batch_id = crew, batch_id
 
     async def run(self, row: Row) -> dict[str, Any]:
-        return await run_row(self.crew, row)
+        return await run_row(self.crew, row, self.batch_id)
 
     async def close(self) -> None:
         return None
@@ -44,22 +47,28 @@ def _load_worker_crew(data: bytes) -> None:
     _worker_crew = load_crew(data)
 
 
-def _run_in_worker(index: int, inputs: dict[str, Any]) -> dict[str, Any]:
-    return asyncio.run(run_row(_worker_crew, Row(index, inputs)))
+def _run_in_worker(index: int, inputs: dict[str, Any], batch_id: str | None) -> dict[str, Any]:
+    return asyncio.run(run_row(_worker_crew, Row(index, inputs), batch_id))
 
 
 class ProcessExecutor:
     """Runs in a pool of worker processes on this machine, one run per process at a time: the right
-    choice when tools keep the CPU busy. The crew is pickled once and loaded once per worker."""
+    choice when tools keep the CPU busy. The crew is pickled once and loaded once per worker; a
+    durable crew's journal travels as its path, and each worker writes its rows' steps there
+    (SQLite in WAL mode takes writers from many processes)."""
 
-    def __init__(self, crew: Any, workers: int | None = None) -> None:
+    journals_rows = True
+    """Each row's run writes its own steps to the crew's journal (the driver need not)."""
+
+    def __init__(self, crew: Any, workers: int | None = None, batch_id: str | None = None) -> None:
+        self.batch_id = batch_id
         self.workers = workers or os.cpu_count() or 1
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers, initializer=_load_worker_crew, initargs=(dump_crew(crew),)
         )
 
     async def run(self, row: Row) -> dict[str, Any]:
-        future = self._pool.submit(_run_in_worker, row.index, row.inputs)
+        future = self._pool.submit(_run_in_worker, row.index, row.inputs, self.batch_id)
         result: dict[str, Any] = await asyncio.wrap_future(future)
         return result
 

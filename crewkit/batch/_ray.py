@@ -1,10 +1,22 @@
-"""Batch runs on a Ray cluster: the crew is shipped once to each worker actor, which runs many rows
-concurrently on its own event loop; one named actor counts requests per minute for the whole
-cluster, so ``max_rpm`` holds however many workers there are. Ray is imported only here."""
+"""Batch runs on a Ray cluster: the crew is shipped once to each worker actor, which runs up to
+``per_worker`` rows concurrently on its own event loop; one named actor counts requests per minute
+for the whole cluster, so ``max_rpm`` holds however many workers there are. Ray is imported only
+here.
+
+A worker holds one CPU. Rows that wait on models overlap well on it; rows whose tools keep the
+CPU busy do not: their threads take turns on Python's GIL, and the actor's own Ray threads wait
+for it too, so each call's round trip slows down (``benchmarks/batch.py ray`` measures it). For
+those, ``per_worker=1``.
+
+Workers do not journal: the journal is one SQLite file, and SQLite's locks do not hold on the
+network file systems cluster nodes share. With a durable crew the driver journals each row's run
+(inputs, status, task outputs, usage), so a rerun skips finished rows; a row cut off mid-run
+starts again from its beginning."""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 from typing import Any
 
 from crewkit.batch._row import run_row
@@ -69,12 +81,17 @@ class _Worker:
         self.crew = load_crew(crew_bytes)
         use_limiter_factory(lambda key, rpm: _RemoteLimiter(limits, key, rpm))
 
-    async def run(self, index: int, inputs: dict[str, Any]) -> dict[str, Any]:
-        return await run_row(self.crew, Row(index, inputs))
+    async def run(self, index: int, inputs: dict[str, Any], with_output: bool) -> dict[str, Any]:
+        return await run_row(self.crew, Row(index, inputs), with_output=with_output)
 
 
 class RayExecutor:
-    """Rows go to the least busy of ``workers`` actors; results come back as each run finishes."""
+    """Rows go to the least busy of ``workers`` actors; results come back as each run finishes.
+    ``per_worker``: rows one actor runs at once (default: ``concurrency`` spread over the
+    actors). ``with_outputs``: return each run's whole output, for the driver's journal."""
+
+    journals_rows = False
+    """The driver journals each row's run (workers have no journal file)."""
 
     def __init__(
         self,
@@ -82,13 +99,16 @@ class RayExecutor:
         *,
         address: str | None = None,
         workers: int | None = None,
-        per_worker: int = 64,
+        per_worker: int | None = None,
+        concurrency: int = 16,
+        with_outputs: bool = False,
     ) -> None:
         ray = _ray()
         if not ray.is_initialized():
             ray.init(address=address, ignore_reinit_error=True, log_to_driver=False)
         self._ray = ray
-        data = dump_crew(crew)
+        self._with_outputs = with_outputs
+        data = dump_crew(_without_journal(crew))
         limits_class = ray.remote(num_cpus=0)(_Limits)
         # Detached: one counter for the cluster's life, shared by every batch and driver on it.
         self._limits = limits_class.options(
@@ -96,9 +116,10 @@ class RayExecutor:
         ).remote()
         worker_class = ray.remote(num_cpus=1)(_Worker)
         count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        self.per_worker = per_worker or -(-concurrency // count)
         crew_ref = ray.put(data)
         self._actors = [
-            worker_class.options(max_concurrency=per_worker).remote(crew_ref, self._limits)
+            worker_class.options(max_concurrency=self.per_worker).remote(crew_ref, self._limits)
             for _ in range(count)
         ]
         self._load = [0] * count
@@ -107,7 +128,9 @@ class RayExecutor:
         slot = min(range(len(self._actors)), key=self._load.__getitem__)
         self._load[slot] += 1
         try:
-            result: dict[str, Any] = await self._actors[slot].run.remote(row.index, row.inputs)
+            result: dict[str, Any] = await self._actors[slot].run.remote(
+                row.index, row.inputs, self._with_outputs
+            )
         finally:
             self._load[slot] -= 1
         return result
@@ -116,3 +139,12 @@ class RayExecutor:
         for actor in self._actors:
             self._ray.kill(actor)
         self._actors = []
+
+
+def _without_journal(crew: Any) -> Any:
+    """The crew as workers get it: not durable (the driver journals their rows)."""
+    if getattr(crew, "journal", None) is None:
+        return crew
+    shipped = copy.copy(crew)
+    shipped.durable, shipped.journal = None, None
+    return shipped

@@ -155,10 +155,13 @@ class Journal(JournalReader):
         earlier: Sequence[Draft] = (),
         secrets: list[str] | None = None,
         event_seq: int | None = None,
+        totals: Usage | None = None,
     ) -> None:
         """Record how the run stopped: ``completed`` (with its output), ``failed``, ``waiting``
         or ``interrupted`` (with the reason); ``earlier`` drafts are written first.
-        ``event_seq``: the seq of the run's last event (see ``RunJournal.append``)."""
+        ``event_seq``: the seq of the run's last event (see ``RunJournal.append``). ``totals``:
+        the run's usage, for a run whose model calls were not journaled here (a batch row run
+        on a Ray worker)."""
         secrets = known() if secrets is None else secrets
         if status not in ENDINGS:
             raise JournalError(f"a run ends as one of {', '.join(ENDINGS)}, not {status!r}")
@@ -168,12 +171,13 @@ class Journal(JournalReader):
             data["error"] = error
         if event_seq is not None:
             data["event_seq"] = event_seq
+        sets = "status = ?, ended = ?, error = ?"
+        params: tuple[Any, ...] = (status, now, None if error is None else scrub(error, secrets))
+        if totals is not None:
+            sets += ", prompt_tokens = ?, completion_tokens = ?, requests = ?"
+            params += (totals.prompt_tokens, totals.completion_tokens, totals.requests)
         with self._db.transaction() as conn:
-            _put(
-                conn, run_id, [*earlier, Draft("run_ended", data, now)], secrets,
-                "status = ?, ended = ?, error = ?",
-                (status, now, None if error is None else scrub(error, secrets)),
-            )  # fmt: skip
+            _put(conn, run_id, [*earlier, Draft("run_ended", data, now)], secrets, sets, params)
             if output is not None:
                 conn.execute(
                     "UPDATE run_data SET output = ? WHERE id = ?",

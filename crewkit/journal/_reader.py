@@ -220,6 +220,13 @@ class JournalReader:
             last_ended=max(lasts) if lasts else None,
         )
 
+    def batch_statuses(self, batch_id: str) -> dict[str, str]:
+        """Run id → status of every run of a batch: one small row each, so a batch of a
+        million rows can be checked without loading their definitions and outputs."""
+        with self._db.connection() as conn:
+            rows = conn.execute("SELECT id, status FROM runs WHERE batch_id = ?", (batch_id,))
+            return {str(run_id): str(status) for run_id, status in rows}
+
     def crews(self) -> list[str]:
         """Names of the crews that have runs, sorted (a viewer's filter)."""
         with self._db.connection() as conn:

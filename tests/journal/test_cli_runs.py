@@ -65,7 +65,7 @@ def test_kickoff_journals_the_run_and_runs_lists_and_draws_it(tmp_path: Path) ->
     listed = crewkit("runs", cwd=tmp_path)
     header, row = listed.stdout.splitlines()
     assert header.split() == [
-        "id", "kind", "name", "started", "status", "done", "tokens", "cost"
+        "id", "kind", "name", "started", "status", "done", "tokens", "cost", "batch"
     ]  # fmt: skip
     assert row.split()[:3] == ["tea1", "crew", "reviewed"]
     assert row.split()[5:7] == ["completed", "2/2"]
@@ -157,3 +157,25 @@ def test_durable_commands_explain_their_mistakes(
     done = crewkit(*args, cwd=tmp_path)
     assert done.returncode in (1, 2) and message in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_batch_journals_its_rows_and_a_rerun_without_the_results_file_uses_the_journal(
+    tmp_path: Path,
+) -> None:
+    _crew(tmp_path, review=False)
+    (tmp_path / "rows.jsonl").write_text('{"input": "tea"}\n{"input": "coffee"}\n{"x": 1}\n')
+    batch = ("batch", "crew.yaml", "--inputs-file", "rows.jsonl", "--out", "out.jsonl", "-q",
+             "--batch-id", "drinks")  # fmt: skip
+    first = crewkit(*batch, cwd=tmp_path)
+    assert first.returncode == 1, first.stderr  # the row without {input} fails
+    assert "2 done, 1 failed" in first.stderr and "batch drinks journaled" in first.stderr
+    (tmp_path / "out.jsonl").unlink()
+    again = crewkit(*batch, cwd=tmp_path)
+    assert "0 done, 1 failed, 0 already in out.jsonl, 2 from the run journal" in again.stderr
+    listed = crewkit("runs", "--batch", "drinks", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    header, *rows = listed.stdout.splitlines()
+    assert header.startswith("batch drinks: 2 runs of 3 rows (2 completed)")
+    assert [r.split()[-3:] for r in rows[1:]] == [["drinks", "row", "1"], ["drinks", "row", "2"]]
+    everything = crewkit("runs", cwd=tmp_path).stdout
+    assert "drinks row 2" in everything
