@@ -154,3 +154,20 @@ def test_a_failing_model_fails_the_run_with_an_llm_error() -> None:
         LLMError, match="scripted/script: model call failed: ValueError: server melted"
     ):
         one_task_crew(llm).kickoff()
+
+
+def test_a_call_repeated_after_the_nudge_ends_the_tool_use_with_a_forced_answer() -> None:
+    runs: list[int] = []
+
+    @tool
+    def count() -> int:
+        """Counts calls."""
+        runs.append(1)
+        return len(runs)
+
+    # Without the guard the third and fourth scripted calls would be made; the answer is forced.
+    llm = ScriptedLLM([call("count"), call("count"), call("count"), "final", call("count")])
+    out = one_task_crew(llm, tools=[count]).kickoff()
+    assert (out.raw, runs) == ("final", [1])
+    assert llm.requests[-1].tools == ()
+    assert "Do not use any more tools" in llm.requests[-1].messages[-1].content
