@@ -42,6 +42,8 @@ class ToolBox:
         self.tools = {normalize_name(t.name): t for t in tools}
         self._done: dict[str, str] = {}
         self._repeats = 0
+        self.results = 0
+        """How many calls have returned a result (not an error)."""
         self.must_answer = False
         """Set when a run tool refused a call, or a call was repeated twice: the agent has been told
         why and must now answer."""
@@ -86,6 +88,7 @@ class ToolBox:
         observation = await self._run(run, scope, tool, args, call_id)
         if not observation.error:
             self._done[key] = observation.text
+            self.results += 1
         return observation
 
     async def _run(
