@@ -25,7 +25,13 @@ from crewkit.llm._base import LLM
 from crewkit.llm._local_engines import EngineError, EngineName, installed_engines, load
 from crewkit.llm._providers import traits_for
 from crewkit.llm._repetition import RepetitionGuard
-from crewkit.llm._schema_tools import bounded, decision_schema, read_decision, rewrite_messages
+from crewkit.llm._schema_tools import (
+    bounded,
+    decision_schema,
+    read_decision,
+    rewrite_messages,
+    traffic_as_text,
+)
 from crewkit.llm._small import SMALL, grounded, is_small, numbers_in
 from crewkit.llm._types import ModelRequest, ModelResponse, StreamItem, TextDelta, ToolCall, Usage
 
@@ -144,7 +150,11 @@ class LocalLlama(LLM):
     def payload(self, request: ModelRequest) -> dict[str, Any]:
         """The OpenAI-style request the engine receives for ``request``."""
         schema_mode = bool(request.tools)
-        messages = rewrite_messages(request) if schema_mode else list(request.messages)
+        messages = (
+            rewrite_messages(request)
+            if schema_mode
+            else traffic_as_text(request.messages, tools_left=False)
+        )
         answer: Any = dict(request.response_schema.schema) if request.response_schema else None
         if self.small and schema_mode and answer is None:
             answer = {"type": "string", "maxLength": SMALL.answer_chars}
