@@ -123,6 +123,10 @@ class AgentLoop:
     async def _until_answer(self) -> AgentResult:
         calls = 0
         while calls < self.agent.max_iter:
+            if self.llm.profile.small and self.toolbox.results:
+                # A small model cannot plan several rounds of tools (nor redo them when its answer
+                # is sent back): once it has a result, it answers.
+                return await self._forced(prompts.render("small_model_answer"), forced=False)
             calls += 1
             response = await self._ask(tools=True)
             answer = await (
@@ -133,9 +137,6 @@ class AgentLoop:
             if self.toolbox.must_answer:  # a loop guard refused a call and said why
                 self.toolbox.must_answer = False
                 return await self._forced("")
-            if self.llm.profile.small and self.toolbox.results:
-                # A small model cannot plan several rounds of tools: once it has a result, it answers.
-                return await self._forced(prompts.render("small_model_answer"), forced=False)
         reason = f"You have used all {self.agent.max_iter} steps allowed for this task."
         return await self._forced(reason)
 
