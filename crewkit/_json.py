@@ -121,14 +121,24 @@ def first_json_object(text: str) -> str | None:
 
 
 def compact_schema(schema: Any) -> Any:
-    """Drop generated ``title`` entries, which cost prompt tokens and tell the model nothing."""
+    """Drop generated ``title`` entries, which cost prompt tokens and tell the model nothing, and
+    ``readOnly`` properties: the application fills those (a guardrail, a callback), not the model."""
     if isinstance(schema, dict):
         out: dict[str, Any] = {}
+        hidden = {
+            name
+            for name, sub in (schema.get("properties") or {}).items()
+            if isinstance(sub, dict) and sub.get("readOnly") is True
+        }
         for key, value in schema.items():
             if key == "title" and isinstance(value, str):
                 continue
-            if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
+            if key == "properties" and isinstance(value, dict):
+                out[key] = {k: compact_schema(v) for k, v in value.items() if k not in hidden}
+            elif key in ("$defs", "definitions") and isinstance(value, dict):
                 out[key] = {k: compact_schema(v) for k, v in value.items()}
+            elif key == "required" and isinstance(value, list):
+                out[key] = [name for name in value if name not in hidden]
             else:
                 out[key] = compact_schema(value)
         return out

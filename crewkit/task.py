@@ -221,6 +221,9 @@ class TaskOutput:
     them, e.g. to recompute a figure the model was asked to report)."""
     plan: str | None = None
     """The step plan the task was given (``Crew(planning=True)``)."""
+    rejections: int = 0
+    """How often the guardrails have sent this task's answer back so far: a guardrail can ask
+    once for a better answer, then accept the next one and flag what is still wrong."""
 
     def __str__(self) -> str:
         return self.raw

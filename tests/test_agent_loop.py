@@ -154,3 +154,39 @@ def test_a_failing_model_fails_the_run_with_an_llm_error() -> None:
         LLMError, match="scripted/script: model call failed: ValueError: server melted"
     ):
         one_task_crew(llm).kickoff()
+
+
+def test_a_call_repeated_after_the_nudge_ends_the_tool_use_with_a_forced_answer() -> None:
+    runs: list[int] = []
+
+    @tool
+    def count() -> int:
+        """Counts calls."""
+        runs.append(1)
+        return len(runs)
+
+    # Without the guard the third and fourth scripted calls would be made; the answer is forced.
+    llm = ScriptedLLM([call("count"), call("count"), call("count"), "final", call("count")])
+    out = one_task_crew(llm, tools=[count]).kickoff()
+    assert (out.raw, runs) == ("final", [1])
+    assert llm.requests[-1].tools == ()
+    assert "Do not use any more tools" in llm.requests[-1].messages[-1].content
+
+
+def test_a_small_model_answers_once_a_tool_has_returned_a_result() -> None:
+    import dataclasses
+
+    @tool
+    def lookup(key: str) -> str:
+        """Looks a key up."""
+        if key == "bad":
+            raise ValueError("no such key")
+        return f"value of {key}"
+
+    # A failing call leaves tools on; the first result turns them off and asks for the answer.
+    llm = ScriptedLLM([call("lookup", key="bad"), call("lookup", key="a"), "the value is a"])
+    llm.profile = dataclasses.replace(llm.profile, small=True)
+    out = one_task_crew(llm, tools=[lookup]).kickoff()
+    assert out.raw == "the value is a"
+    assert [bool(r.tools) for r in llm.requests] == [True, True, False]
+    assert "You have the results you need." in llm.requests[-1].messages[-1].content

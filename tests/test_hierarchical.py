@@ -570,7 +570,7 @@ def test_a_coworkers_failing_model_fails_the_run_like_any_agents() -> None:
     assert len(manager.requests) == 1
 
 
-def test_a_small_manager_gets_one_delegation_tool_with_the_tasks_own_agent_first() -> None:
+def test_a_small_manager_gets_one_delegation_tool_and_only_the_tasks_own_agent() -> None:
     import dataclasses
 
     manager = ScriptedLLM(["ok"])
@@ -582,6 +582,6 @@ def test_a_small_manager_gets_one_delegation_tool_with_the_tasks_own_agent_first
     assert delegate.name == DELEGATE
     properties = delegate.parameters["properties"]
     assert list(properties) == ["coworker", "task", "context"]
-    assert properties["coworker"]["enum"] == ["Writer", "Researcher"]
+    assert properties["coworker"]["enum"] == ["Writer"]
     system = request.messages[0].content
-    assert "- Writer: Write clearly\n- Researcher: Find facts (tools: search)\n" in system
+    assert "- Writer: Write clearly\n" in system and "Researcher" not in system

@@ -99,3 +99,17 @@ def test_mock_llm_satisfies_any_output_schema() -> None:
     out = crew(MockLLM(), output_pydantic=Report).kickoff(inputs={"ticker": "A"})
     assert isinstance(out.pydantic, Report)
     assert json.loads(out.raw) == out.json_dict
+
+
+class Stamped(BaseModel):
+    score: int
+    checked_by: str = Field("", json_schema_extra={"readOnly": True})
+
+
+def test_read_only_fields_are_not_asked_of_the_model_and_keep_their_default() -> None:
+    llm = ScriptedLLM(['{"score": 4}'])
+    out = crew(llm, output_pydantic=Stamped).kickoff(inputs={"ticker": "A"})
+    schema = llm.requests[0].response_schema
+    assert schema is not None
+    assert list(schema.schema["properties"]) == ["score"]
+    assert out.pydantic == Stamped(score=4, checked_by="")

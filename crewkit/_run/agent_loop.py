@@ -123,6 +123,10 @@ class AgentLoop:
     async def _until_answer(self) -> AgentResult:
         calls = 0
         while calls < self.agent.max_iter:
+            if self.llm.profile.small and self.toolbox.results:
+                # A small model cannot plan several rounds of tools (nor redo them when its answer
+                # is sent back): once it has a result, it answers.
+                return await self._forced(prompts.render("small_model_answer"), forced=False)
             calls += 1
             response = await self._ask(tools=True)
             answer = await (
@@ -196,7 +200,7 @@ class AgentLoop:
         self.messages.append(Message("user", prompts.render("parse_error", problem=reply.problem)))
         return None
 
-    async def _forced(self, reason: str) -> AgentResult:
+    async def _forced(self, reason: str, *, forced: bool = True) -> AgentResult:
         demand = prompts.render("force_final_answer", reason=reason)
         if self.messages[-1].role == "user":  # keep roles alternating (text protocol observations)
             demand = f"{self.messages.pop().content}\n\n{demand}"
@@ -206,7 +210,7 @@ class AgentLoop:
         if not self.native:
             reply = parse_reply(text)
             text = reply.text if isinstance(reply, FinalAnswer) else text
-        return AgentResult(text, forced=True, model_calls=self.calls)
+        return AgentResult(text, forced=forced, model_calls=self.calls)
 
 
 def _opening(

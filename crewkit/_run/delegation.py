@@ -206,14 +206,14 @@ def delegation_tools(
     preferred: RunAgent | None = None,
 ) -> list[RunTool]:
     """Both delegation tools for ``caller`` on one task, sharing one guard; ``caller`` itself is
-    never a coworker. A small model gets only ``delegate_work_to_coworker``, with ``preferred``
-    (the task's own agent) first among the coworkers and the coworker chosen before the task is
-    written: one choice fewer, and such a model tends to pick the first one it is shown."""
+    never a coworker. A small model gets only ``delegate_work_to_coworker``, with the coworker
+    chosen before the task is written, and, when the task names its agent (``preferred``), that
+    agent as the only choice: such a model picks coworkers at random (a 135M model sent the risk
+    report to the analyst, who has no risk tool), so the crew's own assignment decides."""
     others = [c for c in coworkers if c is not caller and _norm(c.role) != _norm(caller.role)]
     guard = DelegationGuard(limit=limit)
     if caller.llm.profile.small:
         if preferred is not None and preferred in others:
-            others.remove(preferred)
-            others.insert(0, preferred)
+            others = [preferred]
         return [DelegateWork(caller, others, guard, coworker_first=True)]
     return [DelegateWork(caller, others, guard), AskQuestion(caller, others, guard)]

@@ -29,9 +29,8 @@ def hierarchical_executor(
 
     async def execute(task: RunTask, context: Sequence[TaskOutput]) -> TaskOutput:
         team = roster
-        if manager.llm.profile.small and task.agent is not None:  # the task's agent first
-            own = task.agent.role
-            team = sorted(roster, key=lambda c: c["role"] != own)
+        if manager.llm.profile.small and task.agent is not None:  # the only coworker it gets
+            team = [c for c in roster if c["role"] == task.agent.role] or roster
         briefed = managing(manager, team, task.agent)
         helpers = delegation_tools(
             briefed, resolved.agents, limit=max_delegations, preferred=task.agent

@@ -202,6 +202,7 @@ class _Acceptance:
             forced=result.forced,
             inputs=self.run.inputs,
             plan=self.task.step_plan,
+            rejections=len(self.rejections),
             **structured,
         )
 

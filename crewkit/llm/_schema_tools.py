@@ -90,8 +90,19 @@ def rewrite_messages(request: ModelRequest) -> list[Message]:
             for s in request.tools
         ],
     )
-    messages: list[Message] = []
-    for message in request.messages:
+    messages = traffic_as_text(request.messages, tools_left=True)
+    if messages and messages[0].role == "system":
+        messages[0] = Message("system", f"{messages[0].content}\n\n{instructions}")
+    else:
+        messages.insert(0, Message("system", instructions))
+    return messages
+
+
+def traffic_as_text(messages: Sequence[Message], *, tools_left: bool) -> list[Message]:
+    """``messages`` with tool calls and results written as plain turns, for a model that sees
+    no tool API; consecutive user turns are joined (chat templates expect turns to alternate)."""
+    out: list[Message] = []
+    for message in messages:
         if message.role == "assistant" and message.tool_calls:
             text = "\n".join(
                 prompts.render(
@@ -101,19 +112,21 @@ def rewrite_messages(request: ModelRequest) -> list[Message]:
                 )
                 for call in message.tool_calls
             )
-            messages.append(Message("assistant", text))
+            turn = Message("assistant", text)
         elif message.role == "tool":
             text = prompts.render(
-                "schema_tool_result", tool=message.name or "the tool", result=message.content
+                "schema_tool_result",
+                tool=message.name or "the tool",
+                result=message.content,
+                tools_left=tools_left,
             )
-            messages.append(Message("user", text))
+            turn = Message("user", text)
         else:
-            messages.append(Message(message.role, message.content))
-    if messages and messages[0].role == "system":
-        messages[0] = Message("system", f"{messages[0].content}\n\n{instructions}")
-    else:
-        messages.insert(0, Message("system", instructions))
-    return messages
+            turn = Message(message.role, message.content)
+        if out and turn.role == "user" and out[-1].role == "user":
+            turn = Message("user", f"{out.pop().content}\n\n{turn.content}")
+        out.append(turn)
+    return out
 
 
 _TRUNCATED_CALL = re.compile(r'^\s*\{\s*"tool"\s*:\s*"([^"]+)"')

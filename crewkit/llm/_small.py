@@ -75,25 +75,76 @@ def grounded(schema: Any, numbers: Iterable[str]) -> Any:
     ``pattern`` to text whose numbers are all among ``numbers``."""
     choices = "|".join(n.replace(".", r"\.") for n in numbers)
     # Any character but a digit, a quote, a backslash or a control character; or a whole number.
-    pattern = rf'^([^0-9"\\\x00-\x1f]{"|" + choices if choices else ""})*$'
-    return _with_pattern(schema, pattern)
+    piece = rf'([^0-9"\\\x00-\x1f]{"|" + choices if choices else ""})'
+    return _with_pattern(schema, piece)
 
 
-def _with_pattern(schema: Any, pattern: str) -> Any:
+def _with_pattern(schema: Any, piece: str) -> Any:
     if isinstance(schema, list):
-        return [_with_pattern(s, pattern) for s in schema]
+        return [_with_pattern(s, piece) for s in schema]
     if not isinstance(schema, dict):
         return schema
     out = {
         k: (
-            {name: _with_pattern(v, pattern) for name, v in value.items()}
+            {name: _with_pattern(v, piece) for name, v in value.items()}
             if k in ("properties", "$defs", "definitions") and isinstance(value, dict)
-            else _with_pattern(value, pattern)
+            else _with_pattern(value, piece)
         )
         for k, value in schema.items()
     }
     kind = out.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
     if "string" in kinds and not {"enum", "const", "format", "pattern"} & set(out):
-        out["pattern"] = pattern
+        # llama.cpp ignores minLength/maxLength beside a pattern, so the pattern carries them
+        # (a number counts as one piece).
+        low, high = out.get("minLength", 0), out.get("maxLength")
+        count = "*" if not low and high is None else f"{{{low},{'' if high is None else high}}}"
+        out["pattern"] = f"^{piece}{count}$"
     return out
+
+
+_SIMPLE = {"string", "number", "integer", "boolean", "null"}
+MAX_FIELDS = 8
+"""Above this many fields a structured answer is written whole, not field by field."""
+
+
+def fields_to_fill(schema: Any) -> list[tuple[str, dict[str, Any]]] | None:
+    """The required fields of an object ``schema``, each with its own schema, when every one is
+    simple (a scalar, an enum or a list of scalars): a small model writes such an answer one field
+    at a time, each from a short instruction, instead of one long JSON object it loses its way in
+    ("strategy": "strategy"). ``None`` when the schema is not of that shape."""
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        return None
+    properties, required = schema.get("properties") or {}, schema.get("required") or []
+    if not required or len(required) > MAX_FIELDS or not all(n in properties for n in required):
+        return None
+    fields = [(name, properties[name]) for name in required]
+    return fields if all(_simple(sub) for _, sub in fields) else None
+
+
+def _simple(schema: Any) -> bool:
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return False
+    if "anyOf" in schema:
+        return all(_simple(s) for s in schema["anyOf"])
+    kind = schema.get("type")
+    if kind == "array":
+        return _simple(schema.get("items"))
+    kinds = kind if isinstance(kind, list) else [kind]
+    return "enum" in schema or "const" in schema or (bool(kinds) and set(kinds) <= _SIMPLE)
+
+
+def fit(value: Any, schema: Any) -> Any:
+    """``value`` with every string cut, at a word, to its schema's ``maxLength``: in a grounded
+    pattern a whole number counts as one character, so a reply can run a little over the cap."""
+    if not isinstance(schema, dict):
+        return value
+    if isinstance(value, str) and isinstance(schema.get("maxLength"), int):
+        limit = schema["maxLength"]
+        if len(value) > limit:
+            cut = value[:limit]
+            value = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
+        return value
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [fit(v, schema["items"]) for v in value]
+    return value

@@ -3,9 +3,10 @@ the callback that writes the markdown report and chart."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
@@ -22,32 +23,44 @@ FIGURES = (
 )  # fmt: skip
 
 
-class RiskReport(BaseModel):
-    """What the risk manager hands over: figures from the tools, judgement from the model."""
+def _computed(description: str) -> Any:
+    """A field the guardrail fills from the tools: read-only, so the model is never asked for it."""
+    return Field(None, description=description, json_schema_extra={"readOnly": True})
 
-    ticker: str = Field(description="The stock symbol assessed")
-    risk_tolerance: str = Field(description="Low, Medium, High or Ultra High")
-    position_shares: int | None = Field(None, description="Shares to buy")
-    position_value: float | None = Field(None, description="Value of the position")
-    stop_loss: float | None = Field(None, description="Stop-loss price")
-    value_at_risk: float | None = Field(
-        None, description="Historical VaR per period, as a fraction"
+
+class RiskReport(BaseModel):
+    """What the risk manager hands over: figures from the tools, judgement from the model. The
+    model writes the three prose fields; the guardrail fills every read-only one."""
+
+    strategy: str = Field(
+        min_length=40,
+        max_length=300,
+        description="one or two sentences for this investor that name the ticker, the risk "
+        "tolerance and the stop-loss price, and follow the decision",
     )
-    expected_shortfall: float | None = Field(
-        None, description="Expected shortfall per period, as a fraction"
+    key_risks: list[Annotated[str, Field(min_length=15, max_length=120)]] = Field(
+        min_length=2, max_length=3, description="two or three risks of this position, one short "
+        "sentence each",
+    )  # fmt: skip
+    rationale: str = Field(
+        min_length=30,
+        max_length=300,
+        description="why this position size and stop-loss suit this risk tolerance, in one or "
+        "two sentences",
     )
-    max_drawdown: float | None = Field(
-        None, description="Largest peak-to-trough fall, as a fraction"
-    )
-    annual_volatility: float | None = Field(
-        None, description="Annualised volatility, as a fraction"
-    )
-    strategy: str = Field(description="The recommended trading strategy, in a few sentences")
-    key_risks: list[str] = Field(description="The main risks, one per item")
-    rationale: str = Field(description="Why this position size and stop-loss")
-    data: str = Field("", description="Which data and dates the figures come from")
-    corrected: list[str] = Field(default_factory=list, description="Figures the model got wrong")
-    decision: str = Field("", description="Set from the figures by the rules; leave empty")
+    ticker: str = Field("", description="The stock symbol assessed", json_schema_extra={"readOnly": True})  # fmt: skip
+    risk_tolerance: str = Field("", description="Low, Medium, High or Ultra High", json_schema_extra={"readOnly": True})  # fmt: skip
+    position_shares: int | None = _computed("Shares to buy")
+    position_value: float | None = _computed("Value of the position")
+    stop_loss: float | None = _computed("Stop-loss price")
+    value_at_risk: float | None = _computed("Historical VaR per period, as a fraction")
+    expected_shortfall: float | None = _computed("Expected shortfall per period, as a fraction")
+    max_drawdown: float | None = _computed("Largest peak-to-trough fall, as a fraction")
+    annual_volatility: float | None = _computed("Annualised volatility, as a fraction")
+    data: str = Field("", description="Which data and dates the figures come from", json_schema_extra={"readOnly": True})  # fmt: skip
+    corrected: list[str] = Field(default_factory=list, description="Figures the model got wrong", json_schema_extra={"readOnly": True})  # fmt: skip
+    decision: str = Field("", description="Set from the figures by the rules", json_schema_extra={"readOnly": True})  # fmt: skip
+    flags: list[str] = Field(default_factory=list, description="What the model's text still gets wrong", json_schema_extra={"readOnly": True})  # fmt: skip
 
     def to_markdown(self) -> str:
         """The report as ``crewkit kickoff`` shows it (and ``write_report`` saves it)."""
@@ -56,7 +69,8 @@ class RiskReport(BaseModel):
 
 def use_computed_figures(output: TaskOutput) -> tuple[bool, Any]:
     """Guardrail: replace every figure in the report with the one the tools compute for the run's
-    inputs, and record which ones the model had wrong. Judgement (strategy, risks) stays the model's."""
+    inputs, and record which ones the model stated wrong (a model that honours read-only fields
+    states none). Judgement (strategy, risks, rationale) stays the model's."""
     report = output.pydantic
     if report is None:
         return False, "Give the report as JSON matching the schema."
@@ -75,17 +89,45 @@ def use_computed_figures(output: TaskOutput) -> tuple[bool, Any]:
         return True, fixed
     wrong = [
         name for name in FIGURES
-        if getattr(report, name) is None or abs(float(getattr(report, name)) - float(figures[name])) > 0.01 * abs(float(figures[name]) or 1)
+        if getattr(report, name) is not None and abs(float(getattr(report, name)) - float(figures[name])) > 0.01 * abs(float(figures[name]) or 1)
     ]  # fmt: skip
+    decision = risk.decide(figures).text
+    problems = prose_problems(report, figures)
+    if problems and output.rejections == 0:  # ask once, with exactly what is missing
+        return False, (
+            f"{' '.join(problems)} Write the strategy again: one or two sentences that name "
+            f"{figures['ticker']}, the {figures['risk_tolerance']} risk tolerance and the "
+            f"stop-loss at {figures['stop_loss']:.2f}, and follow the decision: {decision}."
+        )
     update = {name: figures[name] for name in FIGURES}
     update |= {
-        "decision": risk.decide(figures).text,
+        "decision": decision,
+        "flags": problems,
         "ticker": figures["ticker"],
         "risk_tolerance": figures["risk_tolerance"],
         "data": f"{figures['data_source']}, {figures['start']} to {figures['end']} ({figures['observations']} prices)",
         "corrected": wrong,
     }
     return True, report.model_copy(update=update)
+
+
+def prose_problems(report: RiskReport, figures: dict[str, Any]) -> list[str]:
+    """What the model's strategy leaves out or gets wrong, against the computed figures."""
+    problems = []
+    strategy = report.strategy
+    if not re.search(rf"\b{re.escape(figures['ticker'])}\b", strategy, re.IGNORECASE):
+        problems.append(f"The strategy does not name {figures['ticker']}.")
+    if figures["risk_tolerance"].lower() not in strategy.lower():
+        problems.append(f"The strategy does not name the {figures['risk_tolerance']} tolerance.")
+    if f"{figures['stop_loss']:.2f}" not in strategy.replace(",", ""):
+        problems.append(f"The strategy does not give the stop-loss at {figures['stop_loss']:.2f}.")
+    text = " ".join([strategy, report.rationale, *report.key_risks])
+    for match in re.finditer(r"(\d[\d,]*)\s+shares", text, re.IGNORECASE):
+        if int(match.group(1).replace(",", "")) != figures["position_shares"]:
+            problems.append(
+                f"It says {match.group(0)}; the position is {figures['position_shares']} shares."
+            )
+    return problems
 
 
 def write_report(output: TaskOutput, folder: str = "reports") -> Path:
@@ -140,6 +182,8 @@ def render_markdown(report: RiskReport, chart: str | None = None) -> str:
         "## Rationale (written by the model)",
         report.rationale,
     ]
+    if report.flags:
+        lines += ["", f"_Still wrong in the model's text: {' '.join(report.flags)}_"]
     if report.corrected:
         lines += [
             "",

@@ -105,8 +105,8 @@ def build_crew(model: LLM | str | None = None) -> Crew:
         Task(
             "Assess the risk of the strategy and plan for {stock_selection} with {initial_capital} "
             "of capital at {risk_tolerance} risk tolerance: position size, stop-loss, Value-at-Risk, "
-            "expected shortfall, drawdown, and the key risks with how to limit them. The computed "
-            "figures decide: {decision}.",
+            "expected shortfall, drawdown, and the key risks with how to limit them. At "
+            "{risk_tolerance} risk tolerance the computed figures decide: {decision}.",
             "A risk report: the computed figures; a strategy of one or two sentences that names "
             "{stock_selection}, the {risk_tolerance} risk tolerance and the stop-loss at "
             "{stop_loss} and follows the decision; two or three key risks; the rationale in one or "

@@ -198,3 +198,23 @@ def test_a_small_model_answers_with_caps_and_numbers_from_the_conversation() -> 
     assert payload["dry_multiplier"] > 0
     note = payload["response_format"]["json_schema"]["schema"]["properties"]["note"]
     assert "150\\.55" in note["pattern"]
+
+
+def test_tool_traffic_reaches_the_model_as_plain_turns_once_tools_are_off() -> None:
+    require()
+    from crewkit.llm import ToolCall
+
+    llm = resolve_llm("local")
+    messages = (
+        Message("system", "You check prices."),
+        Message("user", "Price of AAPL?"),
+        Message("assistant", "", tool_calls=(ToolCall("quote", {"ticker": "AAPL"}, "c1"),)),
+        Message("tool", "223.02", tool_call_id="c1", name="quote"),
+        Message("user", "Answer now."),
+    )
+    payload = llm.payload(ModelRequest(messages=messages))  # type: ignore[attr-defined]
+    turns = [(m["role"], m["content"]) for m in payload["messages"]]
+    assert turns[2:] == [
+        ("assistant", 'Calling quote with {"ticker": "AAPL"}.'),
+        ("user", "quote returned: 223.02\n\nAnswer now."),
+    ]

@@ -78,8 +78,28 @@ def test_grounded_strings_admit_only_numbers_from_the_conversation() -> None:
     out = grounded(schema, numbers_in(["stop-loss 150.55, 41 shares"]))
     pattern = re.compile(out["properties"]["strategy"]["pattern"])
     assert "pattern" not in out["properties"]["kind"]
-    assert out["properties"]["risks"]["items"]["pattern"] == pattern.pattern
+    # The length cap moves into the pattern (llama.cpp ignores maxLength beside a pattern).
+    assert pattern.pattern.endswith("{0,200}$")
+    assert (
+        out["properties"]["risks"]["items"]["pattern"] == pattern.pattern[: -len("{0,200}$")] + "*$"
+    )
+    assert not pattern.match("word " * 41)
     assert pattern.match("Buy 41 shares of AAPL, stop-loss at 150.55.")
     assert not pattern.match("Buy 40 shares of AAPL.")
     assert not pattern.match("Stop at 150.56.")
     assert not pattern.match('A "quoted" word')
+
+
+def test_a_structured_answer_of_simple_fields_is_written_field_by_field() -> None:
+    from crewkit.llm._small import fields_to_fill, fit
+
+    flat = {
+        "type": "object",
+        "properties": {"a": {"type": "string"}, "b": {"type": "array", "items": {"type": "string"}},
+                       "c": {"anyOf": [{"type": "integer"}, {"type": "null"}]}},
+        "required": ["a", "b"],
+    }  # fmt: skip
+    assert [name for name, _ in fields_to_fill(flat) or []] == ["a", "b"]
+    nested = {**flat, "properties": {**flat["properties"], "a": {"type": "object"}}}
+    assert fields_to_fill(nested) is None
+    assert fit(["one two three four", "ok"], {"items": {"maxLength": 10}}) == ["one two", "ok"]
