@@ -13,10 +13,10 @@ from crewkit.tools import DirectoryReadTool, FileReadTool, PDFSearchTool
 from tests.site import REPORT_PDF
 
 
+@pytest.mark.extra("pdf")
 def test_crew_yaml_names_ready_made_tools_with_settings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("pypdf")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "report.pdf").write_bytes(REPORT_PDF)
     (tmp_path / "crew.yaml").write_text(
