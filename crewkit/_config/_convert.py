@@ -55,7 +55,7 @@ def convert_plain(kind: FieldKind, value: Any, path: FieldPath, report: Report) 
         hint = "text that starts with '{' is read as a YAML mapping: put the text in quotes"
     elif isinstance(value, str) and (int in kind.plain or float in kind.plain):
         hint = "write the number without quotes"
-    report(path, f"expected {_expected(kind.plain)}, found {describe(value)}", hint)
+    report(path, f"expected {_expected(kind.plain)}, found {describe(value)}", kind.hint or hint)
     return _FAILED
 
 

@@ -63,6 +63,19 @@ def test_no_journal_leaves_no_run_behind(tmp_path: Path) -> None:
     assert not (tmp_path / "runs.db").exists()
 
 
+def test_durable_false_in_the_crew_file_is_not_journaled_unless_a_journal_is_named(
+    tmp_path: Path,
+) -> None:
+    crew = _crew(tmp_path, review=False) / "crew.yaml"
+    crew.write_text("durable: false\n" + crew.read_text(encoding="utf-8"), encoding="utf-8")
+    done = crewkit("kickoff", "crew.yaml", "-i", "x", cwd=tmp_path)
+    assert done.returncode == 0 and "journaled" not in done.stderr
+    assert not (tmp_path / "runs.db").exists()
+    named = crewkit("kickoff", "crew.yaml", "-i", "x", "--journal", "mine.db", cwd=tmp_path)
+    assert named.returncode == 0 and "journaled in mine.db" in named.stderr
+    assert [r.crew for r in Journal(tmp_path / "mine.db").runs()] == ["reviewed"]
+
+
 def test_a_review_waits_with_exit_3_and_another_process_answers_it(tmp_path: Path) -> None:
     _crew(tmp_path, review=True)
     first = crewkit(
