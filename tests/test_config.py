@@ -206,7 +206,9 @@ def test_durable_in_a_crew_file_is_true_or_false_and_a_path_is_refused(
     assert journal is not None and journal.path == str(crew_dir / "runs.db")
     write(crew_dir, {"crew.yaml": "durable: false\n" + CREW})
     assert load_crew(crew_dir / "crew.yaml").journal is None
-    write(crew_dir, {"crew.yaml": "llm: mock\ndurable: runs.db\n" + CREW.replace("llm: mock\n", "")})
+    write(
+        crew_dir, {"crew.yaml": "llm: mock\ndurable: runs.db\n" + CREW.replace("llm: mock\n", "")}
+    )
     (problem,) = problems_of(crew_dir / "crew.yaml")
     assert problem == (
         f"{crew_dir / 'crew.yaml'}:2: durable: expected true or false, found text 'runs.db' "
