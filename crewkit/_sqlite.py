@@ -87,26 +87,13 @@ class SQLiteFile:
             self._conn = None
 
     def _open(self) -> sqlite3.Connection:
-        memory = self.path == ":memory:"
-        if self.readonly:
-            if not Path(self.path).is_file():
-                raise self.error(f"{self.what} {self.path} does not exist")
-            uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
-            conn = sqlite3.connect(
-                uri, uri=True, timeout=self.busy_timeout, isolation_level=None,
-                check_same_thread=False,
-            )  # fmt: skip
-        else:
-            if not memory:
-                make_folder(Path(self.path).parent)
-            conn = sqlite3.connect(
-                self.path, timeout=self.busy_timeout, isolation_level=None,
-                check_same_thread=False,
-            )  # fmt: skip
+        if self.readonly and not Path(self.path).is_file():
+            raise self.error(f"{self.what} {self.path} does not exist")
+        conn = connect(
+            self.path, busy_timeout=self.busy_timeout, synchronous=self.synchronous,
+            readonly=self.readonly,
+        )  # fmt: skip
         try:
-            if not memory and not self.readonly:
-                use_wal(conn, self.busy_timeout)
-                conn.execute(f"PRAGMA synchronous={self.synchronous}")
             found = conn.execute("PRAGMA user_version").fetchone()[0]
             if found > self.version:
                 raise self.error(
@@ -164,34 +151,34 @@ def connect(
     path: str,
     *,
     busy_timeout: float,
-    schema: str,
-    version: int | None = None,
-    too_new: Callable[[int], Exception] | None = None,
+    schema: str = "",
+    synchronous: str = "NORMAL",
+    readonly: bool = False,
 ) -> sqlite3.Connection:
     """Open ``path`` (or ``":memory:"``) as every crewkit database is opened.
 
     One connection serves every thread (its owner holds a lock) with explicit transactions; a file
-    gets its folder, WAL and ``synchronous=NORMAL``; ``schema`` runs in one transaction, so two
-    processes creating the file together both succeed. With ``version`` the schema runs only on an
-    older file and stamps ``user_version``; a newer file raises ``too_new(found_version)``.
+    gets its folder, WAL and ``synchronous``, unless opened ``readonly``, which writes nothing.
+    ``schema`` runs in one transaction, so two processes creating the file together both succeed.
     """
-    if path != ":memory:":
-        make_folder(Path(path).parent)
-    conn = sqlite3.connect(
-        path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
-    )
+    memory = path == ":memory:"
+    if readonly:
+        conn = sqlite3.connect(
+            f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=busy_timeout,
+            isolation_level=None, check_same_thread=False,
+        )  # fmt: skip
+    else:
+        if not memory:
+            make_folder(Path(path).parent)
+        conn = sqlite3.connect(
+            path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
     try:
-        if path != ":memory:":
+        if not memory and not readonly:
             use_wal(conn, busy_timeout)
-            conn.execute("PRAGMA synchronous=NORMAL")
-        if version is None:
+            conn.execute(f"PRAGMA synchronous={synchronous}")
+        if schema:
             conn.executescript(f"BEGIN IMMEDIATE;{schema}COMMIT;")
-            return conn
-        found = conn.execute("PRAGMA user_version").fetchone()[0]
-        if found > version and too_new is not None:
-            raise too_new(found)
-        if found < version:
-            conn.executescript(f"BEGIN IMMEDIATE;{schema}PRAGMA user_version={version};COMMIT;")
     except BaseException:
         conn.close()
         raise

@@ -1,12 +1,18 @@
-"""Text every encoder accepts. JSON may carry lone UTF-16 surrogates (``"\\ud83d"``), which Python
-decodes into a ``str`` that UTF-8 files, SQLite and HTTP bodies then refuse; crewkit repairs such
-text where it enters a run (model replies, tool results) and again where it leaves (files, memory)."""
+"""What counts as text in a definition, and text every encoder accepts. JSON may carry lone UTF-16
+surrogates (``"\\ud83d"``), which Python decodes into a ``str`` that UTF-8 files, SQLite and HTTP
+bodies then refuse; crewkit repairs such text where it enters a run (model replies, tool results)
+and again where it leaves (files, memory)."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 T = TypeVar("T")
+
+
+def is_text(value: object) -> TypeGuard[str]:
+    """Whether ``value`` is a string with something besides white space in it."""
+    return isinstance(value, str) and bool(value.strip())
 
 
 def valid_text(text: str) -> str:

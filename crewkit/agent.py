@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from crewkit._compat import crewai_arguments
 from crewkit._numbers import is_positive, is_whole
+from crewkit._text import is_text
 from crewkit.errors import ConfigurationError
 from crewkit.llm._base import LLM
 from crewkit.llm._foreign import as_model
@@ -64,14 +65,12 @@ class Agent:
     def __post_init__(self) -> None:
         for name in AGENT_TEXTS:
             value = getattr(self, name)
-            if isinstance(value, str):
-                value = value.strip()
-                setattr(self, name, value)
-            if not isinstance(value, str) or not value:
+            if not is_text(value):
                 raise ConfigurationError(
                     f"Agent.{name} must be a non-empty string, got {value!r}"
                     + (f" (agent {self.role!r})" if name != "role" else "")
                 )
+            setattr(self, name, value.strip())
         if isinstance(self.tools, (str, bytes)) or not isinstance(self.tools, Sequence):
             raise ConfigurationError(
                 f"agent {self.role!r}: tools must be a list, got {self.tools!r}"

@@ -50,11 +50,8 @@ from typing import Any, ClassVar
 
 
 class CrewkitError(Exception):
-    """Base class of every error crewkit raises deliberately.
-
-    When a run fails, ``outputs`` holds the task outputs it completed before the failure, so no
-    finished work is lost.
-    """
+    """Base class of every error crewkit raises deliberately. When a run fails, ``outputs`` holds
+    the task outputs it completed before the failure, so no finished work is lost."""
 
     outputs: list[Any]
 
@@ -73,10 +70,8 @@ class CompatibilityWarning(UserWarning):
 
 
 class MissingInputError(ConfigurationError):
-    """Placeholders in the definitions have no value in ``inputs``.
-
-    ``missing`` maps each missing name to the places that use it, e.g. ``task 'research'.description``.
-    """
+    """Placeholders in the definitions have no value in ``inputs``; ``missing`` maps each name to
+    the places that use it, e.g. ``task 'research'.description``."""
 
     def __init__(self, missing: Mapping[str, Sequence[str]]) -> None:
         self.missing = {name: list(places) for name, places in missing.items()}
@@ -117,10 +112,8 @@ class ConfigProblem:
 
 
 class CrewFileError(ConfigurationError):
-    """A crew file (crew.yaml, or CrewAI's agents.yaml and tasks.yaml) has mistakes.
-
-    ``problems`` lists every one found, so a user can fix them all in one go.
-    """
+    """A crew file (crew.yaml, or CrewAI's agents.yaml and tasks.yaml) has mistakes; ``problems``
+    lists every one found, so a user can fix them all in one go."""
 
     def __init__(self, problems: Sequence[ConfigProblem]) -> None:
         self.problems = list(problems)
@@ -402,15 +395,7 @@ class FlowCycleError(FlowError):
     """A flow ran more than ``max_steps`` steps; ``loop`` lists the steps (and router labels) of the
     loop that kept going round."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        flow: str = "",
-        step: str = "",
-        state: Any = None,
-        loop: Sequence[str] = (),
-    ) -> None:
-        super().__init__(message, flow=flow, step=step, state=state)
+    def __init__(self, message: str, *, loop: Sequence[str] = (), **where: Any) -> None:
+        super().__init__(message, **where)  # flow, step, state: as FlowError's
         self.loop = list(loop)
         """The loop, e.g. ``['generate', 'evaluate', "'retry'", 'generate']``."""

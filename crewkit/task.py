@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from crewkit._compat import crewai_arguments, warn_once
 from crewkit._numbers import is_whole
+from crewkit._text import is_text
 from crewkit.agent import Agent
 from crewkit.errors import ConfigurationError
 from crewkit.llm._types import Usage
@@ -75,20 +76,18 @@ class Task:
     """Tools for this task only: they replace the agent's own while it works on it."""
 
     def __post_init__(self) -> None:
-        for attr in TASK_TEXTS:
-            value = getattr(self, attr)
-            if isinstance(value, str):
-                setattr(self, attr, value.strip())
-            elif value is None and attr == "expected_output":
-                self.expected_output = ""
-            else:
-                raise ConfigurationError(
-                    f"Task.{attr} must be a string, got {value!r}{self._where()}"
-                )
-        if not self.description:
+        if not is_text(self.description):
             raise ConfigurationError(
                 f"Task.description must be a non-empty string, got {self.description!r}{self._where()}"
             )
+        if self.expected_output is None:  # CrewAI tolerates a task without one; so do we, warning
+            self.expected_output = ""
+        if not isinstance(self.expected_output, str):
+            raise ConfigurationError(
+                f"Task.expected_output must be a string, got {self.expected_output!r}{self._where()}"
+            )
+        self.description = self.description.strip()
+        self.expected_output = self.expected_output.strip()
         if not self.expected_output:
             warn_once(
                 ("Task.expected_output", self.name or self.description[:60]),
@@ -115,7 +114,7 @@ class Task:
                     f"Task.context must contain Task objects, got {bad[0]!r}{self._where()}"
                 )
             self.context = list(self.context)
-        if self.name is not None and (not isinstance(self.name, str) or not self.name.strip()):
+        if self.name is not None and not is_text(self.name):
             raise ConfigurationError(f"Task.name must be a non-empty string, got {self.name!r}")
         self._check_outputs()
 
@@ -142,9 +141,7 @@ class Task:
             raise ConfigurationError(
                 f"Task.guardrail must be a function or a list of them{self._where()}"
             )
-        if self.output_file is not None and (
-            not isinstance(self.output_file, str) or not self.output_file.strip()
-        ):
+        if self.output_file is not None and not is_text(self.output_file):
             raise ConfigurationError(
                 f"Task.output_file must be a non-empty path string, got {self.output_file!r}{self._where()}"
             )

@@ -9,6 +9,7 @@ import pytest
 
 import crewkit.llm._registry as registry
 from crewkit.testing import allow_network_models, block_network_models
+from tests.extras import TESTED, missing_from, require_extra, required_by
 
 
 @pytest.fixture(autouse=True)
@@ -32,19 +33,35 @@ def _no_network_models(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> objec
     allow_network_models()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "extra(*names): the test needs crewkit[names]; skips without them (tests/extras.py)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("extra"):
+        for extra in mark.args:
+            require_extra(extra)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """With ``CREWKIT_REQUIRE_EXTRAS=1`` (CI), a missing extra fails the run instead of skipping the
-    tests that need it."""
-    import importlib.util
+    """Where CI requires the extras, a missing one stops the run at once instead of failing its
+    tests one by one."""
     import os
 
-    if os.environ.get("CREWKIT_REQUIRE_EXTRAS") == "1":
-        missing = [m for m in ("selectolax", "pypdf", "mcp") if importlib.util.find_spec(m) is None]
-        if missing:
-            raise pytest.UsageError(
-                f"CREWKIT_REQUIRE_EXTRAS=1 but {', '.join(missing)} is not installed: "
-                "pip install -e '.[web,pdf,mcp]'"
-            )
+    missing = [
+        f"{extra} ({', '.join(missing_from(extra))})"
+        for extra in TESTED
+        if os.environ.get(required_by(extra)) == "1" and missing_from(extra)
+    ]
+    if missing:
+        raise pytest.UsageError(
+            f"extras are required here but not installed: {'; '.join(missing)}: "
+            "pip install -e '.[dev,charts,local,ray,web,pdf,mcp,ui,otel,prices]'"
+        )
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +11,12 @@ import pytest
 
 from crewkit.batch import run_batch
 from tests.batch_crew import make_crew, write_rows
+from tests.extras import require_extra
 
-ray = pytest.importorskip("ray") if not os.environ.get("CREWKIT_REQUIRE_RAY") else __import__("ray")
+require_extra("ray")
+
+import ray  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -22,6 +22,7 @@ def crewkit(*args: str, cwd: Path | None = None, **env: str) -> subprocess.Compl
     return subprocess.run(
         [sys.executable, "-m", "crewkit", *args],
         capture_output=True, text=True, cwd=cwd, env=clean, timeout=120, check=False,
+        stdin=subprocess.DEVNULL,  # nobody answers a review: it waits, as on a pipe
     )  # fmt: skip
 
 

@@ -45,10 +45,10 @@ def test_trace_to_an_unwritable_place_is_a_usage_error(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.extra("prices")
 def test_a_real_provider_run_shows_its_cost_and_keeps_the_key_out_of_the_trace(
     tmp_path: Path,
 ) -> None:
-    pytest.importorskip("genai_prices", reason="needs crewkit[prices]")
     server = ScriptedServer()
     try:
         for _ in range(2):

@@ -197,6 +197,25 @@ def test_missing_model_is_reported_when_required(crew_dir: Path) -> None:
     )  # fine for the library: CREWKIT_MODEL may come later
 
 
+def test_durable_in_a_crew_file_is_true_or_false_and_a_path_is_refused(
+    crew_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CREWKIT_JOURNAL", str(crew_dir / "runs.db"))
+    write(crew_dir, {"crew.yaml": "durable: true\n" + CREW})
+    journal = load_crew(crew_dir / "crew.yaml").journal
+    assert journal is not None and journal.path == str(crew_dir / "runs.db")
+    write(crew_dir, {"crew.yaml": "durable: false\n" + CREW})
+    assert load_crew(crew_dir / "crew.yaml").journal is None
+    write(
+        crew_dir, {"crew.yaml": "llm: mock\ndurable: runs.db\n" + CREW.replace("llm: mock\n", "")}
+    )
+    (problem,) = problems_of(crew_dir / "crew.yaml")
+    assert problem == (
+        f"{crew_dir / 'crew.yaml'}:2: durable: expected true or false, found text 'runs.db' "
+        "(name the journal with --journal or CREWKIT_JOURNAL)"
+    )
+
+
 def test_yaml_is_loaded_safely(tmp_path: Path) -> None:
     write(tmp_path, {"crew.yaml": "agents: !!python/object/apply:os.system ['echo hacked']\n"})
     (problem,) = problems_of(tmp_path / "crew.yaml")

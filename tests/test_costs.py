@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("genai_prices", reason="needs the prices extra: pip install 'crewkit[prices]'")
-
 sys.path.insert(0, str(Path(__file__).parent / "llm"))
 from loopback import ScriptedServer, chat_reply
 
@@ -19,6 +17,9 @@ from crewkit import Agent, Crew, Task
 from crewkit.costs import Cost
 from crewkit.llm import OpenAIChat
 from crewkit.testing import MockLLM
+from tests.extras import require_extra
+
+require_extra("prices")
 
 
 @pytest.fixture

@@ -40,9 +40,8 @@ def test_readme_testing_snippet_runs() -> None:
         exec(compile(block, "README.md", "exec"), namespace)
 
 
+@pytest.mark.extra("pdf", "web")
 def test_docs_research_crew_reads_a_pdf_and_a_web_page_on_the_mock_model() -> None:
-    pytest.importorskip("pypdf")
-    pytest.importorskip("selectolax")
     example = runpy.run_path(str(ROOT / "examples/docs_research/crew.py"))
     with example["serve_news"]() as url:
         inputs = {"topic": "Acme's revenue, outlook and risks", "news_url": url}
@@ -62,9 +61,8 @@ def test_docs_research_crew_reads_a_pdf_and_a_web_page_on_the_mock_model() -> No
     assert "Sign in" not in research  # the page's navigation was left out
 
 
+@pytest.mark.extra("pdf", "web")
 def test_docs_research_script_runs_offline_on_the_mock_model() -> None:
-    pytest.importorskip("pypdf")
-    pytest.importorskip("selectolax")
     done = subprocess.run(
         [sys.executable, str(ROOT / "examples/docs_research/crew.py")],
         capture_output=True, text=True, timeout=120, check=True,

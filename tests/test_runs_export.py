@@ -34,11 +34,10 @@ def test_export_jsonl_gives_the_events_of_the_live_stream_without_the_pieces(
     assert exported[-1]["output"]["raw"] == live[-1]["output"]["raw"]
 
 
+@pytest.mark.extra("otel")
 def test_export_otlp_json_is_a_valid_trace_export_request(tmp_path: Path) -> None:
-    trace_service = pytest.importorskip(
-        "opentelemetry.proto.collector.trace.v1.trace_service_pb2", reason="needs crewkit[otel]"
-    )
     from google.protobuf import json_format
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2 as trace_service
 
     run_id = kickoff(tmp_path)
     done = crewkit(

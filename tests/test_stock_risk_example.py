@@ -188,10 +188,10 @@ def test_the_cli_refuses_an_unknown_tolerance_with_exit_code_2_and_no_traceback(
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.extra("charts")
 def test_the_chart_is_drawn_when_matplotlib_is_installed(
     example: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("matplotlib")
     monkeypatch.chdir(tmp_path)
     kickoff(example, risk_tolerance="Medium")
     png = tmp_path / "reports" / "AAPL-Medium.png"

@@ -8,19 +8,21 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("opentelemetry.sdk", reason="needs the otel extra: pip install 'crewkit[otel]'")
+from tests.extras import require_extra
 
-from opentelemetry import trace
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import (
+require_extra("otel")
+
+from opentelemetry import trace  # noqa: E402
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider  # noqa: E402
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
     InMemorySpanExporter,
 )
 
-from crewkit import Agent, Crew, Process, Task, tool, tracing
-from crewkit.errors import LLMError
-from crewkit.llm import ModelResponse, Usage
-from crewkit.testing import MockLLM, ScriptedLLM, call
+from crewkit import Agent, Crew, Process, Task, tool, tracing  # noqa: E402
+from crewkit.errors import LLMError  # noqa: E402
+from crewkit.llm import ModelResponse, Usage  # noqa: E402
+from crewkit.testing import MockLLM, ScriptedLLM, call  # noqa: E402
 
 PROMPT = "Find the boiling point of xenon-tea"
 ANSWER = "It boils at 97 degrees, quietly."

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tests.extras import require_extra
+
 RUN_A_CREW = """
 from crewkit import Agent, Crew, Task, tool
 from crewkit.testing import MockLLM
@@ -72,7 +74,7 @@ class OTLPReceiver:
 
 @pytest.fixture
 def receiver() -> Iterator[OTLPReceiver]:
-    pytest.importorskip("opentelemetry.exporter.otlp.proto.http", reason="needs crewkit[otel]")
+    require_extra("otel")
     r = OTLPReceiver()
     yield r
     r.httpd.shutdown()
@@ -141,8 +143,8 @@ def test_crewkit_otel_content_adds_the_messages(receiver: OTLPReceiver) -> None:
     )
 
 
+@pytest.mark.extra("otel")
 def test_an_unsupported_otlp_protocol_is_a_clear_error_before_any_model_call() -> None:
-    pytest.importorskip("opentelemetry.sdk", reason="needs crewkit[otel]")
     done = run_python(
         RUN_A_CREW + "\nprint('ran')", CREWKIT_OTEL="1", OTEL_EXPORTER_OTLP_PROTOCOL="http/json"
     )

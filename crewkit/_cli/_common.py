@@ -90,6 +90,18 @@ def check_output_path(option: str, given: str | None) -> None:
         raise UsageError(f"{option} {given}: the folder {str(parent)!r} {what}")
 
 
+def write_out(text: str, output: str | None) -> int:
+    """``text`` to the ``--output`` file (saying so on stderr, stdout stays clean) or to stdout."""
+    import sys
+
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        sys.stderr.write(f"wrote {output}\n")
+    else:
+        sys.stdout.write(text)
+    return OK
+
+
 def check_model(spec: str | None) -> None:
     """Refuse a ``--model`` whose provider crewkit does not have (exit code 2)."""
     if spec is None:

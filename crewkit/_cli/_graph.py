@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from crewkit._cli._common import OK, UsageError, check_output_path, load
+from crewkit._cli._common import OK, UsageError, check_output_path, load, write_out
 from crewkit._crew_graph import AgentShape, CrewShape, TaskShape, dot, mermaid
 from crewkit.crew import Crew, Process
 from crewkit.errors import CrewkitError
@@ -63,9 +63,4 @@ def run_graph(args: argparse.Namespace) -> int:
         return OK
     drawing = shape(crew)
     text = mermaid(drawing) if args.format == "mermaid" else dot(drawing)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        sys.stderr.write(f"wrote {args.output}\n")
-    else:
-        sys.stdout.write(text)
-    return OK
+    return write_out(text, args.output)

@@ -43,7 +43,9 @@ def run_kickoff(args: argparse.Namespace) -> int:
     # The live tree shows each reply as it is written; a trace has every piece.
     streaming = isinstance(listener, _console.TreeProgress) or trace is not None
     options = RunOptions(run_id=args.run_id, no_input=args.no_input, streaming=streaming)
-    if not args.no_journal:
+    # Journaled unless --no-journal, or the crew file says durable: false and no --journal is given.
+    journaled = not args.no_journal and (crew.durable is not False or args.journal is not None)
+    if journaled:
         journal = journal_of(args)
         crew.durable, crew.journal = journal.path, journal
         options = replace(options, source=source_of(args))
@@ -60,7 +62,7 @@ def run_kickoff(args: argparse.Namespace) -> int:
             listener.close()
         if trace is not None:
             trace.close()
-    if not args.no_journal and not args.quiet:
+    if journaled and not args.quiet:
         sys.stderr.write(f"run {output.run_id} journaled in {crew.durable}\n")
     if args.json:
         text = _output.as_json(output)

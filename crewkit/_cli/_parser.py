@@ -86,9 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the rest runs live. The crew is loaded from the file the run was started with "
         "(or FILE).",
     )
-    resume.add_argument("run_id", metavar="ID", help="the run (see crewkit runs)")
-    _add_source(resume)
-    resume.add_argument("--model", metavar="M", help="use model M (default: the run's)")
+    _add_journaled_run(resume)
     review = resume.add_mutually_exclusive_group()
     review.add_argument("--feedback", metavar="TEXT", help="answer the waiting review: revise")
     review.add_argument("--approve", action="store_true", help="accept the answer under review")
@@ -98,8 +96,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="resume even if the crew changed; reuse the steps that still match",
     )
     resume.add_argument("--no-input", action="store_true", help="a further review waits (exit 3)")
-    resume.add_argument("--json", action="store_true", help="print the whole output as JSON")
-    add_journal_arguments(resume)
 
     replay = command(
         "replay",
@@ -108,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         "A new run that keeps the outputs of the tasks before TASK from run ID and runs TASK "
         "and the ones after it live.",
     )
-    replay.add_argument("run_id", metavar="ID", help="the run (see crewkit runs)")
+    _add_journaled_run(replay)
     replay.add_argument(
         "--from",
         dest="start",
@@ -116,10 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="the task's name or label, or its number (1 is the first)",
     )
-    _add_source(replay)
-    replay.add_argument("--model", metavar="M", help="use model M (default: the run's)")
-    replay.add_argument("--json", action="store_true", help="print the whole output as JSON")
-    add_journal_arguments(replay)
 
     runs = command(
         "runs",
@@ -230,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     port.add_argument("path", metavar="PATH", help="project folder or a .py file")
     port.add_argument("--diff", action="store_true",
                       help="show the changes as a unified diff and write nothing")  # fmt: skip
-    add_flow_commands(sub, common, _add_flow_inputs)
+    add_flow_commands(sub, common, partial(_add_inputs, flow=True))
 
     ui = command(
         "ui",
@@ -264,6 +256,15 @@ def _add_source(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--tasks", metavar="T", help="CrewAI tasks.yaml")
     group.add_argument("--assign", choices=("in-order",),
                        help="give tasks without agent: the agent at the same position")  # fmt: skip
+
+
+def _add_journaled_run(parser: argparse.ArgumentParser) -> None:
+    """A journaled run to go on with (resume, replay): its id, its crew, the model, the output."""
+    parser.add_argument("run_id", metavar="ID", help="the run (see crewkit runs)")
+    _add_source(parser)
+    parser.add_argument("--model", metavar="M", help="use model M (default: the run's)")
+    parser.add_argument("--json", action="store_true", help="print the whole output as JSON")
+    add_journal_arguments(parser)
 
 
 def _add_model_settings(parser: argparse.ArgumentParser) -> None:
@@ -310,16 +311,13 @@ def _positive(text: str) -> float:
     return value
 
 
-def _add_flow_inputs(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("inputs (fill the flow's state; later ones win)")
+def _add_inputs(parser: argparse.ArgumentParser, *, flow: bool = False) -> None:
+    """A crew's inputs fill its {placeholders} (and have defaults in the file); a flow's, its state."""
+    fills = "the flow's state" if flow else "{placeholders}"
+    group = parser.add_argument_group(f"inputs (fill {fills}; later ones win)")
     group.add_argument("--inputs-file", metavar="F", help="a JSON object of inputs")
+    named = "named inputs, overriding the file's" + ("" if flow else " inputs: defaults")
     group.add_argument("--inputs", metavar="KEY=VALUE", nargs="+", action="extend", default=[],
-                       help="named inputs, overriding the file's")  # fmt: skip
-
-
-def _add_inputs(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("inputs (fill {placeholders}; later ones win)")
-    group.add_argument("--inputs-file", metavar="F", help="a JSON object of inputs")
-    group.add_argument("--inputs", metavar="KEY=VALUE", nargs="+", action="extend", default=[],
-                       help="named inputs, overriding the file's inputs: defaults")  # fmt: skip
-    group.add_argument("-i", "--input", metavar="TEXT", help="fills {input}")
+                       help=named)  # fmt: skip
+    if not flow:
+        group.add_argument("-i", "--input", metavar="TEXT", help="fills {input}")

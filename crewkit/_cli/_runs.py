@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
-from crewkit._cli._common import OK, UsageError
+from crewkit._cli._common import OK, UsageError, write_out
 from crewkit._cli._durable import journal_of
 
 if TYPE_CHECKING:
@@ -53,7 +53,6 @@ def run_runs(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     """A run's events as JSON lines, or its spans as OTLP/JSON (see ``crewkit.tracing``)."""
     import json
-    from pathlib import Path
 
     from crewkit._event_json import event_to_dict
     from crewkit.journal._events import journaled_events
@@ -67,12 +66,7 @@ def _export(args: argparse.Namespace) -> int:
         from crewkit.tracing._otlp_json import otlp_json
 
         text = json.dumps(otlp_json(events, include_content=args.include_content), indent=1) + "\n"
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        sys.stderr.write(f"wrote {args.output}\n")
-    else:
-        sys.stdout.write(text)
-    return OK
+    return write_out(text, args.output)
 
 
 def print_runs(records: Sequence[RunRecord], out: IO[str]) -> None:

@@ -15,6 +15,7 @@ from crewkit._config._fields import FieldKind
 from crewkit._config._imports import RefError, import_object, is_import_path, refuse_unsafe
 from crewkit._config._schema import model_from_schema
 from crewkit._config._source import FieldPath, describe, did_you_mean
+from crewkit._text import is_text
 
 Report = Callable[[FieldPath, str, str], None]
 Result = tuple[bool, Any]
@@ -55,7 +56,7 @@ def convert_plain(kind: FieldKind, value: Any, path: FieldPath, report: Report) 
         hint = "text that starts with '{' is read as a YAML mapping: put the text in quotes"
     elif isinstance(value, str) and (int in kind.plain or float in kind.plain):
         hint = "write the number without quotes"
-    report(path, f"expected {_expected(kind.plain)}, found {describe(value)}", hint)
+    report(path, f"expected {_expected(kind.plain)}, found {describe(value)}", kind.hint or hint)
     return _FAILED
 
 
@@ -101,7 +102,7 @@ def convert_tool(
 
     if isinstance(value, dict):
         return _convert_bound_tool(value, folder, path, report, trusted=trusted)
-    if not isinstance(value, str) or not value.strip():
+    if not is_text(value):
         report(path, f"expected a tool name or module:attr, found {describe(value)}", "")
         return _FAILED
     name = value.strip()

@@ -37,6 +37,8 @@ class FieldKind:
     """For ``plain`` kinds: Python types a YAML value may have; empty means anything."""
     enum: type[enum.Enum] | None = None
     """For ``enum`` kinds: the enum whose values are accepted."""
+    hint: str = ""
+    """What to do instead, when a value does not fit."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,19 @@ class FieldSpec:
     kind: FieldKind
 
 
+IN_FILES = {
+    ("Crew", "durable"): FieldKind(
+        "plain",
+        optional=True,
+        plain=(bool,),
+        hint="name the journal with --journal or CREWKIT_JOURNAL",
+    )
+}
+"""Fields whose Python type takes more than a crew file should say, narrowed to what it may: a
+journal path in a crew file would be relative to wherever the command runs, so the file says only
+``durable: true|false`` and the journal's file comes from ``--journal`` or ``CREWKIT_JOURNAL``."""
+
+
 @functools.cache
 def field_specs(cls: type) -> dict[str, FieldSpec]:
     """The constructor fields of dataclass ``cls``, in declaration order."""
@@ -56,7 +71,8 @@ def field_specs(cls: type) -> dict[str, FieldSpec]:
         if not f.init:
             continue
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        specs[f.name] = FieldSpec(f.name, required, kind_of(_resolve(cls, f.type)))
+        kind = IN_FILES.get((cls.__name__, f.name)) or kind_of(_resolve(cls, f.type))
+        specs[f.name] = FieldSpec(f.name, required, kind)
     return specs
 
 

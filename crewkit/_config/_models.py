@@ -15,6 +15,7 @@ from typing import Any
 
 from crewkit._config._fields import FieldKind
 from crewkit._config._source import FieldPath, describe, did_you_mean
+from crewkit._text import is_text
 
 Report = Callable[[FieldPath, str, str], None]
 Result = tuple[bool, Any]
@@ -47,7 +48,7 @@ def convert_llm(
     if isinstance(value, dict):
         spec = value.get("model")
         settings = {str(k): v for k, v in value.items() if k != "model"}
-        if not isinstance(spec, str) or not spec.strip():
+        if not is_text(spec):
             report(
                 path,
                 f"a model given as a mapping needs model: <provider/model>, found {describe(spec)}",
@@ -55,7 +56,7 @@ def convert_llm(
             )
             return _FAILED
         value = spec
-    if not isinstance(value, str) or not value.strip():
+    if not is_text(value):
         report(
             path,
             f"expected a model string such as 'mock' or 'provider/model', found {describe(value)}",

@@ -38,6 +38,15 @@ if TYPE_CHECKING:
 
 _DELEGATION = {"delegate_work_to_coworker": "delegates to", "ask_question_to_coworker": "asks"}
 
+RUN_STARTS = (CrewStarted, FlowStarted)
+"""A crew's or a flow's first event."""
+RUN_ENDS = (CrewCompleted, CrewFailed, FlowCompleted, FlowFailed)
+"""A crew's or a flow's last event."""
+OPENS = (TaskStarted, ToolCallStarted, AgentStarted, CrewStarted, FlowStepStarted)
+"""Events whose span later steps nest under."""
+ENDS_UNDER = (ToolCallCompleted, ToolCallFailed, FlowStepFailed, RouterDecided)
+"""Events drawn under the span they end (or decide), wherever it is."""
+
 
 def short(text: str, limit: int = 100) -> str:
     """One line of at most ``limit`` characters."""
@@ -67,7 +76,7 @@ class Steps:
     def step(self, event: Event) -> tuple[int, str, str] | None:
         parent = self.depth.get(event.parent_id or "", -1)
         depth = parent + 1
-        if isinstance(event, (CrewStarted, FlowStarted)):
+        if isinstance(event, RUN_STARTS):
             # a crew or flow kicked off inside a flow step nests under it; at top level its steps
             # are the first level
             nested = event.parent_id in self.depth

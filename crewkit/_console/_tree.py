@@ -10,26 +10,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from crewkit._console._replies import WRITING_EVENTS, ReplyLines
-from crewkit._console._steps import Steps
-from crewkit.events import (
-    AgentStarted,
-    CrewCompleted,
-    CrewFailed,
-    CrewStarted,
-    Event,
-    FlowCompleted,
-    FlowFailed,
-    FlowStarted,
-    FlowStepCompleted,
-    FlowStepFailed,
-    FlowStepStarted,
-    RouterDecided,
-    TaskCompleted,
-    TaskStarted,
-    ToolCallCompleted,
-    ToolCallFailed,
-    ToolCallStarted,
-)
+from crewkit._console._steps import ENDS_UNDER, OPENS, RUN_ENDS, RUN_STARTS, Steps
+from crewkit.events import AgentStarted, Event, FlowStepCompleted, TaskCompleted
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
@@ -76,7 +58,7 @@ class TreeProgress:
         if isinstance(event, WRITING_EVENTS) and self.root is not None:
             self.replies.update(event, self._parent)
         step = self.steps.step(event)
-        if isinstance(event, (CrewStarted, FlowStarted)) and self.root is None:
+        if isinstance(event, RUN_STARTS) and self.root is None:
             self.root = Tree(f"[bold]{escape(step[2] if step else 'run')}[/]")
             self.root_span = event.span_id
             self.nodes[event.span_id] = self.root
@@ -95,24 +77,17 @@ class TreeProgress:
                     node.label = f"{node.label} [green]✓[/] [dim]{escape(detail)}[/]"
                     if self.view is not None:
                         self.view.finished.append(node)
-            elif isinstance(event, (CrewCompleted, CrewFailed, FlowCompleted, FlowFailed)):
+            elif isinstance(event, RUN_ENDS):
                 self.nodes.get(event.span_id, self.root).add(label)
-            elif isinstance(
-                event, (ToolCallCompleted, ToolCallFailed, FlowStepFailed, RouterDecided)
-            ):
+            elif isinstance(event, ENDS_UNDER):
                 self.nodes.get(event.span_id, self._parent(event)).add(label)
             else:
-                parent = self._parent(event)
-                node = parent.add(label)
-                if isinstance(
-                    event,
-                    (TaskStarted, ToolCallStarted, AgentStarted, CrewStarted, FlowStepStarted),
-                ):
+                node = self._parent(event).add(label)
+                if isinstance(event, OPENS):
                     self.nodes[event.span_id] = node
         elif isinstance(event, AgentStarted):
             self.nodes[event.span_id] = self._parent(event)
-        ended = isinstance(event, (CrewCompleted, CrewFailed, FlowCompleted, FlowFailed))
-        if ended and event.span_id == self.root_span:
+        if isinstance(event, RUN_ENDS) and event.span_id == self.root_span:
             self.close()
 
     def _parent(self, event: Event) -> Tree:

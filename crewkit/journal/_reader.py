@@ -140,6 +140,8 @@ class JournalReader:
                 continue
             record = self.run(run_id)
             if record is None or record.shown_status != "running":
+                # what the writer added between the two reads, its last steps among them
+                yield from self.entries(run_id, after_seq=after_seq)
                 return
             time.sleep(poll)
 
@@ -156,6 +158,8 @@ class JournalReader:
                 continue
             record = await asyncio.to_thread(self.run, run_id)
             if record is None or record.shown_status != "running":
+                for entry in await asyncio.to_thread(self.entries, run_id, after_seq=after_seq):
+                    yield entry  # written between the two reads, as in tail()
                 return
             await asyncio.sleep(poll)
 

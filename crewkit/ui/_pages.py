@@ -10,7 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from crewkit.journal import STATUSES, Entry, JournalReader, RunRecord
+from crewkit.errors import RunNotFoundError
+from crewkit.journal import STATUSES, Entry, JournalReader, RunRecord, RunTree
 from crewkit.ui import _graph, _views
 from crewkit.ui._actions import NOTES
 from crewkit.ui._live import FOLLOWED
@@ -61,10 +62,9 @@ class Pages:
         run_id = request.path_params["run_id"]
 
         def read() -> dict[str, Any] | None:
-            record = self.journal.run(run_id)
-            if record is None:
+            tree = self._tree(run_id)
+            if tree is None:
                 return None
-            tree = self.journal.tree(run_id)
             reviews = self.journal.entries(run_id, kinds=["review"])
             return {"tree": tree, "reviews": reviews, "last_seq": _views.last_seq(tree)}
 
@@ -86,10 +86,9 @@ class Pages:
 
     async def tree(self, request: Request) -> Response:
         run_id = request.path_params["run_id"]
-        record = await run_in_threadpool(self.journal.run, run_id)
-        if record is None:
+        tree = await run_in_threadpool(self._tree, run_id)
+        if tree is None:
             return self._missing(request, f"no run {run_id!r} in this journal")
-        tree = await run_in_threadpool(self.journal.tree, run_id)
         rows = _views.step_rows(tree)
         return self.templates.page(
             request, "live_parts.html.j2", run=tree.run, rows=rows,
@@ -101,16 +100,13 @@ class Pages:
         seq = request.path_params["seq"]
 
         def read() -> dict[str, Any] | None:
-            record = self.journal.run(run_id)
-            if record is None:
-                return None
-            tree = self.journal.tree(run_id)
-            node = _find(tree.children, seq)
-            if node is None or node.kind not in _views.VIEWABLE:
+            tree = self._tree(run_id)
+            node = None if tree is None else _find(tree.children, seq)
+            if tree is None or node is None or node.kind not in _views.VIEWABLE:
                 return None
             closing = node.end or node.start
             request_ = self.journal.request_of(closing) if node.kind == "model" else None
-            return {"run": record, "node": node, "entry": closing, "sent": request_}
+            return {"run": tree.run, "node": node, "entry": closing, "sent": request_}
 
         data = await run_in_threadpool(read)
         if data is None:
@@ -152,6 +148,13 @@ class Pages:
             request, "batch.html.j2", batch_id=batch_id, figures=_views.batch_figures(progress),
             **data,
         )  # fmt: skip
+
+    def _tree(self, run_id: str) -> RunTree | None:
+        """The run's steps, or ``None`` when the journal has no such run (call it in a worker)."""
+        try:
+            return self.journal.tree(run_id)
+        except RunNotFoundError:
+            return None
 
     def _missing(self, request: Request, message: str) -> HTMLResponse:
         return self.templates.page(request, "error.html.j2", http_status=404, message=message)

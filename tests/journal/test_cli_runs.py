@@ -4,50 +4,17 @@ task. Each command runs as a subprocess, as users run it."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from test_cli import GOOD, crewkit
 
 from crewkit.journal import Journal
 
-CREW = """\
-    name: reviewed
-    llm: mock
-    agents:
-      researcher:
-        role: Researcher
-        goal: Facts about {input}
-        backstory: Careful.
-      writer:
-        role: Writer
-        goal: Write
-        backstory: Clear.
-    tasks:
-      a:
-        description: Research {input}.
-        expected_output: Facts.
-        agent: researcher
-      b:
-        description: Write it up.
-        expected_output: Text.
-        agent: writer
-        context: [a]
-        human_input: {review}
-    """
-
-
-def crewkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("CREWKIT_MODEL", "NO_COLOR")}
-    env["CREWKIT_JOURNAL"] = str(cwd / "runs.db")
-    return subprocess.run(
-        [sys.executable, "-m", "crewkit", *args],
-        capture_output=True, text=True, cwd=cwd, env=env, timeout=120, check=False,
-        stdin=subprocess.DEVNULL,
-    )  # fmt: skip
+CREW = "    name: reviewed\n" + GOOD.rstrip() + "\n        human_input: {review}\n"
+"""test_cli's two-task crew, named, the last task reviewed when ``{review}`` is true. The runs go
+to the test's own journal (``CREWKIT_JOURNAL``, set by conftest)."""
 
 
 def _crew(folder: Path, *, review: bool) -> Path:
@@ -97,6 +64,19 @@ def test_no_journal_leaves_no_run_behind(tmp_path: Path) -> None:
     _crew(tmp_path, review=False)
     assert crewkit("kickoff", "crew.yaml", "-i", "x", "--no-journal", cwd=tmp_path).returncode == 0
     assert not (tmp_path / "runs.db").exists()
+
+
+def test_durable_false_in_the_crew_file_is_not_journaled_unless_a_journal_is_named(
+    tmp_path: Path,
+) -> None:
+    crew = _crew(tmp_path, review=False) / "crew.yaml"
+    crew.write_text("durable: false\n" + crew.read_text(encoding="utf-8"), encoding="utf-8")
+    done = crewkit("kickoff", "crew.yaml", "-i", "x", cwd=tmp_path)
+    assert done.returncode == 0 and "journaled" not in done.stderr
+    assert not (tmp_path / "runs.db").exists()
+    named = crewkit("kickoff", "crew.yaml", "-i", "x", "--journal", "mine.db", cwd=tmp_path)
+    assert named.returncode == 0 and "journaled in mine.db" in named.stderr
+    assert [r.crew for r in Journal(tmp_path / "mine.db").runs()] == ["reviewed"]
 
 
 def test_a_review_waits_with_exit_3_and_another_process_answers_it(tmp_path: Path) -> None:

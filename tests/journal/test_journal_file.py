@@ -3,18 +3,20 @@ readers see while a run is being written."""
 
 from __future__ import annotations
 
+import asyncio
 import pickle
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from crewkit.errors import JournalError, RunBusyError, RunNotFoundError
-from crewkit.journal import Journal
+from crewkit.journal import Entry, Journal
 from crewkit.llm._types import Usage
 
 
@@ -213,6 +215,33 @@ def test_tail_follows_a_run_another_process_is_writing(tmp_path: Path) -> None:
     assert [e.seq for e in seen] == list(range(1, 33))
     assert [e.data.get("n") for e in seen if e.kind == "tool"] == list(range(30))
     assert seen[-1].kind == "run_ended"
+
+
+@pytest.mark.parametrize("follow", ["tail", "atail"])
+def test_tail_keeps_the_last_steps_written_between_its_two_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, follow: str
+) -> None:
+    writer = Journal(tmp_path / "runs.db")
+    _begin(writer, "r1")
+    reader = Journal(tmp_path / "runs.db", readonly=True)
+    status = reader.run
+
+    def run_ends_meanwhile(run_id: str) -> object:
+        # the writer's last steps land after tail's read of the steps, before its look at the status
+        writer.append(run_id, "tool", {"n": 1})
+        writer.finish(run_id, "completed", output={})
+        return status(run_id)
+
+    monkeypatch.setattr(reader, "run", run_ends_meanwhile)
+    if follow == "tail":
+        seen = list(reader.tail("r1", after_seq=1))
+    else:
+        seen = asyncio.run(_collect(reader.atail("r1", after_seq=1)))
+    assert [e.kind for e in seen] == ["tool", "run_ended"]
+
+
+async def _collect(entries: AsyncIterator[Entry]) -> list[Entry]:
+    return [e async for e in entries]
 
 
 def test_a_run_cannot_be_claimed_while_its_process_lives(tmp_path: Path) -> None:

@@ -86,10 +86,10 @@ def test_results_limit_and_max_chars_bound_the_passages() -> None:
     assert passages[1].strip().endswith("…")  # the second one was cut to fit
 
 
+@pytest.mark.extra("pdf")
 def test_file_sources_are_found_in_the_knowledge_folder_first(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("pypdf")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "knowledge").mkdir()
     (tmp_path / "knowledge" / "report.pdf").write_bytes(

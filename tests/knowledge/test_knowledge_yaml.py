@@ -50,10 +50,10 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.extra("mcp")
 def test_knowledge_and_mcps_in_crew_yaml_build_sources_and_servers(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("mcp")
     monkeypatch.chdir(folder.parent)  # paths resolve from the crew file's folder, not from here
     crew = load_crew(folder / "crew.yaml")
     notes, stock = crew.knowledge_sources
@@ -67,8 +67,8 @@ def test_knowledge_and_mcps_in_crew_yaml_build_sources_and_servers(
     assert (server.command, server.args, server.tools) == ("python", ("server.py",), ("add",))
 
 
+@pytest.mark.extra("mcp")
 def test_crew_yaml_knowledge_reaches_the_task_prompt(folder: Path) -> None:
-    pytest.importorskip("mcp")
     crew = load_crew(folder / "crew.yaml")
     crew.agents[0].mcps = []  # this test is about knowledge; the MCP tests start real servers
     llm = ScriptedLLM(["Rotterdam"])

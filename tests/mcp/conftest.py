@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("mcp")
-
 SERVER = str(Path(__file__).with_name("server.py"))
 
 

@@ -14,6 +14,8 @@ import pytest
 from crewkit.errors import ConfigurationError, MCPServerError
 from crewkit.mcp import MCPServerAdapter
 
+pytestmark = pytest.mark.extra("mcp")
+
 
 def test_stdio_server_tools_are_listed_and_called(stdio_server: dict[str, object]) -> None:
     with MCPServerAdapter(stdio_server) as tools:

@@ -13,6 +13,8 @@ from crewkit.errors import ConfigurationError, MCPServerError
 from crewkit.mcp import MCPServerHTTP, MCPServerStdio
 from crewkit.testing import MockLLM, ScriptedLLM, call
 
+pytestmark = pytest.mark.extra("mcp")
+
 
 def crew_with(agent: Agent, llm: object) -> Crew:
     task = Task("Add 2 and 3 with the tool.", "The sum", agent=agent)

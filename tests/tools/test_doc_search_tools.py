@@ -72,8 +72,8 @@ def test_mdx_search_reads_the_prose_not_the_jsx(docs: Path, index: KnowledgeInde
     assert "import Callout" not in text and "<Callout" not in text
 
 
+@pytest.mark.extra("pdf")
 def test_pdf_passages_are_labelled_with_their_page(docs: Path, index: KnowledgeIndex) -> None:
-    pytest.importorskip("pypdf")
     text = PDFSearchTool(root=docs, index=index).run(query="interest rates", pdf="report.pdf")
     assert "## report.pdf p.2\nRisks\nSupply chain disruption and rising interest rates." in text
     assert "p.1" not in text
@@ -112,8 +112,8 @@ def test_searching_one_document_never_returns_another(docs: Path, index: Knowled
     assert text == 'No passages match "energy". Try other keywords.'
 
 
+@pytest.mark.extra("pdf")
 def test_directory_search_covers_every_readable_file(docs: Path, index: KnowledgeIndex) -> None:
-    pytest.importorskip("pypdf")
     tool = DirectorySearchTool(root=docs, index=index, results=3)
     assert "## report.pdf p.1" in tool.run(search_query="annual revenue", directory=".")
     assert "## orders.json" in tool.run(search_query="customer Zed", directory=".")
@@ -123,7 +123,9 @@ def test_directory_search_covers_every_readable_file(docs: Path, index: Knowledg
     ("tool", "arguments"),
     [
         (TXTSearchTool, {"search_query": "x", "txt": "../outside.txt"}),
-        (PDFSearchTool, {"query": "x", "pdf": "/etc/passwd"}),
+        pytest.param(
+            PDFSearchTool, {"query": "x", "pdf": "/etc/passwd"}, marks=pytest.mark.extra("pdf")
+        ),
         (DirectorySearchTool, {"search_query": "x", "directory": ".."}),
     ],
 )
@@ -136,8 +138,8 @@ def test_paths_outside_the_root_are_refused(
     assert index.chunk_count() == 0
 
 
+@pytest.mark.extra("pdf")
 def test_a_broken_pdf_is_an_observation(docs: Path, index: KnowledgeIndex) -> None:
-    pytest.importorskip("pypdf")
     (docs / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
     text = PDFSearchTool(root=docs, index=index).run(query="x", pdf="broken.pdf")
     assert text.startswith("search_pdf did not do that: broken.pdf is not a readable PDF")
@@ -151,8 +153,8 @@ def test_without_an_index_the_tools_use_the_default_file(
     assert (tmp_path / "default.db").exists()
 
 
+@pytest.mark.extra("web")
 def test_website_search_finds_the_passage_on_a_page(index: KnowledgeIndex) -> None:
-    pytest.importorskip("selectolax")
     with Site().running() as site:
         site.pages["/long.html"] = site.pages["/article.html"].__class__(
             (
@@ -167,14 +169,14 @@ def test_website_search_finds_the_passage_on_a_page(index: KnowledgeIndex) -> No
     assert text.count("## ") == 1
 
 
+@pytest.mark.extra("web")
 def test_website_search_offline_is_an_observation(index: KnowledgeIndex) -> None:
-    pytest.importorskip("selectolax")
     text = WebsiteSearchTool(index=index).run(search_query="x", website="https://example.com")
     assert text.startswith("Could not read https://example.com: offline")
 
 
+@pytest.mark.extra("pdf")
 def test_a_pdf_made_in_the_test_has_one_passage_per_page(tmp_path: Path) -> None:
-    pytest.importorskip("pypdf")
     (tmp_path / "three.pdf").write_bytes(make_pdf([["alpha page"], ["beta page"], ["gamma page"]]))
     index = KnowledgeIndex(":memory:")
     tool = PDFSearchTool("three.pdf", root=tmp_path, index=index)

@@ -13,30 +13,35 @@ from crewkit.tools import DirectoryReadTool, FileReadTool, PDFSearchTool
 from tests.site import REPORT_PDF
 
 
+def reader_crew(folder: Path, tools: str) -> Path:
+    """A crew file whose one agent has ``tools`` (YAML, starting on line 7)."""
+    path = folder / "crew.yaml"
+    crew = """\
+        llm: mock
+        agents:
+          reader:
+            role: Reader
+            goal: read
+            backstory: b
+            tools: TOOLS
+        tasks:
+          t: {description: d, expected_output: e, agent: reader}
+        """
+    path.write_text(textwrap.dedent(crew).replace("TOOLS", tools), encoding="utf-8")
+    return path
+
+
+@pytest.mark.extra("pdf")
 def test_crew_yaml_names_ready_made_tools_with_settings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("pypdf")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "report.pdf").write_bytes(REPORT_PDF)
-    (tmp_path / "crew.yaml").write_text(
-        textwrap.dedent("""\
-            llm: mock
-            agents:
-              reader:
-                role: Reader
-                goal: read
-                backstory: b
-                tools:
-                  - DirectoryReadTool
-                  - {use: FileReadTool, with: {file_path: crew.yaml}}
-                  - {use: PDFSearchTool, with: {pdf: report.pdf}}
-            tasks:
-              t: {description: d, expected_output: e, agent: reader}
-            """),
-        encoding="utf-8",
-    )
-    listing, read, pdf = load_crew(tmp_path / "crew.yaml").agents[0].tools
+    tools = """
+              - DirectoryReadTool
+              - {use: FileReadTool, with: {file_path: crew.yaml}}
+              - {use: PDFSearchTool, with: {pdf: report.pdf}}"""
+    listing, read, pdf = load_crew(reader_crew(tmp_path, tools)).agents[0].tools
     assert isinstance(listing, DirectoryReadTool) and isinstance(read, FileReadTool)
     assert isinstance(pdf, PDFSearchTool)
     assert read.run().startswith("llm: mock")
@@ -44,22 +49,9 @@ def test_crew_yaml_names_ready_made_tools_with_settings(
 
 
 def test_bad_settings_for_a_ready_made_tool_are_reported(tmp_path: Path) -> None:
-    (tmp_path / "crew.yaml").write_text(
-        textwrap.dedent("""\
-            llm: mock
-            agents:
-              reader:
-                role: Reader
-                goal: read
-                backstory: b
-                tools: [{use: FileReadTool, with: {file_path: /etc/passwd}}]
-            tasks:
-              t: {description: d, expected_output: e, agent: reader}
-            """),
-        encoding="utf-8",
-    )
+    path = reader_crew(tmp_path, "[{use: FileReadTool, with: {file_path: /etc/passwd}}]")
     with pytest.raises(CrewFileError) as info:
-        load_crew(tmp_path / "crew.yaml")
+        load_crew(path)
     (problem,) = info.value.problems
     assert (
         ":7: agents.reader.tools[0]: tool 'FileReadTool': FileReadTool(file_path='/etc/passwd')"

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from crewkit.tools import ScrapeWebsiteTool, SerperDevTool
+from tests.extras import require_extra
 from tests.site import Site
 
-pytest.importorskip("selectolax")
+require_extra("web")
 
 
 @pytest.fixture
@@ -37,6 +38,7 @@ def test_requests_carry_a_real_user_agent(site: Site) -> None:
     assert site.requests[-1]["User-Agent"].startswith("crewkit/")
 
 
+@pytest.mark.extra("pdf")
 def test_a_pdf_link_is_read_as_text(site: Site) -> None:
     text = ScrapeWebsiteTool().run(website_url=site.url("/report.pdf"))
     assert "Revenue grew 12% to $4.2 billion." in text

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.support import require_ui
+from tests.extras import require_extra
 
-require_ui()
+require_extra("ui")
 
 from crewkit.errors import ConfigurationError  # noqa: E402
 from crewkit.journal import Journal  # noqa: E402

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.support import require_ui
+from tests.extras import require_extra
 
-require_ui()
+require_extra("ui")
 
 from crewkit.journal import BatchProgress, Journal  # noqa: E402
 from crewkit.llm._types import Usage  # noqa: E402
