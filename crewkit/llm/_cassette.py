@@ -215,6 +215,8 @@ def encode_request(request: ModelRequest) -> dict[str, Any]:
             }
         )
     )
+    if request.max_output_tokens is not None:  # absent when unset: older cassettes still match
+        loaded["max_output_tokens"] = request.max_output_tokens
     return loaded
 
 

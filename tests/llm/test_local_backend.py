@@ -198,3 +198,12 @@ def test_a_small_model_answers_with_caps_and_numbers_from_the_conversation() -> 
     assert payload["dry_multiplier"] > 0
     note = payload["response_format"]["json_schema"]["schema"]["properties"]["note"]
     assert "150\\.55" in note["pattern"]
+
+
+def test_a_budget_cap_below_the_models_own_is_what_the_engine_is_asked_for() -> None:
+    require()
+    llm = resolve_llm("local", max_tokens=300)
+    hi = (Message("user", "Hi"),)
+    capped = llm.payload(ModelRequest(hi, max_output_tokens=42))  # type: ignore[attr-defined]
+    roomy = llm.payload(ModelRequest(hi, max_output_tokens=5000))  # type: ignore[attr-defined]
+    assert (capped["max_tokens"], roomy["max_tokens"]) == (42, 300)
