@@ -178,8 +178,6 @@ class RunJournal:
             "stop": list(request.stop),
             "temperature": request.temperature,
         }  # fmt: skip
-        if request.max_output_tokens is not None:  # absent when unset: older journals still match
-            stored["max_output_tokens"] = request.max_output_tokens
         key = step_hash("model", label, task, agent, dumps(stored))
         n = self._next(key)
         queue = self._models.get(key) if self.reuse else None

@@ -92,7 +92,9 @@ class ModelRequest:
     """Sampling temperature; ``None`` leaves the backend's default."""
     max_output_tokens: int | None = None
     """Cap on this reply's tokens, set by a run's token budget (what is left of it); backends
-    send the smaller of it and their own cap. ``None``: only the backend's own cap applies."""
+    send the smaller of it and their own cap. ``None``: only the backend's own cap applies. Not
+    part of what identifies a request in cassettes and run journals: concurrent tasks replayed
+    in another order see other room, and must still find their answers."""
     metadata: Mapping[str, str] = field(default_factory=dict)
     """Who is asking (``agent``, ``task``): for tracing and test models, never sent to providers."""
 

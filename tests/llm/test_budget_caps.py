@@ -4,6 +4,7 @@ there ends the run with the outputs so far, its tokens counted once."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from loopback import Reply, ScriptedServer, Stream, chat_reply, wire_call
 
 from crewkit import Agent, Crew, Task, tool
 from crewkit.errors import BudgetExceededError
-from crewkit.llm import AnthropicChat, Message, ModelRequest, OpenAIChat
+from crewkit.llm import AnthropicChat, Message, ModelRequest, OpenAIChat, cassette
 from crewkit.llm._openai import LlamaCppChat
 from crewkit.testing import MockLLM
 
@@ -151,3 +152,15 @@ def test_a_mock_run_whose_reply_does_not_fit_ends_at_the_budget() -> None:
     with pytest.raises(BudgetExceededError, match="cut at 3 tokens") as info:
         crew_of(MockLLM(), tasks=2, max_tokens=first + 3).kickoff()
     assert [o.raw for o in info.value.outputs] == ["Writer completed: t0"]
+
+
+def test_a_cassette_recorded_under_one_budget_replays_under_another(tmp_path: Path) -> None:
+    """The cap is a limit, not part of the question: concurrent tasks replayed in another order
+    see other room, and still find their answers."""
+    tape = tmp_path / "run.jsonl"
+    with cassette(tape, mode="record"):
+        recorded = crew_of(MockLLM(), max_tokens=10_000).kickoff()
+    with cassette(tape, mode="replay"):
+        replayed = crew_of(MockLLM(), max_tokens=20_000).kickoff()
+    assert replayed.raw == recorded.raw
+    assert replayed.token_usage == recorded.token_usage
