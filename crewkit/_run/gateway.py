@@ -4,7 +4,7 @@ and counted exactly once, whichever agent, planner or manager makes it.
 A call passes these steps, in this order:
 
 1. the run's token budget, checked before anything is spent (see :func:`check_budget`), and what
-   is left of it set as the request's reply cap (a reply cut there ends the run);
+   is left of it, once small, set as the request's reply cap (a reply cut there ends the run);
 2. a durable run's journal: a call that completed before a crash is answered from it (no limits,
    no network); any other call is journaled as started here and with its response in step 7;
 3. the requests-per-minute limits: the agent's, the crew's and the model's own;
@@ -93,8 +93,9 @@ def check_budget(run: Run, scope: Scope, prompt_floor: int = 0) -> None:
     agent, manager and planner included. Providers count a call only once it is made, so the
     check is made before each call: the run must be under budget, and the call's prompt, known
     to be at least ``prompt_floor`` tokens (a conversation only grows), must leave room for a
-    reply. The reply is then capped to that room (:func:`_capped`), so a run can go over by at
-    most the last call's new prompt text, never by a reply or a call that was bound to overshoot.
+    reply. The reply is then capped to that room once it is small (:func:`_capped`), so a run
+    can go over by at most the last call's new prompt text (or a reply longer than
+    :data:`ROOM_CAPPED_BELOW`), never by a call bound to overshoot.
     """
     used, budget = run.ledger.total.total_tokens, run.max_tokens
     if budget is None:
@@ -111,12 +112,21 @@ def check_budget(run: Run, scope: Scope, prompt_floor: int = 0) -> None:
         )
 
 
+ROOM_CAPPED_BELOW = 4096
+"""The budget's room caps a reply only when it is smaller than this many tokens. A larger cap
+would rarely bind (replies are shorter, and models cap their own), while servers refuse a
+``max_tokens`` above the model's output limit (4096 tokens for some, 16384 for gpt-4o)."""
+
+
 def _capped(run: Run, request: ModelRequest, prompt_floor: int) -> ModelRequest:
     """``request`` with its reply capped to the budget's room: what is left once the tokens
-    used and the prompt's known part are counted (at least one, :func:`check_budget` saw to it)."""
+    used and the prompt's known part are counted (at least one, :func:`check_budget` saw to it),
+    when that room is small enough to matter (:data:`ROOM_CAPPED_BELOW`)."""
     if run.max_tokens is None:
         return request
     room = run.max_tokens - run.ledger.total.total_tokens - prompt_floor
+    if room >= ROOM_CAPPED_BELOW:
+        return request
     if request.max_output_tokens is not None and request.max_output_tokens <= room:
         return request
     return dataclasses.replace(request, max_output_tokens=room)

@@ -11,6 +11,7 @@ import pytest
 from loopback import Reply, ScriptedServer, Stream, chat_reply, wire_call
 
 from crewkit import Agent, Crew, Task, tool
+from crewkit._run.gateway import ROOM_CAPPED_BELOW
 from crewkit.errors import BudgetExceededError
 from crewkit.llm import AnthropicChat, Message, ModelRequest, OpenAIChat, cassette
 from crewkit.llm._openai import LlamaCppChat
@@ -100,6 +101,15 @@ def test_without_a_budget_no_cap_is_sent(server: ScriptedServer) -> None:
     server.script(chat_reply("ok"))
     crew_of(OpenAIChat("m", base_url=server.url), tasks=1).kickoff()
     assert "max_tokens" not in server.bodies[0]
+
+
+def test_a_roomy_budget_sends_no_cap_a_server_could_refuse(server: ScriptedServer) -> None:
+    """Servers refuse a max_tokens above the model's output limit: the room is sent only once
+    it is small enough to matter."""
+    server.script(chat_reply("ok", prompt_tokens=20, completion_tokens=5), chat_reply("ok"))
+    crew_of(OpenAIChat("m", base_url=server.url), max_tokens=ROOM_CAPPED_BELOW + 20).kickoff()
+    assert "max_tokens" not in server.bodies[0]
+    assert server.bodies[1]["max_tokens"] == ROOM_CAPPED_BELOW - 5
 
 
 def test_anthropic_sends_the_smaller_of_its_cap_and_the_budget(server: ScriptedServer) -> None:
