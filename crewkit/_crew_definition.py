@@ -69,7 +69,8 @@ class CrewDefinition:
     """Model requests per minute for the whole crew, across concurrent tasks and runs."""
     max_tokens: int | None = None
     """Token budget of one run: the prompt and completion tokens its model calls report. No call
-    starts that would certainly pass it; past it the run stops with :class:`BudgetExceededError`."""
+    starts that would certainly pass it, a reply is capped to what is left once little is, and
+    past it (or at a reply cut there) the run stops with :class:`BudgetExceededError`."""
     output_dir: str | None = None
     """The folder task output files go to; absolute paths inside it are allowed too."""
     ask_human: Callable[[TaskOutput], str | Awaitable[str]] | None = None

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 Guardrail: TypeAlias = Callable[["TaskOutput"], "tuple[bool, Any]"]
 """Checks an output: returns ``(True, value)`` to accept (``value`` may replace the answer) or
-``(False, "feedback")`` to send the agent back to work with that feedback."""
+``(False, "feedback")`` to send the agent back to work with that feedback; raising an exception
+rejects the answer with its message."""
 
 TASK_TEXTS = ("description", "expected_output")
 """The task's texts, filled from the kickoff inputs."""

@@ -212,6 +212,19 @@ def test_a_failing_callback_exits_1_naming_task_and_callback_and_keeps_the_answe
     assert "answers of 2 finished tasks are on stdout" in done.stderr
 
 
+def test_a_guardrail_that_keeps_raising_exits_1_with_its_message_and_no_traceback(
+    tmp_path: Path,
+) -> None:
+    checks = "def is_number(output):\n    return True, float(output.raw)\n"
+    crew = GOOD.replace("agent: writer\n", "agent: writer\n        guardrail: 'checks:is_number'\n")
+    write(tmp_path, {"checks.py": checks, "crew.yaml": crew})
+    done = crewkit("kickoff", "crew.yaml", "-i", "tea", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "unexpected" not in done.stderr
+    assert "task 'b': the guardrail rejected the answer 4 times: could not convert" in done.stderr
+    assert re.findall(r"^## (\w+)$", done.stdout, re.M) == ["a"]  # the finished answer kept
+
+
 def test_a_failed_run_with_json_prints_the_error_and_the_finished_answers(tmp_path: Path) -> None:
     crew = GOOD.replace("agent: writer\n", "agent: writer\n        callback: 'hooks:save'\n")
     write(tmp_path, {"hooks.py": HOOKS, "crew.yaml": crew})

@@ -94,3 +94,44 @@ def test_a_model_returned_by_a_guardrail_replaces_structure_and_text() -> None:
     assert out.pydantic == Figure(value=2.5)
     assert out.json_dict == {"value": 2.5}
     assert out.raw == '{"value": 2.5}'
+
+
+def numeric(output: TaskOutput) -> tuple[bool, object]:
+    return True, float(output.raw)  # raises on an answer that is not a number
+
+
+def test_a_guardrail_that_raises_rejects_the_answer_with_the_exceptions_message() -> None:
+    llm = ScriptedLLM(["about twelve", "12.5"])
+    assert crew(llm, guardrail=numeric).kickoff().raw == "12.5"
+    feedback = llm.requests[1].messages[-1].content
+    assert feedback.startswith("Your answer was not accepted: could not convert string to float")
+
+
+def test_a_guardrail_that_keeps_raising_fails_the_run_with_the_cause_and_outputs_so_far() -> None:
+    agent = Agent(role="Writer", goal="Write", backstory="B.")
+    tasks = [
+        Task("Draft", "Text", agent=agent, name="draft"),
+        Task("Price", "A number", agent=agent, name="price", guardrail=numeric,
+             guardrail_max_retries=1),
+    ]  # fmt: skip
+    llm = ScriptedLLM(["the draft", "cheap", "very cheap"])
+    with pytest.raises(GuardrailError, match="rejected the answer 2 times") as info:
+        Crew(agents=[agent], tasks=tasks, llm=llm).kickoff()
+    assert info.value.feedback == [
+        "could not convert string to float: 'cheap'",
+        "could not convert string to float: 'very cheap'",
+    ]
+    assert isinstance(info.value.__cause__, ValueError)
+    assert [o.raw for o in info.value.outputs] == ["the draft"]
+    llm.assert_complete()
+
+
+def test_a_rejection_by_one_guardrail_and_a_raise_by_another_share_the_retry_bound() -> None:
+    def boom(output: TaskOutput) -> tuple[bool, object]:
+        raise RuntimeError("")
+
+    llm = ScriptedLLM(["far too long an answer", "short"])
+    with pytest.raises(GuardrailError) as info:
+        crew(llm, guardrail=[short, boom], guardrail_max_retries=1).kickoff()
+    assert info.value.feedback == ["Keep it under 10 characters.", "RuntimeError"]
+    llm.assert_complete()

@@ -228,23 +228,27 @@ def test_an_output_path_that_cannot_be_written_fails_before_the_run(
 def test_debug_output_does_not_tell_you_to_run_with_debug(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "hooks.py").write_text(
-        "def fail(output):\n    raise ValueError('guardrail broke')\n", encoding="utf-8"
-    )
+    """A bug in crewkit itself (here: the run raising a plain ValueError) is the unexpected
+    error whose traceback ``--debug`` shows; a user's code failing is reported without one."""
+
+    async def broken_run(*args: object) -> None:
+        raise ValueError("run broke")
+
     (tmp_path / "crew.yaml").write_text(
         textwrap.dedent("""\
             llm: mock
             agents:
               a: {role: R, goal: G, backstory: B}
             tasks:
-              t: {description: D, expected_output: E, agent: a, guardrail: 'hooks:fail'}
+              t: {description: D, expected_output: E, agent: a}
             """),
         encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("crewkit._run.runner.run_crew", broken_run)
     assert main(["kickoff", "crew.yaml"]) == 1
     assert "(run with --debug to see the traceback)" in capsys.readouterr().err
     assert main(["--debug", "kickoff", "crew.yaml"]) == 1
     err = capsys.readouterr().err
-    assert "Traceback" in err and "unexpected ValueError: guardrail broke" in err
+    assert "Traceback" in err and "unexpected ValueError: run broke" in err
     assert "run with --debug" not in err

@@ -3,7 +3,8 @@ and counted exactly once, whichever agent, planner or manager makes it.
 
 A call passes these steps, in this order:
 
-1. the run's token budget, checked before anything is spent (see :func:`check_budget`);
+1. the run's token budget, checked before anything is spent (see :func:`check_budget`), and what
+   is left of it, once small, set as the request's reply cap (a reply cut there ends the run);
 2. a durable run's journal: a call that completed before a crash is answered from it (no limits,
    no network); any other call is journaled as started here and with its response in step 7;
 3. the requests-per-minute limits: the agent's, the crew's and the model's own;
@@ -50,6 +51,7 @@ async def call_model(
     after ``limiters`` (the caller's: agent, crew) and the model's own limit. ``prompt_floor`` is
     what the request's prompt is known to cost at least (the conversation's previous prompt)."""
     check_budget(run, scope, prompt_floor)
+    request = _capped(run, request, prompt_floor)
     journal = run.journal
     step = journal.model_step(llm.label, scope.task, scope.agent, request) if journal else None
     if step is None or step.replay is None:
@@ -80,6 +82,7 @@ async def call_model(
             response=response, usage=response.usage, duration=span.elapsed,
             time_to_first_chunk=first,
         )  # fmt: skip
+    _check_cut(run, scope, request, response)
     return response
 
 
@@ -89,9 +92,10 @@ def check_budget(run: Run, scope: Scope, prompt_floor: int = 0) -> None:
     The budget bounds the tokens the run's model calls report, prompt plus completion, every
     agent, manager and planner included. Providers count a call only once it is made, so the
     check is made before each call: the run must be under budget, and the call's prompt, known
-    to be at least ``prompt_floor`` tokens (a conversation only grows), must still fit. A run can
-    thus go over by at most the last call's new text and reply, never by a call that was bound
-    to overshoot.
+    to be at least ``prompt_floor`` tokens (a conversation only grows), must leave room for a
+    reply. The reply is then capped to that room once it is small (:func:`_capped`), so a run
+    can go over by at most the last call's new prompt text (or a reply longer than
+    :data:`ROOM_CAPPED_BELOW`), never by a call bound to overshoot.
     """
     used, budget = run.ledger.total.total_tokens, run.max_tokens
     if budget is None:
@@ -101,10 +105,44 @@ def check_budget(run: Run, scope: Scope, prompt_floor: int = 0) -> None:
             f"token budget exhausted: {used} tokens used of max_tokens={budget} "
             f"before {scope.agent!r} could continue {scope.task!r}"
         )
-    if used + prompt_floor > budget:
+    if used + prompt_floor >= budget:
         raise BudgetExceededError(
             f"token budget too small to go on: {used} tokens used of max_tokens={budget}, and "
             f"{scope.agent!r}'s next call on {scope.task!r} sends at least {prompt_floor} prompt tokens"
+        )
+
+
+ROOM_CAPPED_BELOW = 4096
+"""The budget's room caps a reply only when it is smaller than this many tokens. A larger cap
+would rarely bind (replies are shorter, and models cap their own), while servers refuse a
+``max_tokens`` above the model's output limit (4096 tokens for some, 16384 for gpt-4o)."""
+
+
+def _capped(run: Run, request: ModelRequest, prompt_floor: int) -> ModelRequest:
+    """``request`` with its reply capped to the budget's room: what is left once the tokens
+    used and the prompt's known part are counted (at least one, :func:`check_budget` saw to it),
+    when that room is small enough to matter (:data:`ROOM_CAPPED_BELOW`)."""
+    if run.max_tokens is None:
+        return request
+    room = run.max_tokens - run.ledger.total.total_tokens - prompt_floor
+    if room >= ROOM_CAPPED_BELOW:
+        return request
+    if request.max_output_tokens is not None and request.max_output_tokens <= room:
+        return request
+    return dataclasses.replace(request, max_output_tokens=room)
+
+
+def _check_cut(run: Run, scope: Scope, request: ModelRequest, response: ModelResponse) -> None:
+    """End the run when the budget's cap cut the reply: the reply is counted (the tokens were
+    spent) but unfinished, and the budget has no room for another try."""
+    if request.max_output_tokens is None or run.max_tokens is None:
+        return
+    used = run.ledger.total.total_tokens
+    if response.finish_reason == "length" and used >= run.max_tokens:
+        raise BudgetExceededError(
+            f"token budget exhausted: {scope.agent!r}'s reply on {scope.task!r} was cut at "
+            f"{request.max_output_tokens} tokens, the room left of max_tokens={run.max_tokens} "
+            f"({used} tokens used)"
         )
 
 

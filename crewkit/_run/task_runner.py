@@ -19,6 +19,7 @@ from crewkit._run.structured import parse_structured, response_schema, schema_te
 from crewkit._text import valid_text
 from crewkit.errors import (
     ConfigurationError,
+    CrewkitError,
     GuardrailError,
     OutputFileError,
     OutputValidationError,
@@ -227,9 +228,18 @@ class _Acceptance:
             result = await self.loop.revise(prompts.render("output_invalid", errors=errors))
 
     async def _guardrails(self, output: TaskOutput) -> tuple[TaskOutput, str | None]:
-        """The output as the guardrails accepted it, or the feedback of the first that rejects it."""
+        """The output as the guardrails accepted it, or the feedback of the first that rejects it.
+        A guardrail that raises rejects the answer with the exception's message: a check like
+        ``float(output.raw)`` failing is a verdict on the answer, not a crash of the run (a
+        :class:`CrewkitError` it raises, a model call's failure say, still ends the run)."""
         for guardrail in self.definition.guardrails:
-            verdict = await _maybe_await(guardrail(output))
+            failure: Exception | None = None
+            try:
+                verdict = await _maybe_await(guardrail(output))
+            except CrewkitError:
+                raise
+            except Exception as exc:
+                failure, verdict = exc, (False, str(exc) or type(exc).__name__)
             if not (
                 isinstance(verdict, tuple) and len(verdict) == 2 and isinstance(verdict[0], bool)
             ):
@@ -246,7 +256,7 @@ class _Acceptance:
                         f"task {self.task.label!r}: the guardrail rejected the answer "
                         f"{len(self.rejections)} times: " + " | ".join(self.rejections),
                         feedback=self.rejections,
-                    )
+                    ) from failure
                 return output, str(value)
             output = _with_value(output, value)
         return output, None

@@ -19,6 +19,7 @@ from crewkit.llm._types import (
     ToolCall,
     ToolCallChunk,
     Usage,
+    reply_cap,
 )
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class AnthropicChat(HTTPModel):
             )
         body: dict[str, Any] = {
             "model": self.model,
-            "max_tokens": self.max_tokens,
+            "max_tokens": reply_cap(request, self.max_tokens),
             "messages": _wire_messages(conversation),
         }
         if system:

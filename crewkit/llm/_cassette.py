@@ -199,7 +199,8 @@ def _call(c: ToolCall) -> dict[str, Any]:
 
 
 def encode_request(request: ModelRequest) -> dict[str, Any]:
-    """What identifies a request: everything but the tracing metadata, as plain JSON values."""
+    """What identifies a request: everything but the tracing metadata and the reply cap a run's
+    budget set, as plain JSON values."""
     schema = request.response_schema
     # A JSON round trip makes tuples lists, so a fresh request compares equal to a loaded one.
     loaded: dict[str, Any] = json.loads(

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
+from crewkit._loop_local import LoopLocal
 from crewkit._numbers import is_positive
 from crewkit._ratelimit import Limiter, shared_limiter
 from crewkit._secrets import register as register_secret
@@ -103,9 +104,11 @@ class HTTPOptions(TypedDict, total=False):
 
 
 class HTTPModel(LLM):
-    """Base of the HTTP clients. Holds configuration only; each call opens its own connection pool,
-    so one object serves any number of event loops, threads and runs. The provider's address and
-    key variables come from its record in ``_providers.py``."""
+    """Base of the HTTP clients. Holds configuration, and one connection pool per event loop that
+    uses it (a kickoff's calls share their loop's connections; the pool closes with its loop and
+    is left behind when the object is pickled), so one object serves any number of event loops,
+    threads, processes and runs. The provider's address and key variables come from its record in
+    ``_providers.py``."""
 
     def __init__(
         self,
@@ -152,6 +155,16 @@ class HTTPModel(LLM):
         self.traits = traits or traits_for(self.provider, model)
         """Provider and model quirks (see ``crewkit.llm._providers``)."""
         self.profile = replace(self.traits.profile, stream_usage=self.traits.stream_usage)
+        self._pools = _pools(self)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_pools"]  # connections belong to this process's loops
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._pools = _pools(self)
 
     def _address_and_key(self, base_url: str | None, api_key: str | None) -> tuple[str, str]:
         """Arguments first, then the provider's environment variables, then its usual address. A
@@ -199,7 +212,7 @@ class HTTPModel(LLM):
         """Headers carrying the key; providers override."""
         return {"Authorization": f"Bearer {self.api_key.reveal()}"} if self.api_key else {}
 
-    def _client(self) -> httpx.AsyncClient:
+    def _new_client(self) -> httpx.AsyncClient:
         import httpx
 
         return httpx.AsyncClient(
@@ -219,31 +232,31 @@ class HTTPModel(LLM):
         cause or context would carry them into tracebacks and error reports."""
         import httpx
 
-        async with self._client() as client:
+        client = await self._pools.get()
 
-            async def attempt() -> T:
-                failure: LLMError | None = None
-                try:
-                    response = await client.post(path, content=_body(payload))
-                    body = response.content
-                except httpx.HTTPError as exc:
-                    failure = self.transport_error(exc)
-                if failure is not None:
-                    raise failure
-                if response.status_code >= 400:
-                    raise self.status_error(response.status_code, body, response.headers)
-                try:
-                    return parse(json.loads(body))
-                except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-                    problem = f"{type(exc).__name__}: {exc}"
-                except RecursionError:
-                    problem = "the JSON is nested too deeply"
-                raise self.error(
-                    InvalidResponseError,
-                    f"unreadable response body ({problem[:300]}): {_snippet(body)}",
-                )
+        async def attempt() -> T:
+            failure: LLMError | None = None
+            try:
+                response = await client.post(path, content=_body(payload))
+                body = response.content
+            except httpx.HTTPError as exc:
+                failure = self.transport_error(exc)
+            if failure is not None:
+                raise failure
+            if response.status_code >= 400:
+                raise self.status_error(response.status_code, body, response.headers)
+            try:
+                return parse(json.loads(body))
+            except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            except RecursionError:
+                problem = "the JSON is nested too deeply"
+            raise self.error(
+                InvalidResponseError,
+                f"unreadable response body ({problem[:300]}): {_snippet(body)}",
+            )
 
-            return await call_with_retries(self.retry, attempt)
+        return await call_with_retries(self.retry, attempt)
 
     @asynccontextmanager
     async def open_stream(self, path: str, payload: Mapping[str, Any]) -> AsyncIterator[Any]:
@@ -252,27 +265,27 @@ class HTTPModel(LLM):
         the ``except`` blocks, as in :meth:`post_json`."""
         import httpx
 
-        async with self._client() as client:
-            failure: LLMError | None = None
-            try:
-                request = client.build_request("POST", path, content=_body(payload))
-                response = await client.send(request, stream=True)
-            except httpx.HTTPError as exc:
-                failure = self.transport_error(exc)
-            if failure is not None:
-                raise failure
-            if response.status_code >= 400:
-                body = await response.aread()
-                await response.aclose()
-                raise self.status_error(response.status_code, body, response.headers)
-            try:
-                yield response
-            except httpx.HTTPError as exc:
-                failure = self.transport_error(exc)
-            finally:
-                await response.aclose()
-            if failure is not None:
-                raise failure
+        client = await self._pools.get()
+        failure: LLMError | None = None
+        try:
+            request = client.build_request("POST", path, content=_body(payload))
+            response = await client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            failure = self.transport_error(exc)
+        if failure is not None:
+            raise failure
+        if response.status_code >= 400:
+            body = await response.aread()
+            await response.aclose()
+            raise self.status_error(response.status_code, body, response.headers)
+        try:
+            yield response
+        except httpx.HTTPError as exc:
+            failure = self.transport_error(exc)
+        finally:
+            await response.aclose()
+        if failure is not None:
+            raise failure
 
     def error(self, kind: type[LLMError], message: str, status: int | None = None) -> LLMError:
         """An error of ``kind`` about this model, with any trace of the key removed."""
@@ -310,6 +323,10 @@ class HTTPModel(LLM):
             status=status,
             retry_after=parse_retry_after(headers),
         )
+
+
+def _pools(model: HTTPModel) -> LoopLocal[httpx.AsyncClient]:
+    return LoopLocal(model._new_client, lambda client: client.aclose())
 
 
 _START = {

@@ -195,11 +195,13 @@ class LocalLlama(LLM):
 
     def _max_tokens(self, request: ModelRequest) -> int:
         if self.max_tokens is not None:
-            return self.max_tokens
-        if not self.small:
-            return 1024
-        structured = request.response_schema is not None
-        return SMALL.structured_tokens if structured else SMALL.reply_tokens
+            own = self.max_tokens
+        elif not self.small:
+            own = 1024
+        else:
+            structured = request.response_schema is not None
+            own = SMALL.structured_tokens if structured else SMALL.reply_tokens
+        return min(own, request.max_output_tokens or own)
 
     async def complete(self, request: ModelRequest) -> ModelResponse:
         from crewkit._sync import in_thread

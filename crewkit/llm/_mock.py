@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import AsyncIterator, Mapping
@@ -50,7 +51,8 @@ class MockLLM(LLM):
     """Calls each offered tool once (arguments generated from its schema; a tool with an enum argument
     once per value, e.g. once per coworker), then gives a final answer
     that names the agent and task and quotes what the tools returned; with a response schema it answers
-    with JSON that satisfies it. The same request always gets byte-identical output."""
+    with JSON that satisfies it; a text reply past the request's ``max_output_tokens`` is cut there,
+    as a real model's would be. The same request always gets byte-identical output."""
 
     provider = "mock"
 
@@ -75,6 +77,11 @@ class MockLLM(LLM):
             text = self._final_answer(request)
             if not self.profile.native_tools:
                 text = write_final_answer(text)
+        cap = request.max_output_tokens
+        if cap is not None and not calls and estimate_tokens(text) > cap:
+            # Cut where a real model would stop: at the cap, reporting it reached the limit.
+            cut = estimated_response(request, text[: cap * 4], calls, model="mock")
+            return dataclasses.replace(cut, finish_reason="length")
         return estimated_response(request, text, calls, model="mock")
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamItem]:

@@ -34,6 +34,7 @@ from crewkit.llm._types import (
     ToolCall,
     ToolCallChunk,
     Usage,
+    reply_cap,
 )
 
 if TYPE_CHECKING:
@@ -127,8 +128,9 @@ class OpenAIChat(HTTPModel):
         self.add_sampling(body, request)
         if self.seed is not None and self.traits.seed:
             body["seed"] = self.seed
-        if self.max_tokens is not None:
-            body["max_tokens"] = self.max_tokens
+        cap = reply_cap(request, self.max_tokens)
+        if cap is not None:
+            body[self.traits.max_tokens_field] = cap
         return body
 
     async def complete(self, request: ModelRequest) -> ModelResponse:

@@ -38,9 +38,13 @@ class Traits:
     """The server accepts ``stream_options.include_usage`` (token counts when streaming)."""
     seed: bool = True
     """The server accepts a ``seed``."""
+    max_tokens_field: str = "max_tokens"
+    """The body field that caps the reply's tokens (OpenAI's reasoning models refuse
+    ``max_tokens`` and take ``max_completion_tokens``)."""
 
 
 _NATIVE = Traits(ModelProfile(native_tools=True, parallel_tool_calls=True, json_schema=True))
+_REASONING = replace(_NATIVE, max_tokens_field="max_completion_tokens")
 _LOCAL_SERVER = Traits(
     ModelProfile(native_tools=True, parallel_tool_calls=False, json_schema=True),
     tool_mode="schema",
@@ -106,7 +110,11 @@ BUILTIN: tuple[ProviderInfo, ...] = (
         base_url_env="OPENAI_BASE_URL",
         api_key_env="OPENAI_API_KEY",
         key_required=True,
-        model_traits=(("o1-mini*", replace(_NATIVE, profile=ModelProfile(system_role=False))),),
+        model_traits=(
+            ("o1-mini*", replace(_REASONING, profile=ModelProfile(system_role=False))),
+            ("o[1-9]*", _REASONING),
+            ("gpt-5*", _REASONING),
+        ),
     ),
     ProviderInfo(
         "ollama",

@@ -90,8 +90,20 @@ class ModelRequest:
     """Stop sequences."""
     temperature: float | None = None
     """Sampling temperature; ``None`` leaves the backend's default."""
+    max_output_tokens: int | None = None
+    """Cap on this reply's tokens, set by a run's token budget (what is left of it); backends
+    send the smaller of it and their own cap. ``None``: only the backend's own cap applies. Not
+    part of what identifies a request in cassettes and run journals: concurrent tasks replayed
+    in another order see other room, and must still find their answers."""
     metadata: Mapping[str, str] = field(default_factory=dict)
     """Who is asking (``agent``, ``task``): for tracing and test models, never sent to providers."""
+
+
+def reply_cap(request: ModelRequest, own: int | None) -> int | None:
+    """The reply-token cap a backend sends: the smaller of its ``own`` and the request's."""
+    if request.max_output_tokens is None:
+        return own
+    return request.max_output_tokens if own is None else min(own, request.max_output_tokens)
 
 
 @dataclass(frozen=True, slots=True)

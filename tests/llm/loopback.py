@@ -61,14 +61,22 @@ class ScriptedServer:
         self.steps: list[Step] = []
         self.requests: list[Seen] = []
         self.times: list[float] = []
+        self.connections = 0
+        """TCP connections accepted so far."""
         self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out apart: no 40 ms ACK wait
 
             def log_message(self, *args: object) -> None:
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with server._lock:
+                    server.connections += 1
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)

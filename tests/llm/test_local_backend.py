@@ -218,3 +218,12 @@ def test_tool_traffic_reaches_the_model_as_plain_turns_once_tools_are_off() -> N
         ("assistant", 'Calling quote with {"ticker": "AAPL"}.'),
         ("user", "quote returned: 223.02\n\nAnswer now."),
     ]
+
+
+def test_a_budget_cap_below_the_models_own_is_what_the_engine_is_asked_for() -> None:
+    require()
+    llm = resolve_llm("local", max_tokens=300)
+    hi = (Message("user", "Hi"),)
+    capped = llm.payload(ModelRequest(hi, max_output_tokens=42))  # type: ignore[attr-defined]
+    roomy = llm.payload(ModelRequest(hi, max_output_tokens=5000))  # type: ignore[attr-defined]
+    assert (capped["max_tokens"], roomy["max_tokens"]) == (42, 300)
