@@ -218,17 +218,15 @@ def test_the_guardrail_asks_once_for_the_missing_essentials_then_accepts_and_fla
     first = TaskOutput(raw="", name="r", description="", agent="a", pydantic=vague, inputs=inputs)
     ok, feedback = report.use_computed_figures(first)
     assert not ok
-    assert feedback.endswith(
-        "starting: 'At High risk tolerance, buy 41 shares of AAPL (about 9,144) with a stop-loss "
-        "at 150.55.'"
-    )
+    assert "say 'buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55'" in feedback
+    assert "give the stop-loss at 150.55" in feedback
     again = TaskOutput(raw="", name="r", description="", agent="a", pydantic=vague,
                        inputs=inputs, rejections=1)  # fmt: skip
     ok, fixed = report.use_computed_figures(again)
     assert ok and fixed.decision.startswith("buy 41 shares")
     assert fixed.flags == [
         "The strategy does not name AAPL.", "The strategy does not name the High tolerance.",
-        "The strategy does not give the stop-loss at 150.55.", "The strategy does not say to buy.",
+        "The strategy does not give the stop-loss at 150.55.",
     ]  # fmt: skip
     good = vague.model_copy(update={"strategy": "Buy 41 shares of AAPL at High tolerance with "
                                                 "a stop-loss at 150.55."})  # fmt: skip

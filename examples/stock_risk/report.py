@@ -93,12 +93,12 @@ def use_computed_figures(output: TaskOutput) -> tuple[bool, Any]:
     ]  # fmt: skip
     decision = risk.decide(figures).text
     problems = prose_problems(report, figures)
-    if problems and output.rejections == 0:  # ask once, with the sentence the rules give
-        stop = f"{figures['stop_loss']:.2f}"
-        opening = f"At {figures['risk_tolerance']} risk tolerance, {decision}" + (
-            "" if stop in decision else f"; a stop-loss would sit at {stop}"
+    if problems and output.rejections == 0:  # ask once, saying exactly what the text must hold
+        return False, (
+            "Write the strategy again in one or two sentences: say "
+            f"'{decision}', name the {figures['risk_tolerance']} risk tolerance and give the "
+            f"stop-loss at {figures['stop_loss']:.2f}."
         )
-        return False, f"Write the strategy again in one or two sentences, starting: '{opening}.'"
     update = {name: figures[name] for name in FIGURES}
     update |= {
         "decision": decision,
@@ -121,11 +121,6 @@ def prose_problems(report: RiskReport, figures: dict[str, Any]) -> list[str]:
         problems.append(f"The strategy does not name the {figures['risk_tolerance']} tolerance.")
     if f"{figures['stop_loss']:.2f}" not in strategy.replace(",", ""):
         problems.append(f"The strategy does not give the stop-loss at {figures['stop_loss']:.2f}.")
-    against = re.search(r"\b(do not|don't|not) (buy|invest)|\bavoid\b", strategy, re.IGNORECASE)
-    if risk.decide(figures).buy and (against or not re.search(r"\bbuy\b", strategy, re.I)):
-        problems.append("The strategy does not say to buy.")
-    if not risk.decide(figures).buy and not against:
-        problems.append("The strategy does not say not to buy.")
     text = " ".join([strategy, report.rationale, *report.key_risks])
     for match in re.finditer(r"(\d[\d,]*)\s+shares", text, re.IGNORECASE):
         if int(match.group(1).replace(",", "")) != figures["position_shares"]:
