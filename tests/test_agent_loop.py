@@ -189,4 +189,7 @@ def test_a_small_model_answers_once_a_tool_has_returned_a_result() -> None:
     out = one_task_crew(llm, tools=[lookup]).kickoff()
     assert out.raw == "the value is a"
     assert [bool(r.tools) for r in llm.requests] == [True, True, False]
-    assert "You have the results you need." in llm.requests[-1].messages[-1].content
+    assert (
+        "Write your final answer now: two or three sentences"
+        in llm.requests[-1].messages[-1].content
+    )

@@ -200,3 +200,37 @@ def test_the_chart_is_drawn_when_matplotlib_is_installed(
         "![Price history, drawdown and stop-loss](AAPL-Medium.png)"
         in (tmp_path / "reports" / "AAPL-Medium.md").read_text()
     )
+
+
+def test_the_guardrail_asks_once_for_the_missing_essentials_then_accepts_and_flags(
+    example: dict[str, Any],
+) -> None:
+    import report  # the example's module, importable once run.py has put it on the path
+
+    from crewkit import TaskOutput
+
+    inputs = {**example["DEFAULT_INPUTS"], "risk_tolerance": "High"}
+    vague = report.RiskReport(
+        strategy="Hold a modest position and review it every week or so.",
+        key_risks=["Prices can swing widely.", "News can move the stock."],
+        rationale="The volatility is high for this kind of investor.",
+    )
+    first = TaskOutput(raw="", name="r", description="", agent="a", pydantic=vague, inputs=inputs)
+    ok, feedback = report.use_computed_figures(first)
+    assert not ok
+    assert "say 'buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55'" in feedback
+    assert "give the stop-loss at 150.55" in feedback
+    again = TaskOutput(raw="", name="r", description="", agent="a", pydantic=vague,
+                       inputs=inputs, rejections=1)  # fmt: skip
+    ok, fixed = report.use_computed_figures(again)
+    assert ok and fixed.decision.startswith("buy 41 shares")
+    assert fixed.flags == [
+        "The strategy does not name AAPL.", "The strategy does not name the High tolerance.",
+        "The strategy does not give the stop-loss at 150.55.",
+    ]  # fmt: skip
+    good = vague.model_copy(update={"strategy": "Buy 41 shares of AAPL at High tolerance with "
+                                                "a stop-loss at 150.55."})  # fmt: skip
+    ok, fixed = report.use_computed_figures(
+        TaskOutput(raw="", name="r", description="", agent="a", pydantic=good, inputs=inputs)
+    )
+    assert ok and fixed.flags == [] and "**Decision" in fixed.to_markdown()

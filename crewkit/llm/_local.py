@@ -34,7 +34,15 @@ from crewkit.llm._schema_tools import (
     rewrite_messages,
     traffic_as_text,
 )
-from crewkit.llm._small import SMALL, fields_to_fill, fit, grounded, is_small, numbers_in
+from crewkit.llm._small import (
+    SMALL,
+    fields_to_fill,
+    fit,
+    grounded,
+    grounding,
+    is_small,
+    numbers_in,
+)
 from crewkit.llm._types import (
     Message,
     ModelRequest,
@@ -173,7 +181,7 @@ class LocalLlama(LLM):
             {"max_string": SMALL.max_string, "max_items": SMALL.max_items} if self.small else {}
         )
         if self.small and answer is not None:
-            answer = grounded(bounded(answer, **limits), numbers_in(m.content for m in messages))
+            answer = grounded(bounded(answer, **limits), numbers_in(grounding(request.messages)))
         schema = decision_schema(request.tools, answer) if schema_mode else answer
         payload: dict[str, Any] = {
             "messages": [{"role": m.role, "content": m.content} for m in messages],
@@ -260,13 +268,20 @@ class LocalLlama(LLM):
         of the conversation stays in llama.cpp's prompt cache, so each field costs its own words."""
         answer: dict[str, Any] = {}
         prompt = completion = 0
+        # An answer sent back is left out: a small model copies it word for word instead of
+        # following the feedback that comes after it.
+        conversation = tuple(
+            m
+            for m in request.messages
+            if not (m.role == "assistant" and not m.tool_calls and m.content.lstrip()[:1] == "{")
+        )
         for name, schema in fields:
             ask = prompts.render(
                 "small_model_field", field=name, description=schema.get("description", "")
             )
             part = replace(
                 request,
-                messages=(*request.messages, Message("user", ask)),
+                messages=(*conversation, Message("user", ask)),
                 response_schema=ResponseSchema(
                     name, {"type": "object", "properties": {name: schema}, "required": [name]}
                 ),

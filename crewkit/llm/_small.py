@@ -70,12 +70,27 @@ def numbers_in(texts: Iterable[str]) -> list[str]:
     return sorted(found, key=lambda n: (-len(n), n))
 
 
+MODEL_WRITTEN_TOOLS = frozenset({"delegate_work_to_coworker", "ask_question_to_coworker"})
+"""Tools whose results another model wrote (a coworker's answer): no source of numbers."""
+
+
+def grounding(messages: Iterable[Any]) -> list[str]:
+    """The texts a figure may come from: the instructions, the task and the tools' results; not
+    what a model wrote (its own turns, a coworker's answer), or an invented figure would spread."""
+    return [
+        m.content
+        for m in messages
+        if m.role in ("system", "user") or (m.role == "tool" and m.name not in MODEL_WRITTEN_TOOLS)
+    ]
+
+
 def grounded(schema: Any, numbers: Iterable[str]) -> Any:
     """``schema`` with every free-text string (no enum, const, format or pattern) limited by a
     ``pattern`` to text whose numbers are all among ``numbers``."""
     choices = "|".join(n.replace(".", r"\.") for n in numbers)
-    # Any character but a digit, a quote, a backslash or a control character; or a whole number.
-    piece = rf'([^0-9"\\\x00-\x1f]{"|" + choices if choices else ""})'
+    # Any character but a digit, a quote, a backslash or a control character; a point or comma
+    # only before a space (so "9" and "144" cannot make "9.144"); or a whole number.
+    piece = rf'([^0-9".,\\\x00-\x1f]|[.,] {"|" + choices if choices else ""})'
     return _with_pattern(schema, piece)
 
 
@@ -99,7 +114,7 @@ def _with_pattern(schema: Any, piece: str) -> Any:
         # (a number counts as one piece).
         low, high = out.get("minLength", 0), out.get("maxLength")
         count = "*" if not low and high is None else f"{{{low},{'' if high is None else high}}}"
-        out["pattern"] = f"^{piece}{count}$"
+        out["pattern"] = rf"^{piece}{count}\.?$"
     return out
 
 

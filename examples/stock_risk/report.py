@@ -39,8 +39,8 @@ class RiskReport(BaseModel):
         "tolerance and the stop-loss price, and follow the decision",
     )
     key_risks: list[Annotated[str, Field(min_length=15, max_length=120)]] = Field(
-        min_length=2, max_length=3, description="two or three risks of this position, one short "
-        "sentence each",
+        min_length=2, max_length=3, description="two or three risks of this position (such as its "
+        "volatility, a fall through the stop-loss, bad news), one short sentence each",
     )  # fmt: skip
     rationale: str = Field(
         min_length=30,
@@ -93,11 +93,11 @@ def use_computed_figures(output: TaskOutput) -> tuple[bool, Any]:
     ]  # fmt: skip
     decision = risk.decide(figures).text
     problems = prose_problems(report, figures)
-    if problems and output.rejections == 0:  # ask once, with exactly what is missing
+    if problems and output.rejections == 0:  # ask once, saying exactly what the text must hold
         return False, (
-            f"{' '.join(problems)} Write the strategy again: one or two sentences that name "
-            f"{figures['ticker']}, the {figures['risk_tolerance']} risk tolerance and the "
-            f"stop-loss at {figures['stop_loss']:.2f}, and follow the decision: {decision}."
+            "Write the strategy again in one or two sentences: say "
+            f"'{decision}', name the {figures['risk_tolerance']} risk tolerance and give the "
+            f"stop-loss at {figures['stop_loss']:.2f}."
         )
     update = {name: figures[name] for name in FIGURES}
     update |= {

@@ -79,11 +79,12 @@ def test_grounded_strings_admit_only_numbers_from_the_conversation() -> None:
     pattern = re.compile(out["properties"]["strategy"]["pattern"])
     assert "pattern" not in out["properties"]["kind"]
     # The length cap moves into the pattern (llama.cpp ignores maxLength beside a pattern).
-    assert pattern.pattern.endswith("{0,200}$")
-    assert (
-        out["properties"]["risks"]["items"]["pattern"] == pattern.pattern[: -len("{0,200}$")] + "*$"
-    )
+    cap = "{0,200}\\.?$"
+    assert pattern.pattern.endswith(cap)
+    risks = out["properties"]["risks"]["items"]["pattern"]
+    assert risks == pattern.pattern[: -len(cap)] + "*\\.?$"
     assert not pattern.match("word " * 41)
+    assert not pattern.match("Buy 41.150 shares.")  # two numbers joined into a third
     assert pattern.match("Buy 41 shares of AAPL, stop-loss at 150.55.")
     assert not pattern.match("Buy 40 shares of AAPL.")
     assert not pattern.match("Stop at 150.56.")
