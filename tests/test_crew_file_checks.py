@@ -224,7 +224,7 @@ def test_timeout_and_temperature_must_be_numbers_on_the_command_line(
 def test_readme_figures_state_how_they_were_measured() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     claim = " ".join(readme.split("- **Small and fast.**")[1].split("- **")[0].split())
-    assert "119 ms, median of 20 runs, on a shared 2-core machine at a load average of 10" in claim
+    assert "40 ms, median of 20 runs, on an idle 2-core machine" in claim
     assert "0.5 ms per task, median of 2,000 two-task kickoffs" in claim
     assert "about 40 ms" not in readme and "well under a millisecond" not in readme
 
