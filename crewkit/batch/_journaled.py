@@ -13,7 +13,7 @@ from typing import Any
 
 from crewkit.batch._row import failure_line, row_run_id
 from crewkit.batch._source import Row
-from crewkit.errors import ConfigurationError
+from crewkit.errors import ConfigurationError, CrewkitError
 from crewkit.journal import Draft, Journal
 from crewkit.llm import Usage
 
@@ -101,7 +101,7 @@ class BatchJournal:
         try:
             check_inputs(crew, inputs)
             definition, print_, tasks = self._definition or self._define(crew, inputs)
-        except Exception:  # the worker's run reports the same mistake, as a local run would
+        except CrewkitError:  # the worker's run reports the same mistake, as a local run would
             return None
         self.journal.begin_run(
             run_id, crew=crew.name, fingerprint=print_, definition=definition, inputs=inputs,
