@@ -23,9 +23,16 @@ FIGURES = (
 )  # fmt: skip
 
 
-def _computed(description: str) -> Any:
-    """A field the guardrail fills from the tools: read-only, so the model is never asked for it."""
-    return Field(None, description=description, json_schema_extra={"readOnly": True})
+_READ_ONLY = {"readOnly": True}
+"""JSON Schema's mark for a value the application owns: crewkit leaves it out of what it asks."""
+
+
+def _filled(description: str, default: Any = None, *, factory: Any = None) -> Any:
+    """A field the guardrail fills from the tools and the rules: read-only, so the model is never
+    asked for it."""
+    if factory is not None:
+        return Field(default_factory=factory, description=description, json_schema_extra=_READ_ONLY)
+    return Field(default, description=description, json_schema_extra=_READ_ONLY)
 
 
 class RiskReport(BaseModel):
@@ -48,19 +55,19 @@ class RiskReport(BaseModel):
         description="why this position size and stop-loss suit this risk tolerance, in one or "
         "two sentences",
     )
-    ticker: str = Field("", description="The stock symbol assessed", json_schema_extra={"readOnly": True})  # fmt: skip
-    risk_tolerance: str = Field("", description="Low, Medium, High or Ultra High", json_schema_extra={"readOnly": True})  # fmt: skip
-    position_shares: int | None = _computed("Shares to buy")
-    position_value: float | None = _computed("Value of the position")
-    stop_loss: float | None = _computed("Stop-loss price")
-    value_at_risk: float | None = _computed("Historical VaR per period, as a fraction")
-    expected_shortfall: float | None = _computed("Expected shortfall per period, as a fraction")
-    max_drawdown: float | None = _computed("Largest peak-to-trough fall, as a fraction")
-    annual_volatility: float | None = _computed("Annualised volatility, as a fraction")
-    data: str = Field("", description="Which data and dates the figures come from", json_schema_extra={"readOnly": True})  # fmt: skip
-    corrected: list[str] = Field(default_factory=list, description="Figures the model got wrong", json_schema_extra={"readOnly": True})  # fmt: skip
-    decision: str = Field("", description="Set from the figures by the rules", json_schema_extra={"readOnly": True})  # fmt: skip
-    flags: list[str] = Field(default_factory=list, description="What the model's text still gets wrong", json_schema_extra={"readOnly": True})  # fmt: skip
+    ticker: str = _filled("The stock symbol assessed", "")
+    risk_tolerance: str = _filled("Low, Medium, High or Ultra High", "")
+    position_shares: int | None = _filled("Shares to buy")
+    position_value: float | None = _filled("Value of the position")
+    stop_loss: float | None = _filled("Stop-loss price")
+    value_at_risk: float | None = _filled("Historical VaR per period, as a fraction")
+    expected_shortfall: float | None = _filled("Expected shortfall per period, as a fraction")
+    max_drawdown: float | None = _filled("Largest peak-to-trough fall, as a fraction")
+    annual_volatility: float | None = _filled("Annualised volatility, as a fraction")
+    data: str = _filled("Which data and dates the figures come from", "")
+    corrected: list[str] = _filled("Figures the model got wrong", factory=list)
+    decision: str = _filled("Set from the figures by the rules", "")
+    flags: list[str] = _filled("What the model's text still gets wrong", factory=list)
 
     def to_markdown(self) -> str:
         """The report as ``crewkit kickoff`` shows it (and ``write_report`` saves it)."""
