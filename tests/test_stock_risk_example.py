@@ -89,10 +89,13 @@ def test_the_report_states_the_rules_decision_and_labels_the_models_prose(
     monkeypatch.chdir(tmp_path)
     high = kickoff(example, risk_tolerance="High").pydantic
     low = kickoff(example, risk_tolerance="Low").pydantic
-    assert high.decision == "buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55"
+    bought = (
+        "buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55, at High risk tolerance"
+    )
+    assert high.decision == bought
     assert low.decision.startswith("do not buy AAPL: its annual volatility of 51% is above the 30%")
     text = high.to_markdown()
-    assert "**Decision: buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55.**" in text
+    assert f"**Decision: {bought}.**" in text
     assert "## Strategy (written by the model)" in text
     assert (tmp_path / "reports" / "AAPL-High.md").read_text().startswith(text)
 
@@ -165,8 +168,8 @@ def test_the_cli_prints_the_report_a_person_reads(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("# Risk report: AAPL (High tolerance)\n")
     assert (
-        "**Decision: buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55.**"
-        in done.stdout
+        "**Decision: buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55, at High risk "
+        "tolerance.**" in done.stdout
     )
     assert "| Stop-loss | 150.55 |" in done.stdout
 
@@ -218,7 +221,10 @@ def test_the_guardrail_asks_once_for_the_missing_essentials_then_accepts_and_fla
     first = TaskOutput(raw="", name="r", description="", agent="a", pydantic=vague, inputs=inputs)
     ok, feedback = report.use_computed_figures(first)
     assert not ok
-    assert "say 'buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55'" in feedback
+    assert (
+        "say 'buy 41 shares of AAPL (about 9,144) with a stop-loss at 150.55, at High risk tolerance'"
+        in feedback
+    )
     assert "give the stop-loss at 150.55" in feedback
     again = TaskOutput(raw="", name="r", description="", agent="a", pydantic=vague,
                        inputs=inputs, rejections=1)  # fmt: skip

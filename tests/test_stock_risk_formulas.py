@@ -80,7 +80,10 @@ def _figures(volatility: float, shares: int, tolerance: str = "Medium") -> dict[
 def test_the_decision_buys_the_computed_position_within_the_volatility_ceiling() -> None:
     decision = risk.decide(_figures(0.39, 12))
     assert decision.buy
-    assert decision.text == "buy 12 shares of X (about 600) with a stop-loss at 40.00"
+    assert (
+        decision.text
+        == "buy 12 shares of X (about 600) with a stop-loss at 40.00, at Medium risk tolerance"
+    )
 
 
 def test_the_decision_refuses_a_stock_too_volatile_for_the_tolerance() -> None:

@@ -173,7 +173,8 @@ class Decision:
     buy: bool
     """Whether to open the position."""
     text: str
-    """The decision in one sentence: "buy N shares ... with a stop-loss at X" or "do not buy: ..."."""
+    """The decision in one sentence: "buy N shares ... with a stop-loss at X, at T risk tolerance"
+    or "do not buy: ..."."""
 
 
 def decide(figures: dict[str, Any]) -> Decision:
@@ -182,22 +183,27 @@ def decide(figures: dict[str, Any]) -> Decision:
     computed stop-loss."""
     tol = tolerance(figures["risk_tolerance"])
     ticker, volatility = figures["ticker"], figures["annual_volatility"]
+    # Each sentence names the ticker, the tolerance and the stop-loss: it is what the report's
+    # reader needs, and what a small model writing the strategy can take from it.
+    stop = f"{figures['stop_loss']:,.2f}"
     if volatility > tol.max_volatility:
         return Decision(
             False,
             f"do not buy {ticker}: its annual volatility of {volatility:.0%} is above the "
-            f"{tol.max_volatility:.0%} a {tol.name} risk tolerance accepts",
+            f"{tol.max_volatility:.0%} a {tol.name} risk tolerance accepts (a stop-loss would "
+            f"sit at {stop})",
         )
     if figures["position_shares"] < 1:
         return Decision(
             False,
             f"do not buy {ticker}: one share at {figures['last_price']:,.2f} is more than the "
-            f"position a {tol.name} risk tolerance allows",
+            f"position a {tol.name} risk tolerance allows (a stop-loss would sit at {stop})",
         )
     return Decision(
         True,
         f"buy {figures['position_shares']} shares of {ticker} (about "
-        f"{figures['position_value']:,.0f}) with a stop-loss at {figures['stop_loss']:,.2f}",
+        f"{figures['position_value']:,.0f}) with a stop-loss at {stop}, at {tol.name} risk "
+        "tolerance",
     )
 
 
