@@ -31,3 +31,16 @@ def interpolate(text: str, inputs: Mapping[str, Any]) -> str:
         return str(inputs[match.group(1)])
 
     return _TOKEN.sub(replace, text)
+
+
+def fill_known(text: str, inputs: Mapping[str, Any]) -> str:
+    """:func:`interpolate` for text written before the inputs were known (an output model's field
+    descriptions): a ``{name}`` with no such input stays as written."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return match.group(0)[0]  # {{ or }}
+        return str(inputs[name]) if name in inputs else match.group(0)
+
+    return _TOKEN.sub(replace, text) if "{" in text else text

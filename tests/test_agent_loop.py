@@ -193,3 +193,29 @@ def test_a_small_model_answers_once_a_tool_has_returned_a_result() -> None:
         "Write your final answer now: two or three sentences"
         in llm.requests[-1].messages[-1].content
     )
+
+
+def test_a_small_model_gets_earlier_outputs_as_a_quoted_message_before_its_task() -> None:
+    import dataclasses
+
+    from crewkit import Agent, Crew, Task
+
+    def two_tasks(llm: ScriptedLLM) -> Crew:
+        agent = Agent(role="Writer", goal="Write", backstory="B.", llm=llm)
+        first = Task("Draft a line", "A line", agent=agent, name="draft")
+        second = Task("Polish the line", "A better line", agent=agent, name="polish")
+        return Crew(agents=[agent], tasks=[first, second])
+
+    big = ScriptedLLM(["draft text", "polished"])
+    two_tasks(big).kickoff()
+    opening = big.requests[1].messages
+    assert [m.role for m in opening] == ["system", "user"]
+    assert "Context from earlier tasks:\n\n## draft\ndraft text" in opening[1].content
+
+    small = ScriptedLLM(["draft text", "polished"])
+    small.profile = dataclasses.replace(small.profile, small=True)
+    two_tasks(small).kickoff()
+    system, earlier, task = small.requests[1].messages
+    assert (earlier.role, earlier.quoted, task.quoted) == ("user", True, False)
+    assert earlier.content.startswith("Context from earlier tasks:\n\n## draft\ndraft text")
+    assert task.content.startswith("Polish the line") and "draft text" not in task.content

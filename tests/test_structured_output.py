@@ -113,3 +113,32 @@ def test_read_only_fields_are_not_asked_of_the_model_and_keep_their_default() ->
     assert schema is not None
     assert list(schema.schema["properties"]) == ["score"]
     assert out.pydantic == Stamped(score=4, checked_by="")
+
+
+class Pitch(BaseModel):
+    line: str = Field(description="one sentence on {ticker} for a {horizon} investor")
+    note: str = Field(description="literal {braces} stay; {{ticker}} is written as is")
+
+
+def test_field_descriptions_are_filled_from_the_inputs_known_names_only() -> None:
+    llm = ScriptedLLM(['{"line": "IBM holds.", "note": "n"}'])
+    crew(llm, output_pydantic=Pitch).kickoff(inputs={"ticker": "IBM", "horizon": "long-term"})
+    schema = llm.requests[0].response_schema
+    assert schema is not None
+    described = {name: p["description"] for name, p in schema.schema["properties"].items()}
+    assert described == {
+        "line": "one sentence on IBM for a long-term investor",
+        "note": "literal {braces} stay; {ticker} is written as is",
+    }
+    # The class itself is untouched: another run gets its own figures.
+    assert "{ticker}" in Pitch.model_json_schema()["properties"]["line"]["description"]
+
+
+def test_an_input_value_in_a_description_is_data_not_a_placeholder() -> None:
+    llm = ScriptedLLM(['{"line": "x", "note": "n"}'])
+    crew(llm, output_pydantic=Pitch).kickoff(inputs={"ticker": "{horizon}", "horizon": "short"})
+    schema = llm.requests[0].response_schema
+    assert schema is not None
+    assert schema.schema["properties"]["line"]["description"] == (
+        "one sentence on {horizon} for a short investor"
+    )

@@ -64,6 +64,7 @@ class AgentLoop:
         tools: Sequence[Tool],
         parent: str,
         response_schema: ResponseSchema | None = None,
+        quoted: str = "",
     ) -> None:
         self.run, self.agent = run, agent
         self.span = run.open_span(AGENT_SPAN, parent=parent, agent_role=agent.role, task_name=task)
@@ -73,7 +74,7 @@ class AgentLoop:
         self.toolbox = ToolBox(tools)
         self.specs = tuple(t.spec() for t in tools)
         self.response_schema = response_schema
-        self.messages = _opening(agent, self.specs, prompt, self.native)
+        self.messages = _opening(agent, self.specs, prompt, self.native, quoted)
         self.calls = 0
         self.prompt_tokens = 0
         """The last call's prompt tokens: the next call of this conversation sends at least that."""
@@ -214,8 +215,10 @@ class AgentLoop:
 
 
 def _opening(
-    agent: RunAgent, specs: Sequence[ToolSpec], prompt: str, native: bool
+    agent: RunAgent, specs: Sequence[ToolSpec], prompt: str, native: bool, quoted: str = ""
 ) -> list[Message]:
+    """The system message and the task; ``quoted`` (other models' words: earlier tasks' outputs)
+    goes in a message of its own before the task."""
     tools = [
         {
             "name": s.name,
@@ -233,5 +236,8 @@ def _opening(
         text_protocol=not native,
     )
     if not agent.llm.profile.system_role:
-        return [Message("user", f"{system}\n\n{prompt}")]
-    return [Message("system", system), Message("user", prompt)]
+        return [Message("user", "\n\n".join(p for p in (system, quoted, prompt) if p))]
+    opening = [Message("system", system), Message("user", prompt)]
+    if quoted:
+        opening.insert(1, Message("user", quoted, quoted=True))
+    return opening

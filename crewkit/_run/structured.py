@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from crewkit._inputs import fill_known
 from crewkit._json import (
     compact_schema,
     describe_validation_error,
@@ -15,14 +17,39 @@ from crewkit._json import (
 from crewkit.llm._types import ResponseSchema
 
 
-def response_schema(model: type[Any]) -> ResponseSchema:
-    """The model's JSON schema as a response schema."""
-    return ResponseSchema(name=model.__name__, schema=compact_schema(model.model_json_schema()))
+def response_schema(model: type[Any], inputs: Mapping[str, Any] | None = None) -> ResponseSchema:
+    """The model's JSON schema as a response schema (see :func:`output_schema`)."""
+    return ResponseSchema(name=model.__name__, schema=output_schema(model, inputs))
 
 
-def schema_text(model: type[Any]) -> str:
+def schema_text(model: type[Any], inputs: Mapping[str, Any] | None = None) -> str:
     """The schema as compact JSON, for prompts."""
-    return json.dumps(compact_schema(model.model_json_schema()))
+    return json.dumps(output_schema(model, inputs))
+
+
+def output_schema(model: type[Any], inputs: Mapping[str, Any] | None = None) -> Any:
+    """The compact JSON schema a model is asked to follow, its field descriptions' ``{name}``
+    placeholders filled from ``inputs`` like a task's description (a description can then say
+    what this run needs: "name {ticker} and the stop-loss at {stop_loss}")."""
+    schema = compact_schema(model.model_json_schema())
+    return _described(schema, inputs) if inputs else schema
+
+
+def _described(schema: Any, inputs: Mapping[str, Any]) -> Any:
+    if isinstance(schema, list):
+        return [_described(s, inputs) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: fill_known(value, inputs)
+        if key == "description" and isinstance(value, str)
+        else (
+            {name: _described(sub, inputs) for name, sub in value.items()}
+            if key in ("properties", "$defs", "definitions") and isinstance(value, dict)
+            else _described(value, inputs)
+        )
+        for key, value in schema.items()
+    }
 
 
 def parse_structured(text: str, model: type[Any]) -> tuple[Any, str | None]:

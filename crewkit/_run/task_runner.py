@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -40,6 +40,7 @@ def task_prompt(
     instructions: Sequence[str] = (),
     knowledge: Sequence[dict[str, str]] = (),
     context_chars: int | None = None,
+    inputs: Mapping[str, Any] | None = None,
 ) -> str:
     """The user message that sets the agent to work on ``task``; each earlier task's output is cut
     to ``context_chars`` when given (small models: the context window fills up otherwise)."""
@@ -48,13 +49,18 @@ def task_prompt(
         "task",
         description=task.description,
         expected_output=task.expected_output,
-        context=[{"label": c.name, "text": _cut(c.raw, context_chars)} for c in context],
-        output_schema=schema_text(model) if model is not None and schema_in_prompt else "",
+        context=earlier_outputs(context, context_chars),
+        output_schema=schema_text(model, inputs) if model is not None and schema_in_prompt else "",
         plan=task.step_plan,
         memories=memories,
         instructions=list(instructions),
         knowledge=knowledge,
     )
+
+
+def earlier_outputs(context: Sequence[TaskOutput], chars: int | None) -> list[dict[str, str]]:
+    """Earlier tasks' outputs as the task prompt lists them, each cut to ``chars`` when given."""
+    return [{"label": c.name, "text": _cut(c.raw, chars)} for c in context]
 
 
 SMALL_MODEL_CONTEXT_CHARS = 400
@@ -115,22 +121,33 @@ async def _work_on(
         knowledge = await run.knowledge.recall(query, id(agent.definition))
     model = task.definition.output_model
     native_schema = model is not None and agent.llm.profile.json_schema
+    small = agent.llm.profile.small
+    # A small model gets earlier tasks' outputs as a message of their own, marked as another
+    # model's words, before the task: it writes its structured answer from the task alone.
+    quoted = (
+        prompts.render("task_context", context=earlier_outputs(context, SMALL_MODEL_CONTEXT_CHARS))
+        if small and context
+        else ""
+    )
     loop = AgentLoop(
         run,
         agent,
         task=task.label,
         prompt=task_prompt(
             task,
-            context,
+            () if small else context,
             schema_in_prompt=not native_schema,
             memories=memories,
             instructions=agent.instructions,
             knowledge=knowledge,
-            context_chars=SMALL_MODEL_CONTEXT_CHARS if agent.llm.profile.small else None,
+            inputs=run.inputs,
         ),
         tools=tools,
         parent=span,
-        response_schema=response_schema(model) if native_schema and model is not None else None,
+        response_schema=response_schema(model, run.inputs)
+        if native_schema and model is not None
+        else None,
+        quoted=quoted,
     )
     output = await _Acceptance(run, task, agent, loop).accepted(await loop.work())
     if run.memory is not None:

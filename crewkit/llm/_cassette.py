@@ -186,6 +186,7 @@ def encode_message(m: Message) -> dict[str, Any]:
         "tool_calls": [_call(c) for c in m.tool_calls],
         "tool_call_id": m.tool_call_id,
         "name": m.name,
+        **({"quoted": True} if m.quoted else {}),  # absent when false: older hashes still match
     }
 
 

@@ -40,6 +40,7 @@ from crewkit.llm._small import (
     fit,
     grounded,
     grounding,
+    instructions,
     is_small,
     numbers_in,
 )
@@ -268,13 +269,9 @@ class LocalLlama(LLM):
         of the conversation stays in llama.cpp's prompt cache, so each field costs its own words."""
         answer: dict[str, Any] = {}
         prompt = completion = 0
-        # An answer sent back is left out: a small model copies it word for word instead of
-        # following the feedback that comes after it.
-        conversation = tuple(
-            m
-            for m in request.messages
-            if not (m.role == "assistant" and not m.tool_calls and m.content.lstrip()[:1] == "{")
-        )
+        # Written from the instructions alone: with a coworker's answer, an earlier task's output
+        # or its own rejected answer in view, a small model copies that text word for word.
+        conversation = tuple(instructions(request.messages))
         for name, schema in fields:
             ask = prompts.render(
                 "small_model_field", field=name, description=schema.get("description", "")

@@ -74,14 +74,24 @@ MODEL_WRITTEN_TOOLS = frozenset({"delegate_work_to_coworker", "ask_question_to_c
 """Tools whose results another model wrote (a coworker's answer): no source of numbers."""
 
 
-def grounding(messages: Iterable[Any]) -> list[str]:
-    """The texts a figure may come from: the instructions, the task and the tools' results; not
-    what a model wrote (its own turns, a coworker's answer), or an invented figure would spread."""
+def instructions(messages: Iterable[Any]) -> list[Any]:
+    """The messages no model wrote: the instructions, the task and real tools' results; not a
+    model's own turns, a coworker's answer or earlier tasks' outputs. A small model copies the
+    text nearest to hand, so what another small model wrote is what it would copy."""
     return [
-        m.content
+        m
         for m in messages
-        if m.role in ("system", "user") or (m.role == "tool" and m.name not in MODEL_WRITTEN_TOOLS)
+        if not m.quoted
+        and (
+            m.role in ("system", "user") or (m.role == "tool" and m.name not in MODEL_WRITTEN_TOOLS)
+        )
     ]
+
+
+def grounding(messages: Iterable[Any]) -> list[str]:
+    """The texts a figure may come from (see :func:`instructions`), so an invented figure cannot
+    spread from one model's answer to the next."""
+    return [m.content for m in instructions(messages)]
 
 
 def grounded(schema: Any, numbers: Iterable[str]) -> Any:

@@ -38,6 +38,9 @@ class Message:
     """For ``tool`` messages: the call this result answers."""
     name: str | None = None
     """For ``tool`` messages: the tool that produced it."""
+    quoted: bool = False
+    """Text another model wrote, passed on as data (earlier tasks' outputs): a small model takes
+    no figures from it and writes its structured answer without it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,21 +39,24 @@ class RiskReport(BaseModel):
     """What the risk manager hands over: figures from the tools, judgement from the model. The
     model writes the three prose fields; the guardrail fills every read-only one."""
 
+    # The descriptions' {placeholders} are filled from the run's inputs (check_inputs adds the
+    # decision and the stop-loss), so the model is told this run's figures, not a kind of figure.
     strategy: str = Field(
         min_length=40,
         max_length=300,
-        description="one or two sentences for this investor that name the ticker, the risk "
-        "tolerance and the stop-loss price, and follow the decision",
+        description='one or two sentences that say "{decision}" and name the {risk_tolerance} '
+        "risk tolerance and the stop-loss at {stop_loss}",
     )
     key_risks: list[Annotated[str, Field(min_length=15, max_length=120)]] = Field(
-        min_length=2, max_length=3, description="two or three risks of this position (such as its "
-        "volatility, a fall through the stop-loss, bad news), one short sentence each",
+        min_length=2, max_length=3, description="two or three risks of this {stock_selection} "
+        "position (its volatility, a fall through the stop-loss at {stop_loss}, bad news), one "
+        "short sentence each",
     )  # fmt: skip
     rationale: str = Field(
         min_length=30,
         max_length=300,
-        description="why this position size and stop-loss suit this risk tolerance, in one or "
-        "two sentences",
+        description="why this position size and the stop-loss at {stop_loss} suit a "
+        "{risk_tolerance} risk tolerance, in one or two sentences",
     )
     ticker: str = _filled("The stock symbol assessed", "")
     risk_tolerance: str = _filled("Low, Medium, High or Ultra High", "")

@@ -104,3 +104,29 @@ def test_a_structured_answer_of_simple_fields_is_written_field_by_field() -> Non
     nested = {**flat, "properties": {**flat["properties"], "a": {"type": "object"}}}
     assert fields_to_fill(nested) is None
     assert fit(["one two three four", "ok"], {"items": {"maxLength": 10}}) == ["one two", "ok"]
+
+
+def test_instructions_leave_out_what_a_model_wrote_and_numbers_follow_them() -> None:
+    from crewkit.llm import Message, ToolCall
+    from crewkit.llm._small import grounding, instructions
+
+    messages = (
+        Message("system", "You size positions."),
+        Message("user", "Earlier: the stop is 99.5", quoted=True),
+        Message("user", "Size AAPL at 150.55."),
+        Message("assistant", "", tool_calls=(ToolCall("risk", {}, "c1"),)),
+        Message("tool", "stop 150.55, 41 shares", tool_call_id="c1", name="risk"),
+        Message("tool", "buy 301 shares", tool_call_id="c2", name="delegate_work_to_coworker"),
+        Message("assistant", '{"strategy": "buy 301 shares"}'),
+        Message("user", "Not accepted: name the stop-loss."),
+    )
+    kept = instructions(messages)
+    assert [m.content for m in kept] == [
+        "You size positions.",
+        "Size AAPL at 150.55.",
+        "stop 150.55, 41 shares",
+        "Not accepted: name the stop-loss.",
+    ]
+    numbers = numbers_in(grounding(messages))
+    assert "41" in numbers and "150.55" in numbers
+    assert "99.5" not in numbers and "301" not in numbers
