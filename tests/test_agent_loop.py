@@ -215,7 +215,7 @@ def test_a_small_model_gets_earlier_outputs_as_a_quoted_message_before_its_task(
     small = ScriptedLLM(["draft text", "polished"])
     small.profile = dataclasses.replace(small.profile, small=True)
     two_tasks(small).kickoff()
-    system, earlier, task = small.requests[1].messages
+    _system, earlier, task = small.requests[1].messages
     assert (earlier.role, earlier.quoted, task.quoted) == ("user", True, False)
     assert earlier.content.startswith("Context from earlier tasks:\n\n## draft\ndraft text")
     assert task.content.startswith("Polish the line") and "draft text" not in task.content
