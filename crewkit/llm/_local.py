@@ -167,8 +167,9 @@ class LocalLlama(LLM):
         """Capabilities (see ``crewkit.llm._providers``)."""
         self.profile = replace(self.traits.profile, small=self.small)
 
-    def payload(self, request: ModelRequest) -> dict[str, Any]:
-        """The OpenAI-style request the engine receives for ``request``."""
+    def payload(self, request: ModelRequest, *, copying: bool = False) -> dict[str, Any]:
+        """The OpenAI-style request the engine receives for ``request``; ``copying``: one field
+        of a structured answer, which a small model mostly copies from its instructions."""
         schema_mode = bool(request.tools)
         messages = (
             rewrite_messages(request)
@@ -190,7 +191,11 @@ class LocalLlama(LLM):
             "temperature": self.temperature if request.temperature is None else request.temperature,
             "seed": self.seed,
             "repeat_penalty": self.repeat_penalty,
-            **(SMALL.sampling if self.small else {}),
+            **(
+                {k: v for k, v in SMALL.sampling.items() if not (copying and k in SMALL.copying)}
+                if self.small
+                else {}
+            ),
         }
         if schema is not None:
             name = request.response_schema.name if request.response_schema else "reply"
@@ -283,7 +288,7 @@ class LocalLlama(LLM):
                     name, {"type": "object", "properties": {name: schema}, "required": [name]}
                 ),
             )
-            reply = self._generate_one(part, cancel, None)
+            reply = self._generate_one(part, cancel, None, copying=True)
             prompt += reply.usage.prompt_tokens
             completion += reply.usage.completion_tokens
             try:
@@ -304,8 +309,10 @@ class LocalLlama(LLM):
         request: ModelRequest,
         cancel: threading.Event,
         on_delta: Callable[[str], None] | None,
+        *,
+        copying: bool = False,
     ) -> ModelResponse:
-        payload = self.payload(request)
+        payload = self.payload(request, copying=copying)
         engine = load(self.engine, self.path, self.n_ctx, self.n_threads)
         guard = RepetitionGuard()
 

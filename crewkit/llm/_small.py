@@ -42,6 +42,11 @@ class SmallModelLimits:
         }
     )
     """Sampler options added to every request (DRY: llama.cpp's "don't repeat yourself")."""
+    copying: tuple[str, ...] = ("dry_multiplier",)
+    """Samplers left out when a field is written field by field: DRY punishes text that repeats
+    any earlier text, the prompt's included, so it pushed the model off the figures it was
+    copying ("a stop-loss at 126.39" came out "at 100000"); the field's length cap and the
+    repetition guard stop loops there."""
 
 
 SMALL = SmallModelLimits()

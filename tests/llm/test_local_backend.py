@@ -227,3 +227,56 @@ def test_a_budget_cap_below_the_models_own_is_what_the_engine_is_asked_for() -> 
     capped = llm.payload(ModelRequest(hi, max_output_tokens=42))  # type: ignore[attr-defined]
     roomy = llm.payload(ModelRequest(hi, max_output_tokens=5000))  # type: ignore[attr-defined]
     assert (capped["max_tokens"], roomy["max_tokens"]) == (42, 300)
+
+
+def test_a_structured_answer_is_written_field_by_field_from_the_instructions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each field is one request that sees no text a model wrote, and no DRY sampler (it pushed
+    the model off the figures it copied); the fields make one answer."""
+    require()
+    from crewkit.llm import ToolCall
+
+    sent: list[dict] = []
+
+    class Recorder:
+        def chat(self, payload: dict, on_text: object) -> dict:
+            sent.append(payload)
+            name = payload["response_format"]["json_schema"]["name"]
+            value = ["falls", "gaps"] if name == "risks" else f"{name} text"
+            content = json.dumps({name: value})
+            return {"choices": [{"message": {"content": content}, "finish_reason": "stop"}]}
+
+    monkeypatch.setattr("crewkit.llm._local.load", lambda *args: Recorder())
+    llm = resolve_llm("local")
+    schema = {
+        "type": "object",
+        "properties": {
+            "plan": {"type": "string", "description": "the plan for AAPL"},
+            "risks": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["plan", "risks"],
+    }
+    messages = (
+        Message("system", "You plan trades."),
+        Message("user", "Earlier task: buy 900 shares", quoted=True),
+        Message("user", "Plan AAPL at 150.55."),
+        Message("assistant", "", tool_calls=(ToolCall("delegate_work_to_coworker", {}, "c1"),)),
+        Message(
+            "tool", "coworker says 301 shares", tool_call_id="c1", name="delegate_work_to_coworker"
+        ),
+        Message("user", "Write your final answer now."),
+    )
+    request = ModelRequest(messages=messages, response_schema=ResponseSchema("Plan", schema))
+    response = asyncio.run(llm.complete(request))
+    assert json.loads(response.text) == {"plan": "plan text", "risks": ["falls", "gaps"]}
+    assert [p["response_format"]["json_schema"]["name"] for p in sent] == ["plan", "risks"]
+    for payload in sent:
+        seen = "\n".join(m["content"] for m in payload["messages"])
+        assert "Plan AAPL at 150.55." in seen and "Write your final answer now." in seen
+        assert "900" not in seen and "301" not in seen
+        assert "dry_multiplier" not in payload and payload["repeat_penalty"] > 1
+    assert (
+        'Now write only the "plan" part of your answer: the plan for AAPL.'
+        in (sent[0]["messages"][-1]["content"])
+    )
