@@ -103,10 +103,16 @@ def grounded(schema: Any, numbers: Iterable[str]) -> Any:
     """``schema`` with every free-text string (no enum, const, format or pattern) limited by a
     ``pattern`` to text whose numbers are all among ``numbers``."""
     choices = "|".join(n.replace(".", r"\.") for n in numbers)
-    # Any character but a digit, a quote, a backslash or a control character; a point or comma
-    # only before a space (so "9" and "144" cannot make "9.144"); or a whole number.
-    piece = rf'([^0-9".,\\\x00-\x1f]|[.,] {"|" + choices if choices else ""})'
+    # Prose: any character but a digit, a quote, a backslash, a control character or a symbol
+    # that is debris in a sentence (/ = _ braces, brackets, markup); a point or comma only before
+    # a space (so "9" and "144" cannot make "9.144"); or a whole number.
+    piece = rf'([^0-9".,\\\x00-\x1f/=_{{}}\[\]<>|*#@^~`]|[.,] {"|" + choices if choices else ""})'
     return _with_pattern(schema, piece)
+
+
+_FIRST = r"[^0-9 \x00-\x1f!-/:-@\[-`{-~]"
+"""How prose starts: a letter (no digit, space or symbol; "18346. The risk" and "100000/100000 =
+..." were a small model's key risks)."""
 
 
 def _with_pattern(schema: Any, piece: str) -> Any:
@@ -128,8 +134,14 @@ def _with_pattern(schema: Any, piece: str) -> Any:
         # llama.cpp ignores minLength/maxLength beside a pattern, so the pattern carries them
         # (a number counts as one piece).
         low, high = out.get("minLength", 0), out.get("maxLength")
-        count = "*" if not low and high is None else f"{{{low},{'' if high is None else high}}}"
-        out["pattern"] = rf"^{piece}{count}\.?$"
+        if high == 0:
+            out["pattern"] = "^$"
+        elif not low and high is None:
+            out["pattern"] = rf"^({_FIRST}{piece}*)?\.?$"
+        else:
+            rest = f"{{{max(low - 1, 0)},{'' if high is None else high - 1}}}"
+            body = f"{_FIRST}{piece}{rest}"
+            out["pattern"] = rf"^{body}\.?$" if low else rf"^({body})?\.?$"
     return out
 
 

@@ -49,8 +49,8 @@ class RiskReport(BaseModel):
     )
     key_risks: list[Annotated[str, Field(min_length=15, max_length=120)]] = Field(
         min_length=2, max_length=3, description="two or three risks of this {stock_selection} "
-        "position (its volatility, a fall through the stop-loss at {stop_loss}, bad news), one "
-        "short sentence each",
+        "position, one short sentence each: its annual volatility of {annual_volatility}, a fall "
+        "through the stop-loss at {stop_loss}, bad news about {stock_selection}",
     )  # fmt: skip
     rationale: str = Field(
         min_length=30,

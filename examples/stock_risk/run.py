@@ -34,6 +34,7 @@ DEFAULT_INPUTS: dict[str, Any] = {
     "price_data": "",
     "decision": "",  # filled in by check_inputs, from the computed figures
     "stop_loss": "",
+    "annual_volatility": "",
 }
 
 

@@ -77,6 +77,7 @@ def check_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
         "risk_tolerance": tolerance,
         "initial_capital": int(capital) if capital.is_integer() else capital,
         "stop_loss": f"{figures['stop_loss']:.2f}",
+        "annual_volatility": f"{figures['annual_volatility']:.0%}",
         "position_shares": figures["position_shares"],
         "decision": risk.decide(figures).text,
     }

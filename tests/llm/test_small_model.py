@@ -79,11 +79,14 @@ def test_grounded_strings_admit_only_numbers_from_the_conversation() -> None:
     pattern = re.compile(out["properties"]["strategy"]["pattern"])
     assert "pattern" not in out["properties"]["kind"]
     # The length cap moves into the pattern (llama.cpp ignores maxLength beside a pattern).
-    cap = "{0,200}\\.?$"
-    assert pattern.pattern.endswith(cap)
-    risks = out["properties"]["risks"]["items"]["pattern"]
-    assert risks == pattern.pattern[: -len(cap)] + "*\\.?$"
+    assert pattern.match("w" * 200) and not pattern.match("w" * 201)
+    risks = re.compile(out["properties"]["risks"]["items"]["pattern"])
+    assert risks.match("w" * 500) and risks.match("")
     assert not pattern.match("word " * 41)
+    # Prose: it starts with a letter and holds no debris symbols.
+    for debris in ("18346. The risk", "100000/100000 = 41", "strategy_41 is", " Leading space"):
+        assert not pattern.match(debris), debris
+    assert pattern.match("Éclair: 41 shares (a stop-loss at 150.55); high risk!")
     assert not pattern.match("Buy 41.150 shares.")  # two numbers joined into a third
     assert pattern.match("Buy 41 shares of AAPL, stop-loss at 150.55.")
     assert not pattern.match("Buy 40 shares of AAPL.")
