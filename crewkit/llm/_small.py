@@ -120,7 +120,7 @@ def _with_pattern(schema: Any, piece: str) -> Any:
         return [_with_pattern(s, piece) for s in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {
+    out: dict[str, Any] = {
         k: (
             {name: _with_pattern(v, piece) for name, v in value.items()}
             if k in ("properties", "$defs", "definitions") and isinstance(value, dict)
