@@ -177,16 +177,26 @@ def _simple(schema: Any) -> bool:
 
 
 def fit(value: Any, schema: Any) -> Any:
-    """``value`` with every string cut, at a word, to its schema's ``maxLength``: in a grounded
-    pattern a whole number counts as one character, so a reply can run a little over the cap."""
+    """``value`` with every string kept to its schema's ``maxLength`` (in a grounded pattern a
+    whole number counts as one character, so a reply can run a little over the cap). A string
+    stopped at its cap mid-sentence ends at its last full sentence, else with "…", so a reader
+    sees where the model was cut off."""
     if not isinstance(schema, dict):
         return value
     if isinstance(value, str) and isinstance(schema.get("maxLength"), int):
-        limit = schema["maxLength"]
+        limit, least = schema["maxLength"], int(schema.get("minLength", 0))
         if len(value) > limit:
             cut = value[:limit]
             value = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
-        return value
+        elif len(value) < limit * 0.9:
+            return value
+        value = value.rstrip()
+        if value[-1:] in (".", "!", "?", "…", ")"):
+            return value
+        sentences = value[: value.rfind(". ") + 1] if ". " in value[limit // 2 :] else ""
+        if len(sentences) >= max(least, 1):
+            return sentences
+        return (value if len(value) < limit else value.rsplit(" ", 1)[0]) + "…"
     if isinstance(value, list) and isinstance(schema.get("items"), dict):
         return [fit(v, schema["items"]) for v in value]
     return value

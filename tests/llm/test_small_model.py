@@ -106,7 +106,20 @@ def test_a_structured_answer_of_simple_fields_is_written_field_by_field() -> Non
     assert [name for name, _ in fields_to_fill(flat) or []] == ["a", "b"]
     nested = {**flat, "properties": {**flat["properties"], "a": {"type": "object"}}}
     assert fields_to_fill(nested) is None
-    assert fit(["one two three four", "ok"], {"items": {"maxLength": 10}}) == ["one two", "ok"]
+    assert fit(["one two three four", "ok"], {"items": {"maxLength": 10}}) == ["one two…", "ok"]
+    # A string stopped at its cap ends at its last full sentence, else is marked as cut.
+    capped = {"maxLength": 40}
+    assert (
+        fit("Volatility is very high today. A stop cut", capped) == "Volatility is very high today."
+    )
+    assert fit("A fall through the stop-loss costs 3% of", capped) == (
+        "A fall through the stop-loss costs 3%…"
+    )
+    assert fit("A fall through the stop costs 3% of it", capped) == (
+        "A fall through the stop costs 3% of it…"
+    )
+    assert fit("Short and whole", capped) == "Short and whole"
+    assert fit("A sentence that ends well within cap.", capped).endswith("cap.")
 
 
 def test_instructions_leave_out_what_a_model_wrote_and_numbers_follow_them() -> None:
