@@ -236,7 +236,8 @@ def server_specs(entries: object, owner: str) -> list[ServerSpec]:
         )
     import importlib.util
 
-    if importlib.util.find_spec("mcp") is None:
+    spec = importlib.util.find_spec("mcp")
+    if spec is None or spec.origin is None:  # no origin: a folder named mcp, not the package
         raise ConfigurationError(
             f"{owner}: MCP servers need the mcp extra: pip install 'crewkit[mcp]'"
         )

@@ -134,3 +134,26 @@ def test_an_agent_with_mcp_servers_pickles(stdio_server: dict[str, object]) -> N
         role="A", goal="g", backstory="b", mcps=[stdio_server, "http://127.0.0.1:1/mcp#x"]
     )
     assert pickle.loads(pickle.dumps(agent)).mcps == agent.mcps
+
+
+def test_a_folder_named_mcp_is_not_taken_for_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the package, a project folder ``mcp/`` is a namespace package: the error must
+    still say to install the extra, not fail later on a missing ``mcp.client``."""
+    import importlib.machinery
+    import importlib.util
+
+    (tmp_path / "mcp").mkdir()
+    real = importlib.util.find_spec
+
+    def without_the_package(name: str, *args: object) -> object:
+        if name == "mcp":
+            folder = importlib.machinery.ModuleSpec("mcp", None, is_package=True)
+            folder.submodule_search_locations = [str(tmp_path / "mcp")]
+            return folder
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_the_package)
+    with pytest.raises(ConfigurationError, match=r"need the mcp extra"):
+        Agent(role="A", goal="g", backstory="b", mcps=["http://127.0.0.1:1/mcp"])
