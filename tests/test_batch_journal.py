@@ -129,3 +129,31 @@ def test_batch_id_needs_a_durable_crew(tmp_path: Path) -> None:
     write_rows(str(tmp_path / "in.jsonl"), 1)
     with pytest.raises(ConfigurationError, match="durable"):
         run_batch(make_crew(), tmp_path / "in.jsonl", tmp_path / "out.jsonl", batch_id="b")
+
+
+def test_a_failed_row_rebuilt_from_the_journal_keeps_its_error_type(tmp_path: Path) -> None:
+    from crewkit import Agent, Crew, Task
+    from crewkit.llm import ModelRequest
+    from crewkit.testing import FunctionLLM
+
+    def judge(request: ModelRequest) -> str:
+        if "T1" in request.messages[-1].content:
+            raise RuntimeError("the model fell over")
+        return "fine"
+
+    analyst = Agent(role="Analyst", goal="Judge {ticker}", backstory="Brief.")
+    task = Task("Give a verdict on {ticker}.", "One line", agent=analyst, name="verdict")
+    crew = Crew(agents=[analyst], tasks=[task], llm=FunctionLLM(judge),
+                durable=str(tmp_path / "runs.db"))  # fmt: skip
+    rows, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_rows(str(rows), 3)
+    run_batch(crew, rows, out, batch_id="t")
+    first = {int(str(r["index"])): r for r in _results(out)}
+    out.unlink()
+    again = run_batch(crew, rows, out, batch_id="t")
+    rebuilt = {int(str(r["index"])): r for r in _results(out)}
+    assert again.recovered == 3
+    error = first[1]["error"]
+    assert isinstance(error, dict) and error["type"]
+    assert rebuilt[1]["error"] == {**error, "message": rebuilt[1]["error"]["message"]}  # type: ignore[index]
+    assert rebuilt[0]["ok"] and not rebuilt[1]["ok"]

@@ -150,13 +150,14 @@ class RunJournal:
         *,
         output: Mapping[str, Any] | None = None,
         error: str | None = None,
+        error_type: str | None = None,
         event_seq: int | None = None,
     ) -> None:
         """Record how the run stopped (and the drafts before it)."""
         drafts, self._drafts = self._drafts, []
         self.journal.finish(
-            self.run_id, status, output=output, error=error, earlier=drafts, secrets=self.secrets,
-            event_seq=event_seq,
+            self.run_id, status, output=output, error=error, error_type=error_type,
+            earlier=drafts, secrets=self.secrets, event_seq=event_seq,
         )  # fmt: skip
 
     def _next(self, key: str) -> int:

@@ -199,7 +199,10 @@ def _journal_ending(journal: RunJournal, exc: BaseException, event_seq: int) -> 
     else:
         status = "failed"
     text = str(exc) if isinstance(exc, CrewkitError) else f"{type(exc).__name__}: {exc}"
-    journal.finish(status, error=text or type(exc).__name__, event_seq=event_seq)
+    journal.finish(
+        status, error=text or type(exc).__name__, error_type=type(exc).__name__,
+        event_seq=event_seq,
+    )  # fmt: skip
 
 
 async def _tasks(

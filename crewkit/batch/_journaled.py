@@ -80,8 +80,10 @@ class BatchJournal:
                 "run_id": run_id,
             }
         done = self.journal.entries(run_id, kinds=["task_output"])
+        ended = self.journal.entries(run_id, kinds=["run_ended"])
+        kind = ended[-1].data.get("error_type") if ended else None
         return failure_line(
-            row.index, row.key, row.inputs, None, record.error or record.shown_status,
+            row.index, row.key, row.inputs, kind, record.error or record.shown_status,
             [dict(e.data["output"]) for e in done], run_id,
         )  # fmt: skip
 
@@ -129,7 +131,10 @@ class BatchJournal:
                 Draft("task_output", {"index": i, "output": t}, time.time(), task=t.get("name"))
                 for i, t in enumerate(error.get("tasks_done") or [])
             ]
-            self.journal.finish(run_id, "failed", error=str(error.get("message")), earlier=tasks)
+            self.journal.finish(
+                run_id, "failed", error=str(error.get("message")), earlier=tasks,
+                error_type=error.get("type"),
+            )  # fmt: skip
             return
         tasks = [
             Draft("task_output", {"index": i, "output": t}, time.time(), task=t.get("name"),

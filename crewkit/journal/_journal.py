@@ -152,13 +152,15 @@ class Journal(JournalReader):
         *,
         output: Mapping[str, Any] | None = None,
         error: str | None = None,
+        error_type: str | None = None,
         earlier: Sequence[Draft] = (),
         secrets: list[str] | None = None,
         event_seq: int | None = None,
         totals: Usage | None = None,
     ) -> None:
         """Record how the run stopped: ``completed`` (with its output), ``failed``, ``waiting``
-        or ``interrupted`` (with the reason); ``earlier`` drafts are written first.
+        or ``interrupted`` (with the reason, and ``error_type``: the exception's class name, so
+        a rebuilt result says which error it was); ``earlier`` drafts are written first.
         ``event_seq``: the seq of the run's last event (see ``RunJournal.append``). ``totals``:
         the run's usage, for a run whose model calls were not journaled here (a batch row run
         on a Ray worker)."""
@@ -169,6 +171,8 @@ class Journal(JournalReader):
         data: dict[str, Any] = {"status": status}
         if error is not None:
             data["error"] = error
+        if error_type is not None:
+            data["error_type"] = error_type
         if event_seq is not None:
             data["event_seq"] = event_seq
         sets = "status = ?, ended = ?, error = ?"
