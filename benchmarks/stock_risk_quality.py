@@ -11,8 +11,9 @@ The checks (a run passes when all four do):
   agreement    the prose agrees with the computed figures: any share count or stop-loss it states
                is the computed one, and it does not recommend buying when the rules say not to
                (or advise against it when they say buy)
-  on_topic     strategy, rationale and every key risk are non-empty, read as prose about the
-               position (no JSON debris, no talk of tools or "final answer")
+  on_topic     strategy and rationale (five words or more) and every key risk (four or more)
+               read as prose about the position: no JSON debris, no talk of tools or "final
+               answer", no instructions echoed back ("report", "one or two sentences")
 Prints figures; asserts nothing.
 """
 
@@ -39,7 +40,12 @@ ON_TOPIC = re.compile(
     r"capital|invest|return|trend|swing|order|value|portfolio",
     re.IGNORECASE,
 )
-JUNK = re.compile(r"\]\[|[{}\[\]]|final answer|this tool|the tool|as an ai|json", re.IGNORECASE)
+JUNK = re.compile(
+    r"\]\[|[{}\[\]]|final answer|this tool|the tool|as an ai|json|"
+    # the instructions echoed back instead of answered
+    r"\breport\b|\brationale\b|one or two sentences|two or three",
+    re.IGNORECASE,
+)
 NOT_BUY = re.compile(r"\b(do not|don't|not) (buy|invest|enter)|\bavoid\b|\bstay out\b", re.I)
 BUY = re.compile(r"\b(buy|purchase|enter|open)\b(?! (signal|zone))", re.IGNORECASE)
 
@@ -112,7 +118,7 @@ def check_on_topic(fields: dict[str, Any]) -> str | None:
     items += [(f"key_risks[{i}]", r) for i, r in enumerate(risks)]
     for name, text in items:
         words = re.findall(r"[A-Za-z]+", text or "")
-        if len(words) < (1 if name.startswith("key_risks") else 5):
+        if len(words) < (4 if name.startswith("key_risks") else 5):
             return f"{name} is empty or too short: {text!r}"
         if JUNK.search(text):
             return f"{name} has debris: {JUNK.search(text).group(0)!r}"
