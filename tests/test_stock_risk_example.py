@@ -215,7 +215,7 @@ def test_the_guardrail_asks_once_for_the_missing_essentials_then_accepts_and_fla
     inputs = {**example["DEFAULT_INPUTS"], "risk_tolerance": "High"}
     vague = report.RiskReport(
         strategy="Hold a modest position and review it every week or so.",
-        key_risks=["Prices can swing widely.", "News can move the stock."],
+        key_risks=["Prices can swing widely in a month.", "News can move the stock overnight."],
         rationale="The volatility is high for this kind of investor.",
     )
     first = TaskOutput(raw="", name="r", description="", agent="a", pydantic=vague, inputs=inputs)

@@ -47,7 +47,7 @@ class RiskReport(BaseModel):
         description='one or two sentences that say "{decision}" and name the {risk_tolerance} '
         "risk tolerance and the stop-loss at {stop_loss}",
     )
-    key_risks: list[Annotated[str, Field(min_length=15, max_length=120)]] = Field(
+    key_risks: list[Annotated[str, Field(min_length=30, max_length=120)]] = Field(
         min_length=2, max_length=3, description="two or three risks of this {stock_selection} "
         "position, one short sentence each: its annual volatility of {annual_volatility}, a fall "
         "through the stop-loss at {stop_loss}, bad news about {stock_selection}",
