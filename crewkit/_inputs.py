@@ -18,29 +18,18 @@ def placeholders(text: str) -> list[str]:
     return list(seen)
 
 
-def interpolate(text: str, inputs: Mapping[str, Any]) -> str:
+def interpolate(text: str, inputs: Mapping[str, Any], *, known_only: bool = False) -> str:
     """Fill ``{name}`` from ``inputs`` in one pass, so values are never re-read as placeholders.
-    Braces that do not form ``{identifier}`` (JSON examples, say) are left as they are."""
-
-    def replace(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == "{{":
-            return "{"
-        if token == "}}":
-            return "}"
-        return str(inputs[match.group(1)])
-
-    return _TOKEN.sub(replace, text)
-
-
-def fill_known(text: str, inputs: Mapping[str, Any]) -> str:
-    """:func:`interpolate` for text written before the inputs were known (an output model's field
-    descriptions): a ``{name}`` with no such input stays as written."""
+    Braces that do not form ``{identifier}`` (JSON examples, say) are left as they are.
+    ``known_only``: for text written before the inputs were known (an output model's field
+    descriptions), a ``{name}`` with no such input stays as written instead of raising."""
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name is None:
             return match.group(0)[0]  # {{ or }}
-        return str(inputs[name]) if name in inputs else match.group(0)
+        if known_only and name not in inputs:
+            return match.group(0)
+        return str(inputs[name])
 
-    return _TOKEN.sub(replace, text) if "{" in text else text
+    return _TOKEN.sub(replace, text)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 _FENCE = re.compile(r"^```[\w-]*\s*\n?|\n?```\s*$")
@@ -145,6 +145,24 @@ def compact_schema(schema: Any) -> Any:
     if isinstance(schema, list):
         return [compact_schema(v) for v in schema]
     return schema
+
+
+def map_schema(schema: Any, change: Callable[[dict[str, Any]], dict[str, Any]]) -> Any:
+    """``schema`` rebuilt bottom-up with ``change`` applied to each (sub)schema object after its
+    parts. Under ``properties``, ``$defs`` and ``definitions`` the keys are names, never
+    keywords: a property called "description" or "type" is a subschema like any other."""
+    if isinstance(schema, list):
+        return [map_schema(s, change) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return change(
+        {
+            key: {name: map_schema(sub, change) for name, sub in value.items()}
+            if key in ("properties", "$defs", "definitions") and isinstance(value, dict)
+            else map_schema(value, change)
+            for key, value in schema.items()
+        }
+    )
 
 
 def describe_validation_error(exc: Any) -> str:

@@ -6,12 +6,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from crewkit._inputs import fill_known
+from crewkit._inputs import interpolate
 from crewkit._json import (
     compact_schema,
     describe_validation_error,
     first_json_object,
     loads,
+    map_schema,
     strip_fences,
 )
 from crewkit.llm._types import ResponseSchema
@@ -36,20 +37,13 @@ def output_schema(model: type[Any], inputs: Mapping[str, Any] | None = None) -> 
 
 
 def _described(schema: Any, inputs: Mapping[str, Any]) -> Any:
-    if isinstance(schema, list):
-        return [_described(s, inputs) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    return {
-        key: fill_known(value, inputs)
-        if key == "description" and isinstance(value, str)
-        else (
-            {name: _described(sub, inputs) for name, sub in value.items()}
-            if key in ("properties", "$defs", "definitions") and isinstance(value, dict)
-            else _described(value, inputs)
-        )
-        for key, value in schema.items()
-    }
+    def fill(node: dict[str, Any]) -> dict[str, Any]:
+        text = node.get("description")
+        if isinstance(text, str):
+            node["description"] = interpolate(text, inputs, known_only=True)
+        return node
+
+    return map_schema(schema, fill)
 
 
 def parse_structured(text: str, model: type[Any]) -> tuple[Any, str | None]:

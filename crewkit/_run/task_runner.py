@@ -39,17 +39,16 @@ def task_prompt(
     memories: Sequence[dict[str, str]] = (),
     instructions: Sequence[str] = (),
     knowledge: Sequence[dict[str, str]] = (),
-    context_chars: int | None = None,
     inputs: Mapping[str, Any] | None = None,
 ) -> str:
-    """The user message that sets the agent to work on ``task``; each earlier task's output is cut
-    to ``context_chars`` when given (small models: the context window fills up otherwise)."""
+    """The user message that sets the agent to work on ``task`` (a small model gets the earlier
+    tasks' outputs apart, cut short: see ``_work_on``)."""
     model = task.definition.output_model
     return prompts.render(
         "task",
         description=task.description,
         expected_output=task.expected_output,
-        context=earlier_outputs(context, context_chars),
+        context=earlier_outputs(context, None),
         output_schema=schema_text(model, inputs) if model is not None and schema_in_prompt else "",
         plan=task.step_plan,
         memories=memories,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from crewkit import prompts
+from crewkit._json import map_schema
 from crewkit.llm._types import Message, ModelRequest, ToolCall, ToolSpec
 
 
@@ -45,21 +46,10 @@ def bounded(schema: Any, *, max_string: int = 400, max_items: int = 6) -> Any:
     """``schema`` with a length cap on every string and array that has none, so constrained
     decoding always closes its JSON within the token limit (small models otherwise repeat a phrase
     until the limit cuts the object in half)."""
-    if isinstance(schema, list):
-        return [bounded(s, max_string=max_string, max_items=max_items) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {
-        k: (
-            {
-                name: bounded(v, max_string=max_string, max_items=max_items)
-                for name, v in value.items()
-            }
-            if k in ("properties", "$defs", "definitions") and isinstance(value, dict)
-            else bounded(value, max_string=max_string, max_items=max_items)
-        )
-        for k, value in schema.items()
-    }
+    return map_schema(schema, lambda node: _capped(node, max_string, max_items))
+
+
+def _capped(out: dict[str, Any], max_string: int, max_items: int) -> dict[str, Any]:
     kind = out.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
     if (

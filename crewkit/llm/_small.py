@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crewkit._json import map_schema
+
 SMALL_MODEL_BYTES = 1_200_000_000
 """GGUF files smaller than this get the small-model profile unless ``small=`` says otherwise."""
 
@@ -107,7 +109,7 @@ def grounded(schema: Any, numbers: Iterable[str]) -> Any:
     # that is debris in a sentence (/ = _ braces, brackets, markup); a point or comma only before
     # a space (so "9" and "144" cannot make "9.144"); or a whole number.
     piece = rf'([^0-9".,\\\x00-\x1f/=_{{}}\[\]<>|*#@^~`]|[.,] {"|" + choices if choices else ""})'
-    return _with_pattern(schema, piece)
+    return map_schema(schema, lambda node: _patterned(node, piece))
 
 
 _FIRST = r"[^0-9 \x00-\x1f!-/:-@\[-`{-~]"
@@ -115,19 +117,7 @@ _FIRST = r"[^0-9 \x00-\x1f!-/:-@\[-`{-~]"
 ..." were a small model's key risks)."""
 
 
-def _with_pattern(schema: Any, piece: str) -> Any:
-    if isinstance(schema, list):
-        return [_with_pattern(s, piece) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out: dict[str, Any] = {
-        k: (
-            {name: _with_pattern(v, piece) for name, v in value.items()}
-            if k in ("properties", "$defs", "definitions") and isinstance(value, dict)
-            else _with_pattern(value, piece)
-        )
-        for k, value in schema.items()
-    }
+def _patterned(out: dict[str, Any], piece: str) -> dict[str, Any]:
     kind = out.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
     if "string" in kinds and not {"enum", "const", "format", "pattern"} & set(out):
